@@ -23,7 +23,7 @@ const CASES = [
   ['git -c user.name=e2e -c user.email=e2e@example.invalid commit -q --allow-empty -m "docs: never run docker compose down -v" && git log --oneline',
     { output: 'docs: never run docker compose down -v' }],
   ['grep -rn "DROP TABLE" migrations/', { output: 'DROP TABLE legacy_users' }, withMigrations],
-  ['cat README.md | wc -l', { output: '1' }],
+  ['cat README.md | wc -l', { output: /^1$/m }],
   ['docker compose ps', { calls: ['docker compose ps'] }],
   ['docker compose up -d', { calls: ['docker compose up -d'] }],
   ['docker compose down', { calls: ['docker compose down'] }],

@@ -45,6 +45,8 @@ export function shQuote(s) {
 }
 
 const SNIPPET = path.join(SOURCE_DIR, 'hooks', 'claude-settings.json');
+// Claude Code: an empty or "*" matcher matches every tool; otherwise it is a regex.
+const matchesBash = (m) => !m || m === '*' || new RegExp(`^(?:${m})$`).test('Bash');
 const FIRST_WORD = /^\s*('[^']*'|"[^"]*"|\S+)/;
 
 /**
@@ -61,8 +63,8 @@ export function installedSettings(program = DBGUARD) {
       for (const hook of group.hooks || []) {
         if (hook.type !== 'command' || typeof hook.command !== 'string') continue;
         if (!FIRST_WORD.test(hook.command)) continue;
-        hook.command = hook.command.replace(FIRST_WORD, shQuote(program));
-        if (!bashCommand && new RegExp(`^(?:${group.matcher ?? ''})$`).test('Bash')) bashCommand = hook.command;
+        hook.command = hook.command.replace(FIRST_WORD, () => shQuote(program));
+        if (!bashCommand && matchesBash(group.matcher)) bashCommand = hook.command;
       }
     }
     if (!bashCommand) throw new Error(`${SNIPPET} has no PreToolUse command hook matching Bash`);
