@@ -44,6 +44,10 @@ export function shQuote(s) {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+// runCase() options for an agent that may run anything (--dangerously-skip-permissions).
+// As root, Claude Code allows that only in a sandbox; each case's scratch tree is one.
+export const SKIP_PERMISSIONS = { extraArgs: ['--dangerously-skip-permissions'], extraEnv: { IS_SANDBOX: '1' } };
+
 const SNIPPET = path.join(SOURCE_DIR, 'hooks', 'claude-settings.json');
 // Claude Code: an empty or "*" matcher matches every tool; otherwise it is a regex.
 const matchesBash = (m) => !m || m === '*' || new RegExp(`^(?:${m})$`).test('Bash');
@@ -116,11 +120,13 @@ function git(cwd, ...args) {
  * @param {string} opts.command         the command under test
  * @param {object} [opts.settings]      settings object (default: the installed snippet)
  * @param {(work:string)=>void} [opts.prepare]  extra set-up of the project directory
+ * @param {string[]} [opts.extraArgs]   more CLI arguments
+ * @param {object} [opts.extraEnv]      more environment variables for the CLI
  * @returns {Promise<{ran:boolean, toolResult:{text:string,isError:boolean}|null,
  *   calls:string[], cli:{code:number|null, signal:string|null, stdout:string, stderr:string, json:object|null},
  *   requests:object[], toolCommand:string, describe:()=>string}>}
  */
-export async function runCase({ command, settings = installedSettings().settings, prepare }) {
+export async function runCase({ command, settings = installedSettings().settings, prepare, extraArgs = [], extraEnv = {} }) {
   const root = fs.mkdtempSync(path.join(process.env.E2E_TMPDIR || os.tmpdir(), 'dbguard-e2e-'));
   const home = path.join(root, 'home');
   const configDir = path.join(home, '.claude');
@@ -151,9 +157,10 @@ export async function runCase({ command, settings = installedSettings().settings
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
     GIT_CONFIG_NOSYSTEM: '1',
+    ...extraEnv,
   };
   const args = ['-p', 'Run the command for this dbguard end-to-end test.', '--settings', settingsFile,
-    '--allowedTools', 'Bash', '--output-format', 'json'];
+    '--allowedTools', 'Bash', '--output-format', 'json', ...extraArgs];
 
   const cli = await new Promise((resolve) => {
     const child = spawn(CLAUDE, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });

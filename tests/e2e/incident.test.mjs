@@ -2,7 +2,7 @@
 // Claude Code CLI: none may run, and the agent must be told which rule stopped it.
 
 import { describe, test } from 'node:test';
-import { runCase } from './harness.mjs';
+import { SKIP_PERMISSIONS, runCase } from './harness.mjs';
 import { assertBlocked } from './expect.mjs';
 
 const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
@@ -30,6 +30,20 @@ describe('incident commands are blocked through Claude Code', { concurrency: CON
     test(`${command} -> ${rule}`, async () => {
       const r = await runCase({ command });
       assertBlocked(r, { rule, segment });
+    });
+  }
+});
+
+// The incident happened to an agent allowed to run anything: skipping Claude Code's
+// permission checks must not skip dbguard.
+describe('incident commands are blocked with every permission check skipped', { concurrency: CONCURRENCY }, () => {
+  for (const [command, rule] of [
+    ['docker compose down -v', 'containers.compose-down-volumes'],
+    ['psql -c "DELETE FROM users"', 'sql.delete-all'],
+  ]) {
+    test(`--dangerously-skip-permissions: ${command} -> ${rule}`, async () => {
+      const r = await runCase({ command, ...SKIP_PERMISSIONS });
+      assertBlocked(r, { rule, segment: command });
     });
   }
 });

@@ -1,8 +1,10 @@
 // Production hard blocks through the real Claude Code CLI: blocked, and the agent is
-// told plainly that this is a hard block no one can override.
+// told plainly that this is a hard block no one can override. Nothing on Claude Code's
+// side softens them either: not an explicit allow rule for the very command, not
+// skipping every permission check.
 
 import { describe, test } from 'node:test';
-import { runCase } from './harness.mjs';
+import { SKIP_PERMISSIONS, installedSettings, runCase } from './harness.mjs';
 import { assertBlocked } from './expect.mjs';
 
 const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
@@ -20,4 +22,18 @@ describe('production calls are hard-blocked through Claude Code', { concurrency:
       assertBlocked(r, { rule, segment, hard: true });
     });
   }
+
+  test('a settings allow rule for the exact command does not soften a hard block', async () => {
+    const command = 'python prod_db_exec.py';
+    const { settings } = installedSettings();
+    settings.permissions = { allow: ['Bash(touch MARKER && python prod_db_exec.py)', 'Bash(python prod_db_exec.py)', 'Bash'] };
+    const r = await runCase({ command, settings });
+    assertBlocked(r, { rule: 'production.script', segment: command, hard: true });
+  });
+
+  test('--dangerously-skip-permissions does not soften a hard block', async () => {
+    const command = 'psql -h prod-db.example.com -c "select 1"';
+    const r = await runCase({ command, ...SKIP_PERMISSIONS });
+    assertBlocked(r, { rule: 'production.db-client', segment: command, hard: true });
+  });
 });
