@@ -5,8 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { runCase } from './harness.mjs';
-import { assertAllowed } from './expect.mjs';
+import assert from 'node:assert/strict';
+import { runCase, settingsWithCommand, shQuote } from './harness.mjs';
+import { assertAllowed, assertRoundTrip } from './expect.mjs';
 
 const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
 
@@ -44,4 +45,26 @@ describe('everyday commands run untouched through Claude Code', { concurrency: C
       assertAllowed(r, want);
     });
   }
+});
+
+// dbguard allows by staying silent. Were it to print permissionDecision "allow", Claude
+// Code would skip its own permission prompt. Here Bash is not pre-approved, so in -p mode
+// Claude Code's own check must still refuse the write; the control shows that a hook
+// printing "allow" would have let it run.
+describe("dbguard's allow leaves Claude Code's own permission check in place", { concurrency: CONCURRENCY }, () => {
+  const command = 'echo needs-approval';
+
+  test('control: a hook that prints permissionDecision "allow" skips the permission check', async () => {
+    const allow = JSON.stringify({ hookSpecificOutput: { hookEventName: 'PreToolUse', permissionDecision: 'allow', permissionDecisionReason: 'e2e control' } });
+    const r = await runCase({ command, allowBash: false, settings: settingsWithCommand(`cat >/dev/null; echo ${shQuote(allow)}`) });
+    assertAllowed(r, { output: 'needs-approval' });
+  });
+
+  test('with dbguard, the un-approved command is still refused by Claude Code, not by dbguard', async () => {
+    const r = await runCase({ command, allowBash: false });
+    assertRoundTrip(r);
+    assert.equal(r.ran, false, `the command ran without the user's approval\n${r.describe()}`);
+    assert.ok(!r.toolResult.text.includes('PreToolUse'), `dbguard blocked a harmless command\n${r.describe()}`);
+    assert.match(r.toolResult.text, /approv|permission/i, r.describe());
+  });
 });

@@ -120,13 +120,15 @@ function git(cwd, ...args) {
  * @param {string} opts.command         the command under test
  * @param {object} [opts.settings]      settings object (default: the installed snippet)
  * @param {(work:string)=>void} [opts.prepare]  extra set-up of the project directory
+ * @param {boolean} [opts.allowBash]   pass --allowedTools Bash (default); without it Claude Code's
+ *                                      own permission check decides, and in -p mode it refuses
  * @param {string[]} [opts.extraArgs]   more CLI arguments
  * @param {object} [opts.extraEnv]      more environment variables for the CLI
  * @returns {Promise<{ran:boolean, toolResult:{text:string,isError:boolean}|null,
  *   calls:string[], cli:{code:number|null, signal:string|null, stdout:string, stderr:string, json:object|null},
  *   requests:object[], toolCommand:string, describe:()=>string}>}
  */
-export async function runCase({ command, settings = installedSettings().settings, prepare, extraArgs = [], extraEnv = {} }) {
+export async function runCase({ command, settings = installedSettings().settings, prepare, allowBash = true, extraArgs = [], extraEnv = {} }) {
   const root = fs.mkdtempSync(path.join(process.env.E2E_TMPDIR || os.tmpdir(), 'dbguard-e2e-'));
   const home = path.join(root, 'home');
   const configDir = path.join(home, '.claude');
@@ -160,7 +162,7 @@ export async function runCase({ command, settings = installedSettings().settings
     ...extraEnv,
   };
   const args = ['-p', 'Run the command for this dbguard end-to-end test.', '--settings', settingsFile,
-    '--allowedTools', 'Bash', '--output-format', 'json', ...extraArgs];
+    ...(allowBash ? ['--allowedTools', 'Bash'] : []), '--output-format', 'json', ...extraArgs];
 
   const cli = await new Promise((resolve) => {
     const child = spawn(CLAUDE, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
