@@ -57,9 +57,13 @@ CHILD_PID=""        # the pg_dump / pg_restore / sleep being waited for
 CURRENT_FILES=()    # temporary files of the dump in progress, removed on any exit
 CYCLE_ERRORS=()
 CYCLE_DUMPS=()
+CYCLE_ISO=""        # the time of the cycle in progress (BACKUP_NOW or the clock)
 
+# Log lines go to the stderr the script was started with, even from a trap that fires while a
+# child's stderr is redirected to a file.
+exec {LOG_FD}>&2
 log() {
-  printf '%s backup-sidecar[%d]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$*" >&2
+  printf '%s backup-sidecar[%d]: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$$" "$*" >&"$LOG_FD"
 }
 
 die_usage() {
@@ -107,6 +111,13 @@ encode_name() {
     esac
   done
   printf '%s' "$out"
+}
+
+# A libpq connection string naming only the database, so no name is read as options or a URI.
+conninfo_db() {
+  local s=${1//\\/\\\\}
+  s=${s//\'/\\\'}
+  printf "dbname='%s'" "$s"
 }
 
 # Runs a command in the background and waits for it, so that a TERM sent to this script is handled
@@ -175,7 +186,7 @@ on_signal() {
   remove_current_files
   log "interrupted by SIG$sig; partial files removed, older dumps untouched"
   if [[ -d $BACKUP_DIR ]]; then
-    record_failure "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "interrupted by SIG$sig" || true
+    record_failure "${CYCLE_ISO:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}" "interrupted by SIG$sig" || true
   fi
   exit "$code"
 }
@@ -272,7 +283,7 @@ dump_one() {
   CURRENT_FILES=("$tmp" "$err" "$tmp.sha256")
 
   log "dump $db: pg_dump -Fc -> hourly/$name"
-  if ! run_child pg_dump -Fc -w -f "$tmp" -- "$db" 2>"$err"; then
+  if ! run_child pg_dump -Fc -w -f "$tmp" -d "$(conninfo_db "$db")" 2>"$err"; then
     msg=$(first_line_of "$err")
     remove_current_files
     log "error: dump $db failed: ${msg:-pg_dump exited with an error}; older dumps kept"
@@ -335,6 +346,7 @@ run_cycle() {
   fi
   ts=$(date -u -d "@$epoch" +%Y%m%dT%H%M%SZ)
   iso=$(date -u -d "@$epoch" +%Y-%m-%dT%H:%M:%SZ)
+  CYCLE_ISO=$iso
   day=${ts:0:8}
   mkdir -p -- "$HOURLY" "$DAILY"
   log "cycle $iso: start (dir $BACKUP_DIR)"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# confirm.sh — the typed confirmation shared by safe-docker-down.sh and restore.sh (sourced, not run).
+# The variables set here (STATUS, VERIFY_*, the confirm_ask target) are read by the sourcing scripts.
+# shellcheck disable=SC2034
+# common.sh — helpers shared by safe-docker-down.sh and restore.sh (sourced, never run).
+# bash + coreutils + PostgreSQL client tools only, like the scripts that source it.
 #
-# Contract:
+# Typed confirmation:
 #   confirm_open_tty        opens fd 3 on /dev/tty. Returns 1 when the process has no controlling
 #                           terminal (cron, CI, an agent's tool call, `setsid`). Nothing else is tried:
 #                           standard input is never read for a confirmation, so `echo WORD | cmd` and
@@ -11,9 +14,18 @@
 #                           exactly. Wrong word, end of input or CONFIRM_TIMEOUT seconds of silence
 #                           (default 300) return 1. More than 20 lines waiting before the question is
 #                           treated as scripted input and refused.
-# There is deliberately no variable or flag that skips the question.
+#   There is deliberately no variable or flag that skips the question.
+#
+# Dumps (files written by backup-sidecar.sh):
+#   verify_dump FILE        0 when FILE.sha256 names FILE and matches it, and pg_restore --list reads
+#                           FILE (skipped, with a note, when pg_restore is not installed). Otherwise 1,
+#                           with the reason in VERIFY_ERROR.
+#   read_status DIR         loads DIR/status (key=value lines) into the associative array STATUS.
 
 CONFIRM_FD_OPEN=0
+VERIFY_ERROR=""
+VERIFY_NOTE=""
+declare -A STATUS=()
 
 confirm_open_tty() {
   if { exec 3<>/dev/tty; } 2>/dev/null; then
@@ -26,6 +38,14 @@ confirm_open_tty() {
 # Writes to the terminal (the question must be seen by the person who answers it).
 confirm_say() {
   printf '%s\n' "$*" >&3
+}
+
+# Reads one line from the terminal into the variable named $2 after showing prompt $1.
+confirm_ask() {
+  local -n confirm_ask_out=$2
+  printf '%s' "$1" >&3
+  confirm_ask_out=""
+  read -r -t "${CONFIRM_TIMEOUT:-300}" -u 3 confirm_ask_out
 }
 
 confirm_typed() {
@@ -57,4 +77,101 @@ confirm_typed() {
     return 1
   fi
   [[ $answer == "$word" ]]
+}
+
+read_status() {
+  local key value
+  STATUS=()
+  [[ -f $1/status ]] || return 1
+  while IFS='=' read -r key value; do
+    if [[ -n $key ]]; then
+      STATUS[$key]=$value
+    fi
+  done <"$1/status"
+}
+
+verify_dump() {
+  local f=$1 name want_hash="" want_name="" got err
+  VERIFY_ERROR=""
+  VERIFY_NOTE=""
+  name=${f##*/}
+  if [[ ! -f $f ]]; then
+    VERIFY_ERROR="no such file"
+    return 1
+  fi
+  if [[ ! -f $f.sha256 ]]; then
+    VERIFY_ERROR="no checksum file ($name.sha256)"
+    return 1
+  fi
+  read -r want_hash want_name <"$f.sha256" || true
+  if [[ ${want_name#\*} != "$name" ]]; then
+    VERIFY_ERROR="$name.sha256 is for another file (${want_name:-empty})"
+    return 1
+  fi
+  got=$(sha256sum <"$f")
+  got=${got%% *}
+  if [[ $got != "$want_hash" ]]; then
+    VERIFY_ERROR="checksum mismatch: the file changed or is damaged"
+    return 1
+  fi
+  if ! command -v pg_restore >/dev/null 2>&1; then
+    VERIFY_NOTE="checksum ok; pg_restore not installed here, archive not listed"
+    return 0
+  fi
+  if ! err=$(pg_restore --list -- "$f" 2>&1 >/dev/null); then
+    VERIFY_ERROR="not a readable archive: ${err%%$'\n'*}"
+    return 1
+  fi
+  VERIFY_NOTE="checksum ok, archive readable"
+}
+
+# Database name from the <db> part of a dump's file name (%XX escapes).
+decode_name() {
+  local s=${1//\\/\\\\}
+  printf '%b' "${s//%/\\x}"
+}
+
+# A libpq connection string naming only the database, so no name is ever read as options or a URI.
+conninfo_db() {
+  local s=${1//\\/\\\\}
+  s=${s//\'/\\\'}
+  printf "dbname='%s'" "$s"
+}
+
+human_size() {
+  local bytes=$1
+  if command -v numfmt >/dev/null 2>&1; then
+    numfmt --to=iec-i --suffix=B "$bytes"
+  else
+    printf '%sB' "$bytes"
+  fi
+}
+
+human_age() {
+  local s=$1
+  if ((s < 0)); then
+    s=0
+  fi
+  if ((s < 3600)); then
+    printf '%dm' $((s / 60))
+  elif ((s < 86400)); then
+    printf '%dh %02dm' $((s / 3600)) $((s % 3600 / 60))
+  else
+    printf '%dd %02dh' $((s / 86400)) $((s % 86400 / 3600))
+  fi
+}
+
+# YYYYMMDDTHHMMSSZ -> epoch seconds
+ts_epoch() {
+  local t=$1
+  date -u -d "${t:0:4}-${t:4:2}-${t:6:2}T${t:9:2}:${t:11:2}:${t:13:2}Z" +%s
+}
+
+# The real clock, or BACKUP_NOW (the same fake clock as backup-sidecar.sh).
+now_epoch() {
+  if [[ -n ${BACKUP_NOW:-} ]]; then
+    date -u -d "$BACKUP_NOW" +%s
+  else
+    date -u +%s
+  fi
 }

@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# The variables set here (WRAPPERS, ...) are used by the tests that source this file.
+# shellcheck disable=SC2034
 # lib.sh — shared helpers for the wrapper tests (sourced by test_*.sh).
 #
 # test_setup gives each test a private temp dir and an EXIT trap that stops everything it started.
@@ -142,7 +144,8 @@ SQL
 }
 
 schema_of() {
-  pg_dump -w --schema-only -d "$1"
+  # a fixed \restrict key, so that two dumps of the same schema are byte-identical
+  pg_dump -w --schema-only --restrict-key=dbguardtest -d "$1"
 }
 
 db_exists() {
@@ -170,31 +173,37 @@ docker_calls_matching() {
   printf '%s' "$n"
 }
 
-# Runs "$@" on a fresh pseudo-terminal (util-linux script). The output seen on the terminal goes to
-# $PTY_OUT. When $PTY_ANSWER is set it is typed on the terminal once $PTY_WAIT_FOR appears in the
-# output, like a person reading the question first. Returns the command's exit status.
+# Runs "$@" on a fresh pseudo-terminal (util-linux `script`), like a person at a terminal. What
+# the terminal shows goes to $PTY_OUT. PTY_STEPS=(text1 answer1 text2 answer2 ...): once text1
+# shows up, answer1 is typed, and so on. PTY_PREFEED, if set, is typed at once, before any
+# question (type-ahead). Returns the command's exit status.
+PTY_STEPS=()
+PTY_PREFEED=""
 run_on_pty() {
-  local fifo="$TEST_TMP/pty-in.$$" cmd="" a i rc=0 pid
+  local fifo="$TEST_TMP/pty-in.$BASHPID" cmd="" a i step rc=0 pid
   for a in "$@"; do
     cmd+=$(printf '%q ' "$a")
   done
   rm -f "$fifo"
   mkfifo "$fifo"
-  : >"$PTY_OUT"
+  : >"${PTY_OUT:?}"
   script -qec "$cmd" /dev/null <"$fifo" >"$PTY_OUT" 2>&1 &
   pid=$!
   BG_PIDS+=("$pid")
   exec 7>"$fifo"
-  if [[ -n ${PTY_ANSWER:-} ]]; then
+  if [[ -n $PTY_PREFEED ]]; then
+    printf '%s\n' "$PTY_PREFEED" >&7
+  fi
+  for ((step = 0; step + 1 < ${#PTY_STEPS[@]}; step += 2)); do
     for ((i = 0; i < 600; i++)); do
-      if grep -qF -- "${PTY_WAIT_FOR:?}" "$PTY_OUT"; then
-        printf '%s\n' "$PTY_ANSWER" >&7
+      if grep -qF -- "${PTY_STEPS[step]}" "$PTY_OUT"; then
+        printf '%s\n' "${PTY_STEPS[step + 1]}" >&7
         break
       fi
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
-  fi
+  done
   wait "$pid" || rc=$?
   exec 7>&-
   rm -f "$fifo"

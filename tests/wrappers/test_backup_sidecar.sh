@@ -2,7 +2,7 @@
 # backup-sidecar.sh --once against a real PostgreSQL 15: files, checksums, archives, daily links,
 # status file, log lines, failures that keep older dumps, the health check, password auth over TCP.
 set -euo pipefail
-# shellcheck source=tests/wrappers/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 test_setup
 pg_start

@@ -3,7 +3,7 @@
 # 2026-01-08T11:00Z, i.e. 8 UTC days): exactly the newest 24 hourly and the first dump of each of
 # the newest 7 days remain for each database, all still verifying.
 set -euo pipefail
-# shellcheck source=tests/wrappers/lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "$0")/lib.sh"
 test_setup
 pg_start
