@@ -9,7 +9,7 @@ CMAKE_ARGS ?=
 # Every Debian package the build, the tests and the demo need.
 DEB_PACKAGES := build-essential cmake pkg-config git \
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev libspdlog-dev \
-  libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libssl-dev \
+  libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libprotobuf-c-dev libssl-dev \
   postgresql postgresql-client shellcheck util-linux nodejs npm
 
 .PHONY: all deps build test demo bench clean help

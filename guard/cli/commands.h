@@ -1,0 +1,18 @@
+// The dbguard subcommands, each registered on the CLI11 app by its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace dbguard::cli {
+
+void add_hook(CLI::App& app);
+void add_check(CLI::App& app);
+void add_explain(CLI::App& app);
+void add_patterns(CLI::App& app);
+void add_demo(CLI::App& app);
+
+// The command text from `-- a b c`: one argument is the command string as is;
+// several are shell-quoted and joined.
+std::string command_from_args(const std::vector<std::string>& args);
+
+}  // namespace dbguard::cli

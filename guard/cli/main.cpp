@@ -1,0 +1,32 @@
+// dbguard: a fail-closed PreToolUse guard for databases.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "packs/embedded.h"
+
+#ifndef DBGUARD_VERSION
+#define DBGUARD_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"dbguard: screens AI agents' tool calls and blocks what would destroy data"};
+  app.set_version_flag("--version", std::string("dbguard ") + DBGUARD_VERSION + " (packs " +
+                                        std::string(dbguard::packs::embedded_packs_digest().substr(0, 12)) + ")");
+  app.require_subcommand(1);
+  dbguard::cli::add_hook(app);
+  dbguard::cli::add_check(app);
+  dbguard::cli::add_explain(app);
+  dbguard::cli::add_patterns(app);
+  dbguard::cli::add_demo(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // `dbguard hook` must never exit with a code other than 0 or 2, even on bad flags.
+    bool hook = argc > 1 && std::string(argv[1]) == "hook";
+    int code = app.exit(e);
+    return hook && code != 0 ? 2 : code;
+  }
+  return 0;
+}

@@ -1,0 +1,51 @@
+// What the guard decided and why. A Decision is the single result that the
+// hook, `check` and `explain` all render, so they can never disagree.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sql/classify.h"
+#include "unwrap/invocation.h"
+
+namespace dbguard {
+
+enum class Verdict { Allow, Ask, Deny };
+
+struct Finding {
+  std::string rule;        // rule id
+  bool hard = false;       // production hard block: nothing may soften it
+  std::string segment;     // the exact command text that was blocked
+  std::string detail;      // what was seen (statement, file, marker)
+  std::string source;      // where the analysed text came from: command line, psql -c, file x.sql, heredoc
+  std::string production;  // the production marker, when the command targets production
+};
+
+// One invocation as analysed, for `explain`.
+struct InvocationTrace {
+  Invocation invocation;
+  std::vector<std::string> matched;  // rule ids matched (before production/unless filtering)
+  std::vector<std::string> cleared;  // rule ids a second look cleared, with why
+  struct Sql {
+    std::string source;
+    std::vector<std::string> statements;
+    bool parsed = true;
+    std::string error;
+  };
+  std::vector<Sql> sql;
+  std::string production;            // marker text, if any
+};
+
+struct Decision {
+  Verdict verdict = Verdict::Allow;
+  bool hard = false;
+  std::vector<Finding> findings;
+  std::string reason;  // rendered for the agent
+  // explain only:
+  std::vector<InvocationTrace> trace;
+  std::vector<std::string> notes;
+};
+
+const char* to_string(Verdict v);
+
+}  // namespace dbguard

@@ -1,0 +1,127 @@
+#include "decision/engine.h"
+
+#include <set>
+#include <stdexcept>
+
+#include "decision/invocation_judge.h"
+#include "decision/reason.h"
+#include "packs/embedded.h"
+#include "sql/classify.h"
+
+namespace dbguard {
+
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::Allow: return "allow";
+    case Verdict::Ask: return "ask";
+    case Verdict::Deny: return "deny";
+  }
+  return "deny";
+}
+
+Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
+    : packs_(packs), matcher_(std::move(matcher)) {
+  unwrap_limits_.trusted_generators = packs_.setting("trusted_generators");
+}
+
+const Engine& Engine::embedded() {
+  static const Engine engine = [] {
+    const auto& packs = packs::embedded_packs();
+    auto db = packs::embedded_database();
+    std::string error;
+    auto m = Matcher::deserialize(packs, db.data(), db.size(), error);
+    if (!m) throw std::runtime_error(error);
+    return Engine(packs, std::move(m));
+  }();
+  return engine;
+}
+
+bool Engine::could_reach(std::string_view text) const {
+  const auto& programs = packs_.setting("reach_programs");
+  std::string word;
+  auto check = [&] { return !word.empty() && std::find(programs.begin(), programs.end(), word) != programs.end(); };
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
+      word += c;
+    } else {
+      if (check()) return true;
+      word.clear();
+    }
+  }
+  return check();
+}
+
+void Engine::judge_command(std::string_view command, const std::string& cwd, int depth, Decision& d,
+                           const EngineOptions& opt) const {
+  UnwrapLimits limits = unwrap_limits_;
+  limits.max_depth = std::max(0, limits.max_depth - depth);
+  auto result = unwrap_command(command, cwd, limits);
+  if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
+  for (const auto& issue : result.issues) {
+    if (issue.only_if_reach && !could_reach(issue.segment)) {
+      if (opt.trace) d.notes.push_back("not analysable but reaches nothing guarded: " + issue.detail);
+      continue;
+    }
+    d.findings.push_back({issue.rule, false, issue.segment, issue.detail, "command line", ""});
+  }
+  for (const auto& inv : result.invocations) InvocationJudge(*this, d, opt, depth).judge(inv);
+}
+
+void Engine::finish(Decision& d) const {
+  // one finding per rule and segment, hard ones first
+  std::vector<Finding> unique;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (auto& f : d.findings)
+    if (seen.insert({f.rule, f.segment + "\x1f" + f.detail}).second) unique.push_back(std::move(f));
+  std::stable_sort(unique.begin(), unique.end(), [](const Finding& a, const Finding& b) { return a.hard > b.hard; });
+  d.findings = std::move(unique);
+  d.hard = !d.findings.empty() && d.findings.front().hard;
+  d.verdict = d.findings.empty() ? Verdict::Allow : Verdict::Deny;
+  d.reason = d.findings.empty() ? "" : render_reason(d, packs_);
+}
+
+Decision Engine::decide_command(std::string_view command, const std::string& cwd, const EngineOptions& opt) const {
+  Decision d;
+  judge_command(command, cwd, 0, d, opt);
+  finish(d);
+  return d;
+}
+
+Decision Engine::decide_tool(const std::string& tool_name, const nlohmann::json& tool_input, const std::string& cwd,
+                             const EngineOptions& opt) const {
+  if (tool_name == "Bash") {
+    if (!tool_input.is_object() || !tool_input.contains("command") || !tool_input["command"].is_string())
+      return fail_closed("guard.no-command", "", "a Bash event without a string `command`");
+    return decide_command(tool_input["command"].get<std::string>(), cwd, opt);
+  }
+  Decision d;
+  if (tool_name.rfind("mcp__", 0) == 0 && tool_input.is_object()) {
+    // MCP database tools: string fields that carry SQL are judged like psql -c.
+    static const std::set<std::string> sql_fields = {"sql", "query", "statement", "statements", "sql_query"};
+    for (auto it = tool_input.begin(); it != tool_input.end(); ++it) {
+      if (!it.value().is_string() || !sql_fields.count(it.key())) continue;
+      auto verdict = sql::classify(it.value().get<std::string>());
+      if (opt.trace) {
+        InvocationTrace t;
+        t.invocation.segment = tool_name;
+        t.sql.push_back({"MCP field " + it.key(), verdict.statements, verdict.parsed, verdict.parse_error});
+        d.trace.push_back(std::move(t));
+      }
+      for (const auto& f : verdict.findings)
+        if (const auto* rule = packs_.find_sql(f.kind))
+          d.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, tool_name + " " + it.key(),
+                                f.detail + " — in: " + f.statement, "MCP field " + it.key(), ""});
+    }
+  }
+  finish(d);
+  return d;
+}
+
+Decision Engine::fail_closed(const std::string& rule, const std::string& segment, const std::string& detail) const {
+  Decision d;
+  d.findings.push_back({rule, false, segment, detail, "hook input", ""});
+  finish(d);
+  return d;
+}
+
+}  // namespace dbguard

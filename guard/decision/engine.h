@@ -1,0 +1,52 @@
+// The guard's decision procedure: command text (or a hook event) in, Decision
+// out. Stages, each in its own folder: shell (parse) → unwrap (invocations) →
+// match (pattern packs) + sql (statements) + production markers → decision.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "decision/decision.h"
+#include "match/matcher.h"
+#include "packs/rule.h"
+#include "unwrap/unwrap.h"
+
+namespace dbguard {
+
+struct EngineOptions {
+  bool trace = false;  // keep per-invocation detail for `explain`
+};
+
+class Engine {
+ public:
+  Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher);
+
+  // The engine built from the packs embedded at build time. Throws on a broken
+  // embedded database (callers turn that into a deny).
+  static const Engine& embedded();
+
+  Decision decide_command(std::string_view command, const std::string& cwd, const EngineOptions& opt = {}) const;
+  Decision decide_tool(const std::string& tool_name, const nlohmann::json& tool_input, const std::string& cwd,
+                       const EngineOptions& opt = {}) const;
+
+  // A decision for one of the engine's own fail-closed rules (guard.*).
+  Decision fail_closed(const std::string& rule, const std::string& segment, const std::string& detail) const;
+
+  const packs::PackSet& packs() const { return packs_; }
+
+ private:
+  friend class InvocationJudge;
+  void judge_command(std::string_view command, const std::string& cwd, int depth, Decision& d,
+                     const EngineOptions& opt) const;
+  void finish(Decision& d) const;
+  bool could_reach(std::string_view text) const;
+
+  const packs::PackSet& packs_;
+  std::unique_ptr<Matcher> matcher_;
+  UnwrapLimits unwrap_limits_;
+};
+
+}  // namespace dbguard

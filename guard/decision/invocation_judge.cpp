@@ -1,0 +1,169 @@
+#include "decision/invocation_judge.h"
+
+#include <re2/re2.h>
+
+#include <map>
+#include <memory>
+
+#include "clients/psql_sources.h"
+#include "sql/classify.h"
+
+namespace dbguard {
+namespace {
+
+// `unless` patterns are compiled on first use only: the hook compiles no
+// regular expression unless a rule with a second look has already matched.
+const RE2& cached_re2(const std::string& pattern) {
+  static std::map<std::string, std::unique_ptr<RE2>> cache;
+  auto& slot = cache[pattern];
+  if (!slot) slot = std::make_unique<RE2>(pattern, RE2::Quiet);
+  return *slot;
+}
+
+std::string printable(std::string s) {
+  for (auto& c : s) {
+    if (c == '\x1f') c = ' ';
+    if (c == '\x1e') c = '~';
+  }
+  return s;
+}
+
+}  // namespace
+
+void InvocationJudge::judge(const Invocation& inv) {
+  InvocationTrace* trace = nullptr;
+  if (opt_.trace) {
+    d_.trace.push_back(InvocationTrace{inv, {}, {}, {}, {}});
+    trace = &d_.trace.back();
+  }
+  Seen seen = analyse(inv, trace);
+  if (inv.program_dynamic) judge_dynamic_program(inv, seen);
+  if (trace) trace->production = seen.production;
+  for (auto& f : seen.findings) {
+    if (!seen.production.empty()) {
+      f.hard = true;  // anything destructive aimed at production is a hard block
+      f.production = seen.production;
+    }
+    d_.findings.push_back(std::move(f));
+  }
+}
+
+InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, InvocationTrace* trace) {
+  Seen seen;
+  const auto& rules = engine_.packs_.rules;
+  Haystack hay = build_haystack(inv);
+  auto hits = engine_.matcher_->scan(hay.text);
+  seen.production = production_marker(inv, hits, hay);
+  std::string line = hay.text.substr(0, hay.command_end);
+  for (const auto& hit : hits) {
+    const auto& rule = rules[hit.rule];
+    if (rule.kind != packs::RuleKind::Command || hit.end > hay.command_end) continue;
+    if (trace) trace->matched.push_back(rule.id);
+    bool cleared = false;
+    for (const auto& u : rule.unless) {
+      if (RE2::PartialMatch(line, cached_re2(u))) {
+        if (trace) trace->cleared.push_back(rule.id + " (second look: " + u + ")");
+        cleared = true;
+        break;
+      }
+    }
+    if (cleared) continue;
+    if (rule.needs_fed_stdin && inv.stdin_source.kind == Input::Kind::None) continue;
+    if (rule.requires_production && seen.production.empty()) {
+      if (trace) trace->cleared.push_back(rule.id + " (applies to production targets only)");
+      continue;
+    }
+    Finding f;
+    f.rule = rule.id;
+    f.hard = rule.severity == packs::Severity::Hard;
+    f.segment = inv.segment;
+    f.detail = printable(line);
+    f.source = inv.via.empty() ? "command line" : "command run through " + inv.via.back();
+    seen.findings.push_back(std::move(f));
+  }
+  judge_sql(inv, seen, trace);
+  // Opaque data piped into any database client (psql is judged with its SQL above).
+  const auto& clients = engine_.packs_.setting("sql_clients");
+  if (!inv.argv.empty() && !inv.argv[0].dynamic && inv.argv[0].text != "psql" &&
+      inv.stdin_source.kind == Input::Kind::Opaque &&
+      std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
+    seen.findings.push_back({"guard.opaque-input", false, inv.segment,
+                             inv.argv[0].text + " reads statements from " + inv.stdin_source.origin, "stdin", ""});
+  }
+  return seen;
+}
+
+std::string InvocationJudge::production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
+                                               const Haystack& hay) const {
+  const auto& rules = engine_.packs_.rules;
+  bool any = false;
+  for (const auto& h : hits)
+    if (rules[h.rule].kind == packs::RuleKind::Marker) any = true;
+  if (!any) return "";
+  // Name the piece that marks production: rescan each piece on its own.
+  auto marks = [&](const std::string& piece) {
+    for (const auto& h : engine_.matcher_->scan(piece))
+      if (rules[h.rule].kind == packs::RuleKind::Marker) return true;
+    return false;
+  };
+  for (const auto& a : inv.argv) {
+    std::string c = canonical_arg(a);
+    if (marks(c)) return printable(c);
+  }
+  for (const auto& [name, value] : inv.env) {
+    std::string c = name + "=" + canonical_arg(value);
+    if (marks(c)) return printable(c);
+  }
+  for (const auto& ref : inv.var_refs)
+    if (marks("$" + ref)) return "$" + ref;
+  for (const auto& ctx : inv.context)
+    if (marks(ctx)) return "via `" + ctx + "`";
+  return printable(hay.text.substr(0, hay.command_end));
+}
+
+void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace) {
+  if (!clients::is_psql(inv)) return;
+  for (const auto& src : clients::psql_sql_sources(inv)) {
+    switch (src.kind) {
+      case clients::SqlSource::Kind::Sql: {
+        auto verdict = sql::classify(src.text);
+        if (trace) trace->sql.push_back({src.origin, verdict.statements, verdict.parsed, verdict.parse_error});
+        for (const auto& f : verdict.findings) {
+          const packs::Rule* rule = engine_.packs_.find_sql(f.kind);
+          if (!rule) continue;
+          seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment,
+                                   f.detail + " — in: " + f.statement, src.origin, ""});
+        }
+        break;
+      }
+      case clients::SqlSource::Kind::Shell:
+        engine_.judge_command(src.text, inv.cwd, depth_ + 1, d_, opt_);
+        break;
+      case clients::SqlSource::Kind::Unreadable:
+        seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, src.text, src.origin, ""});
+        break;
+      case clients::SqlSource::Kind::Opaque:
+        seen.findings.push_back({"guard.opaque-input", false, inv.segment, src.text, src.origin, ""});
+        break;
+    }
+  }
+}
+
+void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
+  // The program is only known at run time. Ask what it would do as each program
+  // that can reach a database or infrastructure; if any of them is blocked, so is this.
+  for (const auto& candidate : engine_.packs_.setting("reach_programs")) {
+    Invocation as = inv;
+    as.argv[0] = Arg{candidate, false};
+    as.program_dynamic = false;
+    Seen s = analyse(as, nullptr);
+    if (s.findings.empty()) continue;
+    seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
+                             "program name `" + inv.argv[0].text + "` is only known at run time; as `" + candidate +
+                                 "` this is " + s.findings.front().rule,
+                             "command line", ""});
+    return;
+  }
+}
+
+}  // namespace dbguard

@@ -1,0 +1,36 @@
+// Judges one Invocation: pattern rules (with their second look), production
+// markers, SQL reaching a client, and what the guard could not see
+// (a dynamic program name, opaque input into a database client).
+#pragma once
+
+#include "decision/decision.h"
+#include "decision/engine.h"
+#include "match/haystack.h"
+
+namespace dbguard {
+
+class InvocationJudge {
+ public:
+  InvocationJudge(const Engine& engine, Decision& decision, const EngineOptions& opt, int depth)
+      : engine_(engine), d_(decision), opt_(opt), depth_(depth) {}
+
+  void judge(const Invocation& inv);
+
+ private:
+  struct Seen {
+    std::vector<Finding> findings;
+    std::string production;  // marker text
+  };
+  Seen analyse(const Invocation& inv, InvocationTrace* trace);
+  std::string production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
+                                const Haystack& hay) const;
+  void judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace);
+  void judge_dynamic_program(const Invocation& inv, Seen& seen);
+
+  const Engine& engine_;
+  Decision& d_;
+  const EngineOptions& opt_;
+  int depth_;
+};
+
+}  // namespace dbguard

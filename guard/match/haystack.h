@@ -1,0 +1,26 @@
+// The text a command is matched as. Line 1 is the canonical command line:
+// argv joined by single spaces, whitespace inside an argument turned into
+// \x1f (so `git commit -m "docker compose down -v"` can never look like the
+// command), an argument only known at run time prefixed with \x1e. Further
+// lines carry what production markers are looked for in: NAME=value for each
+// environment assignment, $NAME for each variable referenced, and the command
+// lines of wrappers that carry a target (ssh HOST, kubectl --context ...).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "unwrap/invocation.h"
+
+namespace dbguard {
+
+struct Haystack {
+  std::string text;
+  std::size_t command_end = 0;  // end of line 1: command rules must match within it
+};
+
+std::string canonical_arg(const Arg& a);
+std::string canonical_line(const std::vector<Arg>& argv);
+Haystack build_haystack(const Invocation& inv);
+
+}  // namespace dbguard

@@ -1,0 +1,96 @@
+#include "match/matcher.h"
+
+#include <hs/hs.h>
+
+namespace dbguard {
+
+std::vector<std::size_t> pattern_rule_map(const packs::PackSet& packs) {
+  std::vector<std::size_t> map;
+  for (std::size_t i = 0; i < packs.rules.size(); ++i)
+    for (std::size_t k = 0; k < packs.rules[i].patterns.size(); ++k) map.push_back(i);
+  return map;
+}
+
+Matcher::~Matcher() {
+  if (scratch_) hs_free_scratch(scratch_);
+  if (db_) hs_free_database(db_);
+}
+
+bool Matcher::init_scratch(std::string& error) {
+  if (hs_alloc_scratch(db_, &scratch_) != HS_SUCCESS) {
+    error = "cannot allocate Hyperscan scratch space";
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<Matcher> Matcher::compile(const packs::PackSet& packs, std::string& error) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (const auto& r : packs.rules)
+    for (const auto& p : r.patterns) {
+      exprs.push_back(p.c_str());
+      flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_MULTILINE | (r.caseless ? HS_FLAG_CASELESS : 0));
+      ids.push_back(static_cast<unsigned>(ids.size()));
+    }
+  std::unique_ptr<Matcher> m(new Matcher());
+  m->pattern_rule_ = pattern_rule_map(packs);
+  if (exprs.empty()) {
+    error = "no patterns to compile";
+    return nullptr;
+  }
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
+                       nullptr, &m->db_, &err) != HS_SUCCESS) {
+    error = std::string("Hyperscan compile failed: ") + (err ? err->message : "?");
+    if (err && err->expression >= 0 && static_cast<std::size_t>(err->expression) < m->pattern_rule_.size())
+      error += " (rule " + packs.rules[m->pattern_rule_[static_cast<std::size_t>(err->expression)]].id + ")";
+    hs_free_compile_error(err);
+    return nullptr;
+  }
+  if (!m->init_scratch(error)) return nullptr;
+  return m;
+}
+
+std::unique_ptr<Matcher> Matcher::deserialize(const packs::PackSet& packs, const char* bytes, std::size_t size,
+                                              std::string& error) {
+  std::unique_ptr<Matcher> m(new Matcher());
+  m->pattern_rule_ = pattern_rule_map(packs);
+  if (hs_deserialize_database(bytes, size, &m->db_) != HS_SUCCESS) {
+    error = "embedded pattern database is unreadable";
+    return nullptr;
+  }
+  if (!m->init_scratch(error)) return nullptr;
+  return m;
+}
+
+std::string Matcher::serialize() const {
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (hs_serialize_database(db_, &bytes, &len) != HS_SUCCESS) return {};
+  std::string out(bytes, len);
+  std::free(bytes);
+  return out;
+}
+
+namespace {
+struct ScanCtx {
+  const std::vector<std::size_t>* map;
+  std::vector<PatternHit>* hits;
+};
+
+int on_match(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* ctx) {
+  auto* c = static_cast<ScanCtx*>(ctx);
+  if (id < c->map->size()) c->hits->push_back({(*c->map)[id], to});
+  return 0;
+}
+}  // namespace
+
+std::vector<PatternHit> Matcher::scan(std::string_view haystack) const {
+  std::vector<PatternHit> hits;
+  ScanCtx ctx{&pattern_rule_, &hits};
+  hs_scan(db_, haystack.data(), static_cast<unsigned>(haystack.size()), 0, scratch_, on_match, &ctx);
+  return hits;
+}
+
+}  // namespace dbguard

@@ -1,0 +1,50 @@
+// Runs every pattern of every pack over a haystack in one Hyperscan scan.
+// The database is either the one embedded at build time (deserialized: no
+// regular expression is compiled at start-up) or compiled from packs at run
+// time (`patterns validate`, custom packs).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "packs/rule.h"
+
+struct hs_database;
+struct hs_scratch;
+
+namespace dbguard {
+
+struct PatternHit {
+  std::size_t rule;        // index into PackSet::rules
+  unsigned long long end;  // offset just past the match
+};
+
+class Matcher {
+ public:
+  ~Matcher();
+  Matcher(const Matcher&) = delete;
+  Matcher& operator=(const Matcher&) = delete;
+
+  static std::unique_ptr<Matcher> compile(const packs::PackSet& packs, std::string& error);
+  static std::unique_ptr<Matcher> deserialize(const packs::PackSet& packs, const char* bytes, std::size_t size,
+                                              std::string& error);
+  // The compiled database in Hyperscan's serialized form (the pack compiler embeds it).
+  std::string serialize() const;
+
+  // Every rule with a pattern that matches somewhere in `haystack` (one hit per rule).
+  std::vector<PatternHit> scan(std::string_view haystack) const;
+
+ private:
+  Matcher() = default;
+  bool init_scratch(std::string& error);
+  hs_database* db_ = nullptr;
+  hs_scratch* scratch_ = nullptr;
+  std::vector<std::size_t> pattern_rule_;  // Hyperscan id -> rule index
+};
+
+// Hyperscan id -> rule index, in the fixed order both sides use.
+std::vector<std::size_t> pattern_rule_map(const packs::PackSet& packs);
+
+}  // namespace dbguard

@@ -1,0 +1,35 @@
+#include "packs/rule.h"
+
+namespace dbguard::packs {
+
+const Rule* PackSet::find(const std::string& id) const {
+  for (const auto& r : rules)
+    if (r.id == id) return &r;
+  return nullptr;
+}
+
+const Rule* PackSet::find_sql(const std::string& sql_kind) const {
+  for (const auto& r : rules)
+    if (r.kind == RuleKind::Sql && r.sql_kind == sql_kind) return &r;
+  return nullptr;
+}
+
+const std::vector<std::string>& PackSet::setting(const std::string& name) const {
+  static const std::vector<std::string> empty;
+  auto it = settings.find(name);
+  return it == settings.end() ? empty : it->second;
+}
+
+const char* to_string(Severity s) { return s == Severity::Hard ? "hard" : "deny"; }
+
+const char* to_string(RuleKind k) {
+  switch (k) {
+    case RuleKind::Command: return "command";
+    case RuleKind::Marker: return "marker";
+    case RuleKind::Sql: return "sql";
+    case RuleKind::Builtin: return "builtin";
+  }
+  return "?";
+}
+
+}  // namespace dbguard::packs

@@ -1,0 +1,49 @@
+// A rule from a pattern pack (patterns/*.toml). Rules are data: the engine
+// knows rule kinds, never individual rules (except the guard.* ids it raises).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dbguard::packs {
+
+enum class Severity { Deny, Hard };
+
+enum class RuleKind {
+  Command,  // regexes over a command's canonical line (argv joined by single spaces)
+  Marker,   // production markers: regexes over argv tokens, env and variable names
+  Sql,      // raised by the SQL analysis for one kind of destructive statement
+  Builtin,  // raised by the engine itself (fail-closed reasons)
+};
+
+struct Rule {
+  std::string id;           // pack.rule
+  std::string pack;
+  std::string file;          // the pack file it came from (for error messages)
+  std::string description;  // what the rule catches
+  std::string why;          // why it destroys data (shown to the agent)
+  std::string alternative;  // the safer thing to do (shown to the agent)
+  Severity severity = Severity::Deny;
+  RuleKind kind = RuleKind::Command;
+  bool requires_production = false;  // fires only on a command that targets production
+  bool caseless = false;
+  bool needs_fed_stdin = false;      // fires only when something is fed on stdin (when_stdin = "fed")
+  std::string sql_kind;              // Sql rules: drop, truncate, delete-all, ...
+  std::vector<std::string> patterns; // Hyperscan syntax, macros expanded
+  std::vector<std::string> unless;   // RE2: a second look that clears a match
+};
+
+struct PackSet {
+  std::vector<Rule> rules;
+  std::map<std::string, std::vector<std::string>> settings;  // [settings] lists from packs
+
+  const Rule* find(const std::string& id) const;
+  const Rule* find_sql(const std::string& sql_kind) const;
+  const std::vector<std::string>& setting(const std::string& name) const;
+};
+
+const char* to_string(Severity s);
+const char* to_string(RuleKind k);
+
+}  // namespace dbguard::packs

@@ -1,0 +1,34 @@
+// Claude Code's PreToolUse event, read with bounds. Anything that is not a
+// well-formed event is reported as an error (the caller denies: fail closed).
+#pragma once
+
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace dbguard::protocol {
+
+constexpr std::size_t kMaxEventBytes = 4u << 20;  // 4 MiB: larger input is denied unread
+
+struct Event {
+  std::string tool_name;
+  nlohmann::json tool_input;
+  std::string cwd;
+  std::string session_id;
+  std::string tool_use_id;
+  std::string hook_event_name;
+};
+
+struct EventResult {
+  bool ok = false;
+  Event event;
+  std::string error;  // why the input is not an event
+};
+
+// Reads all of `in`, up to kMaxEventBytes (+1 to detect overflow).
+bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes);
+
+EventResult parse_event(const std::string& bytes, bool truncated = false);
+
+}  // namespace dbguard::protocol

@@ -1,0 +1,87 @@
+// Syntax tree for the POSIX/bash command language, as far as the guard needs it:
+// enough to know every simple command that would run, its words, assignments,
+// redirections and where its stdin comes from. Nothing is executed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dbguard::shell {
+
+struct List;
+using ListPtr = std::shared_ptr<List>;
+
+// One piece of a word. Literal text is already unquoted; everything else is an
+// expansion whose value the guard may or may not be able to resolve statically.
+struct WordPart {
+  enum class Kind {
+    Literal,      // text after quote removal
+    Param,        // $name / ${name}: `text` holds the name
+    ComplexParam, // ${name:-x}, ${#x}, ... : never resolved
+    CommandSub,   // $( ) or backticks: `sub` holds the parsed list
+    ProcessSub,   // <( ) or >( )
+    Arith,        // $(( ))
+  };
+  Kind kind = Kind::Literal;
+  std::string text;
+  bool quoted = false;  // inside quotes (affects brace expansion / field splitting)
+  ListPtr sub;
+};
+
+struct Word {
+  std::vector<WordPart> parts;
+  std::string raw;  // source text
+};
+
+struct Assignment {
+  std::string name;
+  Word value;
+};
+
+struct Redirect {
+  int fd = -1;           // explicit fd number, -1 when omitted
+  std::string op;        // <, >, >>, <<, <<-, <<<, <>, >&, <&, &>, &>>, >|
+  Word target;           // file, fd, heredoc delimiter or here-string
+  std::string heredoc;   // heredoc body (for << and <<-)
+  bool heredoc_expands = false;  // unquoted delimiter: body undergoes expansion
+  Word heredoc_word;     // the body as a word when it expands (its $( ) run too)
+};
+
+struct SimpleCommand {
+  std::vector<Assignment> assignments;
+  std::vector<Word> words;
+  std::vector<Redirect> redirects;
+  std::size_t begin = 0, end = 0;  // source span
+};
+
+struct Command;
+using CommandPtr = std::shared_ptr<Command>;
+
+// Compound commands keep their bodies as lists; the guard analyses every branch
+// because it cannot know which one runs.
+struct Command {
+  enum class Kind { Simple, Group, Subshell, If, Loop, For, Case, Function, Arith, Test };
+  Kind kind = Kind::Simple;
+  SimpleCommand simple;            // Kind::Simple
+  std::vector<ListPtr> bodies;     // Group/Subshell/If/Loop/For/Case/Function
+  std::vector<Word> words;         // for-list words, case subject, [[ ]] / (( )) words
+  std::string name;                // function name
+  std::vector<Redirect> redirects; // redirections on a compound command
+  std::size_t begin = 0, end = 0;
+};
+
+struct Pipeline {
+  std::vector<CommandPtr> commands;
+  bool negated = false;
+};
+
+struct AndOr {
+  std::vector<Pipeline> pipelines;  // joined by && / ||
+};
+
+struct List {
+  std::vector<AndOr> items;  // joined by ; & or newline
+};
+
+}  // namespace dbguard::shell

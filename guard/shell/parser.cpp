@@ -1,0 +1,558 @@
+// Grammar of the command language: lists, and-or chains, pipelines, compound
+// commands, simple commands and redirections. Words are read by word_reader.cpp.
+#include "shell/parser.h"
+
+#include "shell/parser_impl.h"
+
+namespace dbguard::shell {
+namespace detail {
+namespace {
+
+bool is_reserved_stop(std::string_view w) {
+  return w == "then" || w == "else" || w == "elif" || w == "fi" || w == "do" || w == "done" ||
+         w == "esac" || w == "}";
+}
+
+bool is_name(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  return true;
+}
+
+// NAME=... or NAME+=... with an unquoted literal name: an assignment word.
+bool split_assignment(const Word& w, Assignment& out) {
+  if (w.parts.empty() || w.parts[0].kind != WordPart::Kind::Literal || w.parts[0].quoted) return false;
+  const std::string& first = w.parts[0].text;
+  auto eq = first.find('=');
+  if (eq == std::string::npos) return false;
+  std::string name = first.substr(0, eq);
+  if (!name.empty() && name.back() == '+') name.pop_back();
+  if (!is_name(name)) return false;
+  out.name = name;
+  out.value.raw = w.raw.substr(w.raw.find('=') + 1);
+  WordPart rest = w.parts[0];
+  rest.text = first.substr(eq + 1);
+  if (!rest.text.empty()) out.value.parts.push_back(rest);
+  out.value.parts.insert(out.value.parts.end(), w.parts.begin() + 1, w.parts.end());
+  return true;
+}
+
+}  // namespace
+
+void Parser::skip_blanks() {
+  while (!eof()) {
+    char c = peek();
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++pos_;
+    } else if (c == '\\' && peek(1) == '\n') {
+      pos_ += 2;
+    } else if (c == '#') {
+      while (!eof() && peek() != '\n') ++pos_;
+    } else {
+      break;
+    }
+  }
+}
+
+bool Parser::consume_newline() {
+  if (peek() != '\n') return false;
+  ++pos_;
+  read_pending_heredocs();
+  return true;
+}
+
+void Parser::skip_blanks_and_newlines() {
+  for (;;) {
+    skip_blanks();
+    if (!consume_newline()) break;
+  }
+}
+
+std::string Parser::peek_keyword() const {
+  std::size_t p = pos_;
+  while (p < src_.size() && !is_meta(src_[p])) {
+    char c = src_[p];
+    if (c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`') return "";
+    ++p;
+  }
+  return std::string(src_.substr(pos_, p - pos_));
+}
+
+void Parser::read_pending_heredocs() {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& h : pending) {
+    std::string body;
+    bool found = false;
+    while (!eof()) {
+      std::size_t nl = src_.find('\n', pos_);
+      std::size_t end = nl == std::string_view::npos ? src_.size() : nl;
+      std::string_view line = src_.substr(pos_, end - pos_);
+      pos_ = nl == std::string_view::npos ? src_.size() : nl + 1;
+      std::string_view cmp = line;
+      if (h.strip_tabs)
+        while (!cmp.empty() && cmp.front() == '\t') cmp.remove_prefix(1);
+      if (cmp == h.delimiter) {
+        found = true;
+        break;
+      }
+      body.append(cmp);
+      body.push_back('\n');
+    }
+    // bash accepts a heredoc cut off by end of input (with a warning); so do we,
+    // the body is still analysed.
+    (void)found;
+    Redirect& r = h.compound ? h.owner->redirects[h.index] : h.owner->simple.redirects[h.index];
+    r.heredoc = body;
+    if (r.heredoc_expands) r.heredoc_word = read_heredoc_body_word(body);
+  }
+}
+
+ListPtr Parser::parse_program() {
+  auto list = parse_list(false);
+  skip_blanks_and_newlines();
+  if (!eof()) fail(std::string("unexpected '") + peek() + "'");
+  return list;
+}
+
+bool Parser::at_list_end(bool in_subst) {
+  skip_blanks();
+  if (eof()) return true;
+  char c = peek();
+  if (c == ')' ) return true;
+  if (c == ';' && (peek(1) == ';' || peek(1) == '&')) return true;  // case item end
+  (void)in_subst;
+  std::string kw = peek_keyword();
+  return is_reserved_stop(kw);
+}
+
+ListPtr Parser::parse_list(bool in_subst) {
+  DepthGuard guard(*this);
+  auto list = std::make_shared<List>();
+  skip_blanks_and_newlines();
+  while (!at_list_end(in_subst)) {
+    list->items.push_back(parse_and_or(in_subst));
+    skip_blanks();
+    if (peek() == ';' && peek(1) != ';' && peek(1) != '&') {
+      ++pos_;
+    } else if (peek() == '&' && peek(1) != '&' && peek(1) != '>') {
+      ++pos_;
+    } else if (peek() == '\n') {
+      // handled below
+    } else if (!at_list_end(in_subst)) {
+      fail(std::string("unexpected '") + peek() + "'");
+    }
+    skip_blanks_and_newlines();
+  }
+  return list;
+}
+
+AndOr Parser::parse_and_or(bool in_subst) {
+  AndOr ao;
+  ao.pipelines.push_back(parse_pipeline(in_subst));
+  for (;;) {
+    skip_blanks();
+    if (starts_with("&&") || starts_with("||")) {
+      pos_ += 2;
+      skip_blanks_and_newlines();
+      ao.pipelines.push_back(parse_pipeline(in_subst));
+    } else {
+      break;
+    }
+  }
+  return ao;
+}
+
+Pipeline Parser::parse_pipeline(bool in_subst) {
+  Pipeline p;
+  skip_blanks();
+  for (;;) {
+    std::string kw = peek_keyword();
+    if (kw == "!") {
+      p.negated = true;
+      ++pos_;
+      skip_blanks();
+    } else if (kw == "time") {  // bash keyword timing a whole pipeline
+      pos_ += 4;
+      skip_blanks();
+      if (peek_keyword() == "-p") {
+        pos_ += 2;
+        skip_blanks();
+      }
+    } else {
+      break;
+    }
+  }
+  p.commands.push_back(parse_command(in_subst));
+  for (;;) {
+    skip_blanks();
+    if (peek() == '|' && peek(1) != '|') {
+      pos_ += (peek(1) == '&') ? 2 : 1;
+      skip_blanks_and_newlines();
+      p.commands.push_back(parse_command(in_subst));
+    } else {
+      break;
+    }
+  }
+  return p;
+}
+
+CommandPtr Parser::parse_command(bool in_subst) {
+  DepthGuard guard(*this);
+  skip_blanks();
+  if (eof()) fail("expected a command");
+  std::string kw = peek_keyword();
+  CommandPtr cmd;
+  std::size_t begin = pos_;
+  if (kw == "if") cmd = parse_if();
+  else if (kw == "while" || kw == "until") cmd = parse_loop();
+  else if (kw == "for" || kw == "select") cmd = parse_for();
+  else if (kw == "case") cmd = parse_case();
+  else if (kw == "{") cmd = parse_brace_group();
+  else if (kw == "[[") cmd = parse_double_bracket();
+  else if (kw == "function") cmd = parse_function(true);
+  else if (starts_with("((")) cmd = parse_arith_command();
+  else if (peek() == '(') cmd = parse_subshell();
+  else if (is_name(kw) && [&] {
+             std::size_t p = pos_ + kw.size();
+             while (p < src_.size() && (src_[p] == ' ' || src_[p] == '\t')) ++p;
+             if (p < src_.size() && src_[p] == '(') {
+               ++p;
+               while (p < src_.size() && (src_[p] == ' ' || src_[p] == '\t')) ++p;
+               return p < src_.size() && src_[p] == ')';
+             }
+             return false;
+           }())
+    cmd = parse_function(false);
+  if (cmd) {
+    parse_trailing_redirects(cmd);
+    cmd->begin = begin;
+    cmd->end = pos_;
+    return cmd;
+  }
+  (void)in_subst;
+  cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Simple;
+  cmd->simple.begin = pos_;
+  parse_simple(*cmd);
+  cmd->simple.end = pos_;
+  // trim trailing blanks from the span
+  while (cmd->simple.end > cmd->simple.begin &&
+         (src_[cmd->simple.end - 1] == ' ' || src_[cmd->simple.end - 1] == '\t'))
+    --cmd->simple.end;
+  cmd->begin = cmd->simple.begin;
+  cmd->end = cmd->simple.end;
+  if (cmd->simple.words.empty() && cmd->simple.assignments.empty() && cmd->simple.redirects.empty())
+    fail(eof() ? "unexpected end of input" : std::string("unexpected '") + peek() + "'");
+  return cmd;
+}
+
+void Parser::parse_simple(Command& cmd) {
+  SimpleCommand& sc = cmd.simple;
+  // `cmd` is owned by a shared_ptr created by the caller; heredocs need the owner.
+  CommandPtr self(std::shared_ptr<Command>{}, &cmd);
+  for (;;) {
+    skip_blanks();
+    if (eof()) break;
+    char c = peek();
+    bool proc_sub = (c == '<' || c == '>') && peek(1) == '(';
+    if (!proc_sub && try_parse_redirect(sc.redirects, self, false)) continue;
+    if (is_meta(c) && !proc_sub) break;
+    if (sc.words.empty() && sc.assignments.empty() == false) {
+      // fallthrough: more assignments or the command word
+    }
+    std::size_t before = pos_;
+    Word w = read_word();
+    if (pos_ == before) fail(std::string("unexpected '") + c + "'");
+    Assignment a;
+    if (sc.words.empty() && split_assignment(w, a)) {
+      // array assignment NAME=( ... ): keep the elements as the value's words
+      if (a.value.parts.empty() && peek() == '(') {
+        std::size_t close = find_matching(pos_, '(', ')');
+        a.value.raw = std::string(src_.substr(pos_, close + 1 - pos_));
+        WordPart lit;
+        lit.text = a.value.raw;
+        a.value.parts.push_back(lit);
+        pos_ = close + 1;
+      }
+      sc.assignments.push_back(std::move(a));
+    } else {
+      sc.words.push_back(std::move(w));
+    }
+  }
+}
+
+bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& owner, bool compound) {
+  std::size_t start = pos_;
+  std::size_t p = pos_;
+  int fd = -1;
+  if (p < src_.size() && src_[p] == '{') {  // {varname}>file
+    std::size_t q = src_.find('}', p);
+    if (q != std::string_view::npos && q + 1 < src_.size() && (src_[q + 1] == '<' || src_[q + 1] == '>') &&
+        is_name(src_.substr(p + 1, q - p - 1)))
+      p = q + 1;
+  }
+  while (p < src_.size() && std::isdigit(static_cast<unsigned char>(src_[p]))) ++p;
+  if (p > start && p < src_.size() && src_[start] != '{') fd = std::stoi(std::string(src_.substr(start, p - start)));
+  if (p >= src_.size()) return false;
+  static const char* ops[] = {"&>>", "<<<", "<<-", "&>", ">>", "<<", "<>", ">&", "<&", ">|", "<", ">"};
+  std::string op;
+  for (const char* o : ops) {
+    if (src_.substr(p, std::char_traits<char>::length(o)) == o) {
+      op = o;
+      break;
+    }
+  }
+  if (op.empty()) return false;
+  if (op == "&>" || op == "&>>") {
+    if (p != start) return false;
+  }
+  pos_ = p + op.size();
+  skip_blanks();
+  Redirect r;
+  r.fd = fd;
+  r.op = op;
+  if (eof() || (is_meta(peek()) && !((peek() == '<' || peek() == '>') && peek(1) == '(')))
+    fail("redirection without a target");
+  r.target = read_word();
+  if (op == "<<" || op == "<<-") {
+    std::string delim;
+    bool quoted = false;
+    for (auto& part : r.target.parts) {
+      if (part.quoted) quoted = true;
+      delim += part.kind == WordPart::Kind::Literal ? part.text : "$" + part.text;
+    }
+    if (r.target.raw.find('\\') != std::string::npos) quoted = true;
+    r.heredoc_expands = !quoted;
+    out.push_back(std::move(r));
+    pending_.push_back(PendingHeredoc{owner, compound, out.size() - 1, delim, op == "<<-"});
+    return true;
+  }
+  out.push_back(std::move(r));
+  return true;
+}
+
+void Parser::parse_trailing_redirects(const CommandPtr& cmd) {
+  for (;;) {
+    skip_blanks();
+    if (!try_parse_redirect(cmd->redirects, cmd, true)) break;
+  }
+}
+
+void Parser::expect_keyword(std::string_view kw) {
+  skip_blanks_and_newlines();
+  if (peek_keyword() != kw) fail("expected '" + std::string(kw) + "'");
+  pos_ += kw.size();
+}
+
+ListPtr Parser::parse_body_until(std::initializer_list<std::string_view>) {
+  return parse_list(false);
+}
+
+CommandPtr Parser::parse_if() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::If;
+  pos_ += 2;
+  cmd->bodies.push_back(parse_list(false));
+  expect_keyword("then");
+  cmd->bodies.push_back(parse_list(false));
+  for (;;) {
+    skip_blanks_and_newlines();
+    std::string kw = peek_keyword();
+    if (kw == "elif") {
+      pos_ += 4;
+      cmd->bodies.push_back(parse_list(false));
+      expect_keyword("then");
+      cmd->bodies.push_back(parse_list(false));
+    } else if (kw == "else") {
+      pos_ += 4;
+      cmd->bodies.push_back(parse_list(false));
+    } else {
+      break;
+    }
+  }
+  expect_keyword("fi");
+  return cmd;
+}
+
+CommandPtr Parser::parse_loop() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Loop;
+  pos_ += peek_keyword().size();
+  cmd->bodies.push_back(parse_list(false));
+  expect_keyword("do");
+  cmd->bodies.push_back(parse_list(false));
+  expect_keyword("done");
+  return cmd;
+}
+
+CommandPtr Parser::parse_for() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::For;
+  pos_ += peek_keyword().size();
+  skip_blanks();
+  if (starts_with("((")) {
+    std::size_t close = find_matching(pos_, '(', ')');
+    pos_ = close + 1;
+  } else {
+    cmd->name = peek_keyword();
+    if (!is_name(cmd->name)) fail("bad for-loop variable");
+    pos_ += cmd->name.size();
+    skip_blanks_and_newlines();
+    if (peek_keyword() == "in") {
+      pos_ += 2;
+      for (;;) {
+        skip_blanks();
+        if (eof() || peek() == ';' || peek() == '\n') break;
+        cmd->words.push_back(read_word());
+      }
+    }
+  }
+  skip_blanks();
+  if (peek() == ';') ++pos_;
+  expect_keyword("do");
+  cmd->bodies.push_back(parse_list(false));
+  expect_keyword("done");
+  return cmd;
+}
+
+CommandPtr Parser::parse_case() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Case;
+  pos_ += 4;
+  skip_blanks();
+  cmd->words.push_back(read_word());
+  expect_keyword("in");
+  for (;;) {
+    skip_blanks_and_newlines();
+    if (peek_keyword() == "esac") break;
+    if (eof()) fail("unterminated case");
+    if (peek() == '(') ++pos_;
+    // patterns: words separated by '|' up to ')'
+    for (;;) {
+      skip_blanks();
+      if (peek() == ')') {
+        ++pos_;
+        break;
+      }
+      if (peek() == '|') {
+        ++pos_;
+        continue;
+      }
+      if (eof()) fail("unterminated case pattern");
+      std::size_t before = pos_;
+      cmd->words.push_back(read_word());
+      if (pos_ == before) fail("bad case pattern");
+    }
+    cmd->bodies.push_back(parse_list(false));
+    skip_blanks_and_newlines();
+    if (starts_with(";;&")) pos_ += 3;
+    else if (starts_with(";;") || starts_with(";&")) pos_ += 2;
+  }
+  pos_ += 4;
+  return cmd;
+}
+
+CommandPtr Parser::parse_brace_group() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Group;
+  pos_ += 1;
+  cmd->bodies.push_back(parse_list(false));
+  expect_keyword("}");
+  return cmd;
+}
+
+CommandPtr Parser::parse_subshell() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Subshell;
+  pos_ += 1;
+  cmd->bodies.push_back(parse_list(true));
+  skip_blanks_and_newlines();
+  if (peek() != ')') fail("expected ')'");
+  ++pos_;
+  return cmd;
+}
+
+CommandPtr Parser::parse_double_bracket() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Test;
+  pos_ += 2;
+  for (;;) {
+    skip_blanks_and_newlines();
+    if (eof()) fail("unterminated [[");
+    if (starts_with("]]") && (pos_ + 2 >= src_.size() || is_meta(src_[pos_ + 2]))) {
+      pos_ += 2;
+      break;
+    }
+    char c = peek();
+    if (c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')' || c == '!') {
+      ++pos_;
+      continue;
+    }
+    std::size_t before = pos_;
+    cmd->words.push_back(read_word());
+    if (pos_ == before) ++pos_;
+  }
+  return cmd;
+}
+
+CommandPtr Parser::parse_arith_command() {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Arith;
+  std::size_t close = find_matching(pos_, '(', ')');
+  // (( … )) may hold $( ) substitutions, which run: read them as a word.
+  std::string_view inner = src_.substr(pos_ + 2, close >= pos_ + 3 ? close - pos_ - 3 : 0);
+  cmd->words.push_back(read_heredoc_body_word(inner));
+  pos_ = close + 1;
+  return cmd;
+}
+
+CommandPtr Parser::parse_function(bool keyword) {
+  auto cmd = std::make_shared<Command>();
+  cmd->kind = Command::Kind::Function;
+  if (keyword) {
+    pos_ += 8;
+    skip_blanks();
+  }
+  cmd->name = peek_keyword();
+  if (cmd->name.empty()) fail("expected a function name");
+  pos_ += cmd->name.size();
+  skip_blanks();
+  if (peek() == '(') {
+    ++pos_;
+    skip_blanks();
+    if (peek() != ')') fail("expected ')'");
+    ++pos_;
+  }
+  skip_blanks_and_newlines();
+  auto body = parse_command(false);
+  auto list = std::make_shared<List>();
+  AndOr ao;
+  Pipeline p;
+  p.commands.push_back(body);
+  ao.pipelines.push_back(std::move(p));
+  list->items.push_back(std::move(ao));
+  cmd->bodies.push_back(list);
+  return cmd;
+}
+
+}  // namespace detail
+
+ParseResult parse(std::string_view source, const ParseLimits& limits) {
+  ParseResult result;
+  std::size_t words = 0;
+  try {
+    detail::Parser p(source, limits, 0, &words);
+    result.list = p.parse_program();
+    result.ok = true;
+  } catch (const detail::SyntaxError& e) {
+    result.ok = false;
+    result.error = e.what();
+    result.error_pos = e.pos;
+    result.depth_exceeded = e.depth_exceeded;
+  }
+  return result;
+}
+
+}  // namespace dbguard::shell

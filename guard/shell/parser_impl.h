@@ -1,0 +1,117 @@
+// Internal: the parser's state, shared by the grammar (parser.cpp) and the
+// word reader (word_reader.cpp). Not part of the public API.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "shell/ast.h"
+#include "shell/parser.h"
+
+namespace dbguard::shell::detail {
+
+struct SyntaxError : std::runtime_error {
+  SyntaxError(std::string msg, std::size_t p, bool depth = false)
+      : std::runtime_error(std::move(msg)), pos(p), depth_exceeded(depth) {}
+  std::size_t pos;
+  bool depth_exceeded;
+};
+
+class Parser {
+ public:
+  Parser(std::string_view src, const ParseLimits& limits, std::size_t depth, std::size_t* words)
+      : src_(src), limits_(limits), depth_(depth), words_(words) {}
+
+  // Grammar (parser.cpp).
+  ListPtr parse_program();
+  ListPtr parse_list(bool in_subst);
+
+  // Words (word_reader.cpp).
+  Word read_word();
+  Word read_heredoc_body_word(std::string_view body);
+
+ private:
+  friend class DepthGuard;
+  // grammar
+  bool at_list_end(bool in_subst);
+  AndOr parse_and_or(bool in_subst);
+  Pipeline parse_pipeline(bool in_subst);
+  CommandPtr parse_command(bool in_subst);
+  void parse_simple(Command& cmd);
+  bool try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& owner, bool compound);
+  void parse_trailing_redirects(const CommandPtr& cmd);
+  CommandPtr parse_if();
+  CommandPtr parse_loop();
+  CommandPtr parse_for();
+  CommandPtr parse_case();
+  CommandPtr parse_brace_group();
+  CommandPtr parse_subshell();
+  CommandPtr parse_double_bracket();
+  CommandPtr parse_arith_command();
+  CommandPtr parse_function(bool keyword);
+  ListPtr parse_body_until(std::initializer_list<std::string_view> stops);
+  void expect_keyword(std::string_view kw);
+  void read_pending_heredocs();
+
+  // lexing helpers
+  bool eof() const { return pos_ >= src_.size(); }
+  char peek(std::size_t ahead = 0) const {
+    return pos_ + ahead < src_.size() ? src_[pos_ + ahead] : '\0';
+  }
+  void skip_blanks();              // spaces, tabs, line continuations, comments
+  void skip_blanks_and_newlines();
+  bool consume_newline();
+  std::string peek_keyword() const;  // unquoted literal token at pos, or ""
+  bool starts_with(std::string_view s) const { return src_.substr(pos_, s.size()) == s; }
+
+  // words
+  void read_single_quoted(Word& w);
+  void read_double_quoted(Word& w, bool heredoc_mode, std::string_view end_text);
+  void read_ansi_c(Word& w);
+  void read_dollar(Word& w, bool quoted);
+  void read_backtick(Word& w, bool quoted);
+  void read_process_sub(Word& w);
+  std::size_t find_matching(std::size_t from, char open, char close) const;
+  ListPtr parse_nested_source(std::string_view text, std::size_t at);
+  void count_word();
+
+  [[noreturn]] void fail(const std::string& msg) const { throw SyntaxError(msg, pos_); }
+
+  std::string_view src_;
+  const ParseLimits& limits_;
+  std::size_t depth_;
+  std::size_t* words_;
+  std::size_t pos_ = 0;
+  struct PendingHeredoc {
+    CommandPtr owner;
+    bool compound;
+    std::size_t index;
+    std::string delimiter;
+    bool strip_tabs;
+  };
+  std::vector<PendingHeredoc> pending_;
+};
+
+// Raises the nesting depth for the lifetime of a scope and enforces the bound.
+class DepthGuard {
+ public:
+  DepthGuard(Parser& p) : p_(p) {
+    if (++p_.depth_ > p_.limits_.max_depth)
+      throw SyntaxError("nesting deeper than " + std::to_string(p_.limits_.max_depth), p_.pos_, true);
+  }
+  ~DepthGuard() { --p_.depth_; }
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+
+ private:
+  Parser& p_;
+};
+
+inline bool is_meta(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
+         c == '>' || c == '(' || c == ')' || c == '\r';
+}
+
+}  // namespace dbguard::shell::detail

@@ -1,0 +1,358 @@
+// Words: quoting ('…', "…", $'…', backslashes, line continuations) and the
+// expansions inside them ($name, ${…}, $( ), backticks, $(( )), <( ), >( )).
+// Command substitutions are parsed into lists because their commands run.
+#include <cctype>
+
+#include "shell/parser_impl.h"
+
+namespace dbguard::shell::detail {
+namespace {
+
+void append_literal(Word& w, std::string_view text, bool quoted) {
+  if (!w.parts.empty() && w.parts.back().kind == WordPart::Kind::Literal && w.parts.back().quoted == quoted) {
+    w.parts.back().text.append(text);
+    return;
+  }
+  WordPart p;
+  p.kind = WordPart::Kind::Literal;
+  p.text = std::string(text);
+  p.quoted = quoted;
+  w.parts.push_back(std::move(p));
+}
+
+bool is_special_param(char c) {
+  return c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!' ||
+         std::isdigit(static_cast<unsigned char>(c));
+}
+
+}  // namespace
+
+void Parser::count_word() {
+  if (++*words_ > limits_.max_words) throw SyntaxError("too many words", pos_, true);
+}
+
+Word Parser::read_word() {
+  DepthGuard guard(*this);
+  count_word();
+  Word w;
+  std::size_t start = pos_;
+  while (!eof()) {
+    char c = peek();
+    if ((c == '<' || c == '>') && peek(1) == '(') {
+      read_process_sub(w);
+      continue;
+    }
+    if (is_meta(c)) break;
+    if (c == '\'') {
+      read_single_quoted(w);
+    } else if (c == '"') {
+      ++pos_;
+      read_double_quoted(w, false, "\"");
+    } else if (c == '\\') {
+      if (peek(1) == '\n') {
+        pos_ += 2;
+      } else if (pos_ + 1 < src_.size()) {
+        append_literal(w, src_.substr(pos_ + 1, 1), true);
+        pos_ += 2;
+      } else {
+        ++pos_;  // trailing backslash: nothing to escape
+      }
+    } else if (c == '$') {
+      read_dollar(w, false);
+    } else if (c == '`') {
+      read_backtick(w, false);
+    } else {
+      append_literal(w, src_.substr(pos_, 1), false);
+      ++pos_;
+    }
+  }
+  w.raw = std::string(src_.substr(start, pos_ - start));
+  return w;
+}
+
+void Parser::read_single_quoted(Word& w) {
+  std::size_t close = src_.find('\'', pos_ + 1);
+  if (close == std::string_view::npos) fail("unterminated single quote");
+  append_literal(w, src_.substr(pos_ + 1, close - pos_ - 1), true);
+  // an empty '' still marks the word as quoted (so "" is an argument)
+  if (close == pos_ + 1) append_literal(w, "", true);
+  pos_ = close + 1;
+}
+
+void Parser::read_double_quoted(Word& w, bool heredoc_mode, std::string_view end_text) {
+  DepthGuard guard(*this);
+  bool closed = false;
+  if (!heredoc_mode) append_literal(w, "", true);
+  while (!eof()) {
+    char c = peek();
+    if (!heredoc_mode && c == end_text[0]) {
+      ++pos_;
+      closed = true;
+      break;
+    }
+    if (c == '\\') {
+      char n = peek(1);
+      if (n == '\n') {
+        pos_ += 2;
+      } else if (n == '$' || n == '`' || n == '"' || n == '\\') {
+        if (heredoc_mode && n == '"') {
+          append_literal(w, "\\\"", true);
+        } else {
+          append_literal(w, std::string_view(&src_[pos_ + 1], 1), true);
+        }
+        pos_ += 2;
+      } else {
+        append_literal(w, "\\", true);
+        ++pos_;
+      }
+    } else if (c == '$') {
+      read_dollar(w, true);
+    } else if (c == '`') {
+      read_backtick(w, true);
+    } else {
+      append_literal(w, src_.substr(pos_, 1), true);
+      ++pos_;
+    }
+  }
+  if (!heredoc_mode && !closed) fail("unterminated double quote");
+}
+
+void Parser::read_ansi_c(Word& w) {
+  // $'…' with C escapes; the result is literal text.
+  pos_ += 2;
+  std::string out;
+  while (!eof() && peek() != '\'') {
+    char c = peek();
+    if (c != '\\') {
+      out.push_back(c);
+      ++pos_;
+      continue;
+    }
+    char n = peek(1);
+    pos_ += 2;
+    switch (n) {
+      case 'n': out.push_back('\n'); break;
+      case 't': out.push_back('\t'); break;
+      case 'r': out.push_back('\r'); break;
+      case 'a': out.push_back('\a'); break;
+      case 'b': out.push_back('\b'); break;
+      case 'f': out.push_back('\f'); break;
+      case 'v': out.push_back('\v'); break;
+      case 'e': case 'E': out.push_back('\x1b'); break;
+      case '\\': out.push_back('\\'); break;
+      case '\'': out.push_back('\''); break;
+      case '"': out.push_back('"'); break;
+      case '?': out.push_back('?'); break;
+      case 'x': {
+        int v = 0, n_digits = 0;
+        while (n_digits < 2 && std::isxdigit(static_cast<unsigned char>(peek()))) {
+          char h = peek();
+          v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+          ++pos_;
+          ++n_digits;
+        }
+        out.push_back(static_cast<char>(v));
+        break;
+      }
+      case 'u': case 'U': {
+        // \uHHHH: encode as UTF-8
+        unsigned v = 0;
+        int max = n == 'u' ? 4 : 8, n_digits = 0;
+        while (n_digits < max && std::isxdigit(static_cast<unsigned char>(peek()))) {
+          char h = peek();
+          v = v * 16 + (std::isdigit(static_cast<unsigned char>(h)) ? h - '0' : (std::tolower(h) - 'a' + 10));
+          ++pos_;
+          ++n_digits;
+        }
+        if (v < 0x80) out.push_back(static_cast<char>(v));
+        else if (v < 0x800) { out.push_back(static_cast<char>(0xC0 | (v >> 6))); out.push_back(static_cast<char>(0x80 | (v & 0x3F))); }
+        else if (v < 0x10000) { out.push_back(static_cast<char>(0xE0 | (v >> 12))); out.push_back(static_cast<char>(0x80 | ((v >> 6) & 0x3F))); out.push_back(static_cast<char>(0x80 | (v & 0x3F))); }
+        else { out.push_back(static_cast<char>(0xF0 | (v >> 18))); out.push_back(static_cast<char>(0x80 | ((v >> 12) & 0x3F))); out.push_back(static_cast<char>(0x80 | ((v >> 6) & 0x3F))); out.push_back(static_cast<char>(0x80 | (v & 0x3F))); }
+        break;
+      }
+      case 'c': if (!eof()) { out.push_back(static_cast<char>(peek() & 0x1f)); ++pos_; } break;
+      default:
+        if (n >= '0' && n <= '7') {
+          int v = n - '0', n_digits = 1;
+          while (n_digits < 3 && peek() >= '0' && peek() <= '7') { v = v * 8 + (peek() - '0'); ++pos_; ++n_digits; }
+          out.push_back(static_cast<char>(v));
+        } else {
+          out.push_back('\\');
+          out.push_back(n);
+        }
+    }
+  }
+  if (eof()) fail("unterminated $'");
+  ++pos_;
+  append_literal(w, out, true);
+}
+
+std::size_t Parser::find_matching(std::size_t from, char open, char close) const {
+  // from points at `open`; skips quoted text; returns index of the matching close.
+  int depth = 0;
+  for (std::size_t p = from; p < src_.size(); ++p) {
+    char c = src_[p];
+    if (c == '\\') { ++p; continue; }
+    if (c == '\'' ) {
+      std::size_t q = src_.find('\'', p + 1);
+      if (q == std::string_view::npos) break;
+      p = q;
+      continue;
+    }
+    if (c == '"') {
+      std::size_t q = p + 1;
+      while (q < src_.size() && src_[q] != '"') q += (src_[q] == '\\') ? 2 : 1;
+      if (q >= src_.size()) break;
+      p = q;
+      continue;
+    }
+    if (c == open) ++depth;
+    else if (c == close && --depth == 0) return p;
+  }
+  throw SyntaxError(std::string("unterminated '") + open + "'", from);
+}
+
+ListPtr Parser::parse_nested_source(std::string_view text, std::size_t at) {
+  Parser inner(text, limits_, depth_ + 1, words_);
+  try {
+    return inner.parse_program();
+  } catch (SyntaxError& e) {
+    throw SyntaxError(e.what(), at + e.pos, e.depth_exceeded);
+  }
+}
+
+void Parser::read_dollar(Word& w, bool quoted) {
+  char n = peek(1);
+  if (!quoted && n == '\'') {
+    read_ansi_c(w);
+    return;
+  }
+  if (!quoted && n == '"') {  // $"…" locale string: a double-quoted string
+    pos_ += 2;
+    read_double_quoted(w, false, "\"");
+    return;
+  }
+  if (n == '(' && peek(2) == '(') {
+    std::size_t close = find_matching(pos_ + 1, '(', ')');
+    std::string_view inner = src_.substr(pos_ + 3, close >= pos_ + 4 ? close - pos_ - 4 : 0);
+    WordPart p;
+    p.kind = WordPart::Kind::Arith;
+    p.text = std::string(inner);
+    p.quoted = quoted;
+    // arithmetic may hold $( ), which runs
+    Word inner_word = read_heredoc_body_word(inner);
+    for (auto& ip : inner_word.parts)
+      if (ip.kind == WordPart::Kind::CommandSub) w.parts.push_back(ip);
+    w.parts.push_back(std::move(p));
+    pos_ = close + 1;
+    return;
+  }
+  if (n == '(') {
+    DepthGuard guard(*this);
+    pos_ += 2;
+    WordPart p;
+    p.kind = WordPart::Kind::CommandSub;
+    p.quoted = quoted;
+    p.sub = parse_list(true);
+    skip_blanks_and_newlines();
+    if (peek() != ')') fail("unterminated $(");
+    ++pos_;
+    w.parts.push_back(std::move(p));
+    return;
+  }
+  if (n == '{') {
+    std::size_t close = find_matching(pos_ + 1, '{', '}');
+    std::string inner(src_.substr(pos_ + 2, close - pos_ - 2));
+    WordPart p;
+    p.quoted = quoted;
+    std::size_t name_end = 0;
+    while (name_end < inner.size() && (std::isalnum(static_cast<unsigned char>(inner[name_end])) || inner[name_end] == '_')) ++name_end;
+    bool simple = !inner.empty() && name_end == inner.size();
+    bool special = inner.size() == 1 && is_special_param(inner[0]);
+    if (simple || special) {
+      p.kind = WordPart::Kind::Param;
+      p.text = inner;
+      w.parts.push_back(std::move(p));
+    } else {
+      p.kind = WordPart::Kind::ComplexParam;
+      p.text = inner;
+      // ${x:-$(cmd)}: substitutions inside the operand run too.
+      Word operand = read_heredoc_body_word(inner);
+      for (auto& ip : operand.parts)
+        if (ip.kind == WordPart::Kind::CommandSub || ip.kind == WordPart::Kind::ProcessSub) w.parts.push_back(ip);
+      w.parts.push_back(std::move(p));
+    }
+    pos_ = close + 1;
+    return;
+  }
+  if (std::isalpha(static_cast<unsigned char>(n)) || n == '_') {
+    std::size_t p = pos_ + 1;
+    while (p < src_.size() && (std::isalnum(static_cast<unsigned char>(src_[p])) || src_[p] == '_')) ++p;
+    WordPart part;
+    part.kind = WordPart::Kind::Param;
+    part.text = std::string(src_.substr(pos_ + 1, p - pos_ - 1));
+    part.quoted = quoted;
+    w.parts.push_back(std::move(part));
+    pos_ = p;
+    return;
+  }
+  if (is_special_param(n)) {
+    WordPart part;
+    part.kind = WordPart::Kind::Param;
+    part.text = std::string(1, n);
+    part.quoted = quoted;
+    w.parts.push_back(std::move(part));
+    pos_ += 2;
+    return;
+  }
+  append_literal(w, "$", quoted);
+  ++pos_;
+}
+
+void Parser::read_backtick(Word& w, bool quoted) {
+  std::string inner;
+  std::size_t p = pos_ + 1;
+  bool closed = false;
+  for (; p < src_.size(); ++p) {
+    char c = src_[p];
+    if (c == '\\' && p + 1 < src_.size() &&
+        (src_[p + 1] == '`' || src_[p + 1] == '\\' || src_[p + 1] == '$')) {
+      inner.push_back(src_[++p]);
+      continue;
+    }
+    if (c == '`') {
+      closed = true;
+      break;
+    }
+    inner.push_back(c);
+  }
+  if (!closed) fail("unterminated backtick");
+  WordPart part;
+  part.kind = WordPart::Kind::CommandSub;
+  part.quoted = quoted;
+  part.sub = parse_nested_source(inner, pos_ + 1);
+  w.parts.push_back(std::move(part));
+  pos_ = p + 1;
+}
+
+void Parser::read_process_sub(Word& w) {
+  DepthGuard guard(*this);
+  pos_ += 2;
+  WordPart p;
+  p.kind = WordPart::Kind::ProcessSub;
+  p.sub = parse_list(true);
+  skip_blanks_and_newlines();
+  if (peek() != ')') fail("unterminated process substitution");
+  ++pos_;
+  w.parts.push_back(std::move(p));
+}
+
+Word Parser::read_heredoc_body_word(std::string_view body) {
+  Parser inner(body, limits_, depth_ + 1, words_);
+  Word w;
+  inner.read_double_quoted(w, true, "");
+  w.raw = std::string(body);
+  return w;
+}
+
+}  // namespace dbguard::shell::detail

@@ -1,0 +1,235 @@
+#include "sql/classify.h"
+
+#include <pg_query.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sql/always_true.h"
+#include "sql/scanner_fallback.h"
+
+namespace dbguard::sql {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kMaxBodyDepth = 4;  // DO blocks inside function bodies inside ...
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(s.begin());
+  while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) || s.back() == ';')) s.pop_back();
+  return s;
+}
+
+// Objects whose DROP loses rows. Types, domains and extensions lose columns
+// only with CASCADE.
+bool drop_holds_data(const std::string& type, bool cascade) {
+  static const char* data[] = {"OBJECT_TABLE", "OBJECT_SCHEMA", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE",
+                               "OBJECT_SEQUENCE", "OBJECT_DATABASE"};
+  for (const char* d : data)
+    if (type == d) return true;
+  if (cascade && (type == "OBJECT_TYPE" || type == "OBJECT_DOMAIN" || type == "OBJECT_EXTENSION")) return true;
+  return false;
+}
+
+std::string object_word(const std::string& type) {
+  std::string s = type.rfind("OBJECT_", 0) == 0 ? type.substr(7) : type;
+  if (s == "MATVIEW") s = "MATERIALIZED VIEW";
+  for (auto& c : s)
+    if (c == '_') c = ' ';
+  return s;
+}
+
+std::string dropped_names(const json& drop) {
+  std::string names;
+  if (!drop.contains("objects")) return names;
+  for (const auto& obj : drop["objects"]) {
+    std::string name;
+    const json* items = nullptr;
+    if (obj.contains("List")) items = &obj["List"]["items"];
+    if (items) {
+      for (const auto& part : *items)
+        if (part.contains("String")) name += (name.empty() ? "" : ".") + part["String"].value("sval", "");
+    } else if (obj.contains("String")) {
+      name = obj["String"].value("sval", "");
+    }
+    if (!name.empty()) names += (names.empty() ? "" : ", ") + name;
+  }
+  return names;
+}
+
+class Classifier {
+ public:
+  Classifier(std::vector<SqlFinding>& out, int depth) : out_(out), depth_(depth) {}
+
+  void walk(const json& node, const std::string& stmt) {
+    if (node.is_array()) {
+      for (const auto& e : node) walk(e, stmt);
+      return;
+    }
+    if (!node.is_object()) return;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      const std::string& key = it.key();
+      const json& v = it.value();
+      if (key == "DropStmt") {
+        std::string type = v.value("removeType", "");
+        bool cascade = v.value("behavior", "") == "DROP_CASCADE";
+        if (drop_holds_data(type, cascade))
+          add("drop", stmt, "DROP " + object_word(type) + " " + dropped_names(v) + (cascade ? " CASCADE" : ""));
+      } else if (key == "DropdbStmt") {
+        add("drop", stmt, "DROP DATABASE " + v.value("dbname", ""));
+      } else if (key == "DropOwnedStmt") {
+        add("drop-owned", stmt, "DROP OWNED");
+      } else if (key == "TruncateStmt") {
+        add("truncate", stmt, "TRUNCATE");
+      } else if (key == "DeleteStmt") {
+        if (!v.contains("whereClause")) add("delete-all", stmt, "DELETE without WHERE on " + relname(v));
+        else if (always_true(v["whereClause"])) add("delete-all", stmt, "DELETE with an always-true WHERE on " + relname(v));
+      } else if (key == "UpdateStmt") {
+        if (!v.contains("whereClause")) add("update-all", stmt, "UPDATE without WHERE on " + relname(v));
+        else if (always_true(v["whereClause"])) add("update-all", stmt, "UPDATE with an always-true WHERE on " + relname(v));
+      } else if (key == "AlterTableCmd") {
+        if (v.value("subtype", "") == "AT_DropColumn") add("drop-column", stmt, "DROP COLUMN " + v.value("name", ""));
+      } else if (key == "DoStmt") {
+        walk_procedural_body(v, stmt, "");
+      } else if (key == "CreateFunctionStmt") {
+        walk_procedural_body(v, stmt, "function");
+      }
+      walk(v, stmt);
+    }
+  }
+
+ private:
+  static std::string relname(const json& v) {
+    return v.contains("relation") ? v["relation"].value("relname", "?") : "?";
+  }
+
+  void add(const std::string& kind, const std::string& stmt, const std::string& detail) {
+    out_.push_back({kind, stmt, detail});
+  }
+
+  // DO $$ … $$ and LANGUAGE plpgsql function bodies: the SQL they hold runs too.
+  void walk_procedural_body(const json& v, const std::string& stmt, const std::string&) {
+    if (depth_ >= kMaxBodyDepth) return;
+    std::string body, language = "plpgsql";
+    auto scan_defs = [&](const json& defs) {
+      for (const auto& d : defs) {
+        if (!d.contains("DefElem")) continue;
+        const json& de = d["DefElem"];
+        std::string name = de.value("defname", "");
+        if (name == "as" && de.contains("arg")) {
+          const json& arg = de["arg"];
+          if (arg.contains("String")) body = arg["String"].value("sval", "");
+          else if (arg.contains("List") && arg["List"].contains("items") && !arg["List"]["items"].empty() &&
+                   arg["List"]["items"][0].contains("String"))
+            body = arg["List"]["items"][0]["String"].value("sval", "");
+        } else if (name == "language" && de.contains("arg") && de["arg"].contains("String")) {
+          language = de["arg"]["String"].value("sval", "");
+        }
+      }
+    };
+    if (v.contains("args")) scan_defs(v["args"]);
+    if (v.contains("options")) scan_defs(v["options"]);
+    if (body.empty()) return;
+    if (language == "sql") {
+      classify_into(body, out_, depth_ + 1, stmt);
+      return;
+    }
+    if (language != "plpgsql") return;
+    std::string wrapped = "CREATE FUNCTION dbguard_body() RETURNS void AS $dbguard_body$" + body +
+                          "$dbguard_body$ LANGUAGE plpgsql";
+    PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(wrapped.c_str());
+    if (r.error) {
+      // the body could not be parsed: judge its text by the scanner
+      for (auto& f : scan_for_destructive(body)) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
+    } else if (r.plpgsql_funcs) {
+      json tree = json::parse(r.plpgsql_funcs, nullptr, false);
+      collect_queries(tree, stmt);
+    }
+    pg_query_free_plpgsql_parse_result(r);
+  }
+
+  void collect_queries(const json& node, const std::string& stmt) {
+    if (node.is_array()) {
+      for (const auto& e : node) collect_queries(e, stmt);
+      return;
+    }
+    if (!node.is_object()) return;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key() == "PLpgSQL_stmt_dynexecute" && it.value().contains("query")) {
+        // EXECUTE 'DROP TABLE ' || t: judge the string constants it is built from
+        std::string q = it.value()["query"].value("PLpgSQL_expr", json::object()).value("query", "");
+        std::string literal;
+        for (std::size_t i = 0; i < q.size(); ++i) {
+          if (q[i] != '\'') continue;
+          std::size_t j = i + 1;
+          while (j < q.size() && !(q[j] == '\'' && (j + 1 >= q.size() || q[j + 1] != '\''))) j += (q[j] == '\'') ? 2 : 1;
+          literal += q.substr(i + 1, j - i - 1) + " ";
+          i = j;
+        }
+        for (auto& f : scan_for_destructive(literal)) out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
+      } else if (it.key() == "PLpgSQL_expr" && it.value().contains("query")) {
+        std::string q = it.value().value("query", "");
+        std::vector<SqlFinding> inner;
+        classify_into(q, inner, depth_ + 1, stmt);
+        for (auto& f : inner) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
+      }
+      collect_queries(it.value(), stmt);
+    }
+  }
+
+ public:
+  static void classify_into(const std::string& sql, std::vector<SqlFinding>& out, int depth, const std::string& stmt) {
+    PgQueryParseResult r = pg_query_parse(sql.c_str());
+    if (!r.error && r.parse_tree) {
+      json tree = json::parse(r.parse_tree, nullptr, false);
+      Classifier c(out, depth);
+      c.walk(tree, stmt);
+    } else {
+      for (auto& f : scan_for_destructive(sql)) out.push_back({f.kind, stmt, f.detail});
+    }
+    pg_query_free_parse_result(r);
+  }
+
+ private:
+  std::vector<SqlFinding>& out_;
+  int depth_;
+};
+
+}  // namespace
+
+SqlVerdict classify(std::string_view sql_text) {
+  SqlVerdict v;
+  std::string sql(sql_text);
+  PgQueryParseResult r = pg_query_parse(sql.c_str());
+  if (r.error) {
+    v.parsed = false;
+    v.parse_error = r.error->message ? r.error->message : "syntax error";
+    pg_query_free_parse_result(r);
+    // split by the scanner for display and judge each statement's tokens
+    PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
+    if (!split.error)
+      for (int k = 0; k < split.n_stmts; ++k) {
+        const auto* s = split.stmts[k];
+        if (s->stmt_location >= 0 && static_cast<size_t>(s->stmt_location + s->stmt_len) <= sql.size())
+          v.statements.push_back(trim(sql.substr(static_cast<size_t>(s->stmt_location), static_cast<size_t>(s->stmt_len))));
+      }
+    pg_query_free_split_result(split);
+    v.findings = scan_for_destructive(sql);
+    return v;
+  }
+  json tree = json::parse(r.parse_tree ? r.parse_tree : "{}", nullptr, false);
+  pg_query_free_parse_result(r);
+  if (!tree.is_object() || !tree.contains("stmts")) return v;
+  for (const auto& s : tree["stmts"]) {
+    std::size_t loc = s.value("stmt_location", 0);
+    std::size_t len = s.contains("stmt_len") ? s.value("stmt_len", 0) : sql.size() - loc;
+    if (len == 0 || loc + len > sql.size()) len = sql.size() - std::min(loc, sql.size());
+    std::string text = trim(sql.substr(std::min(loc, sql.size()), len));
+    v.statements.push_back(text);
+    Classifier c(v.findings, 0);
+    if (s.contains("stmt")) c.walk(s["stmt"], text);
+  }
+  return v;
+}
+
+}  // namespace dbguard::sql

@@ -1,0 +1,46 @@
+#include "support/files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace dbguard {
+
+bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::string& out, std::string& error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    error = "not a regular file";
+    ::close(fd);
+    return false;
+  }
+  if (static_cast<std::size_t>(st.st_size) > max_bytes) {
+    error = "larger than " + std::to_string(max_bytes) + " bytes";
+    ::close(fd);
+    return false;
+  }
+  out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  ::close(fd);
+  return true;
+}
+
+std::string resolve_path(const std::string& cwd, const std::string& path) {
+  if (path.empty() || path[0] == '/' || path[0] == '~' || cwd.empty()) return path;
+  return cwd.back() == '/' ? cwd + path : cwd + "/" + path;
+}
+
+}  // namespace dbguard

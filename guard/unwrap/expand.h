@@ -1,0 +1,37 @@
+// Static word expansion: what a word would become when the shell runs it, as
+// far as that is knowable without running anything. Unknown parts are kept as
+// dynamic text; command substitutions are handed back so the walker can
+// analyse the commands inside them.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "shell/ast.h"
+#include "unwrap/invocation.h"
+
+namespace dbguard {
+
+// Variables the guard knows at a point of the command (from `X=1;` / `export X=1`).
+struct Scope {
+  std::map<std::string, std::string> vars;
+  std::set<std::string> exported;  // variables child processes see
+  std::string cwd;
+};
+
+struct Expansion {
+  std::vector<Arg> args;                     // one word may yield several (field splitting)
+  std::vector<std::string> var_refs;         // every variable named
+  std::vector<shell::ListPtr> substitutions; // $( ), backticks, <( ) — they run
+};
+
+// Expands one word. `split` applies field splitting to unquoted expansions
+// (command words); assignment values are not split.
+void expand_word(const shell::Word& word, const Scope& scope, bool split, Expansion& out);
+
+// Expands to exactly one Arg (assignment values, redirection targets).
+Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out);
+
+}  // namespace dbguard

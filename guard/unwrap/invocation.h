@@ -1,0 +1,52 @@
+// The guard's view of one command that would run: a normalized argv with its
+// environment, where its stdin comes from, and how it was reached (wrappers
+// peeled, nested shells). This is the unit every rule is matched against.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dbguard {
+
+// One argument after quote removal and static expansion. `dynamic` means part
+// of its value is only known at run time ($VAR, $( ), ...); `text` then holds
+// the source form of the unknown part so messages can show it.
+struct Arg {
+  std::string text;
+  bool dynamic = false;
+};
+
+// Where a command's standard input comes from.
+struct Input {
+  enum class Kind { None, Text, File, Opaque };
+  Kind kind = Kind::None;
+  std::string content;  // Text: the data; File: the path; Opaque: what produces it
+  std::string origin;   // "heredoc", "here-string", "pipe from echo", "< file", "pipe from curl"
+  bool partial = false; // Text with parts only known at run time ($VAR inside a heredoc)
+};
+
+struct Invocation {
+  std::vector<Arg> argv;                           // argv[0] normalized (basename, docker-compose split)
+  std::vector<std::pair<std::string, Arg>> env;    // assignments in effect for this command
+  std::vector<std::string> var_refs;               // variables referenced by name ($PROD_DATABASE_URL)
+  Input stdin_source;
+  std::string segment;                             // the exact source text of the command
+  std::vector<std::string> via;                    // wrappers peeled, outermost first
+  std::string cwd;                                 // directory relative files resolve against
+  std::vector<std::string> context;                // argv lines of wrappers that carry a target
+                                                   // (ssh HOST, kubectl --context, docker -H)
+  std::vector<std::string> writes;                 // files written by output redirections
+  int depth = 0;                                   // nesting of shells / substitutions
+  bool program_dynamic = false;
+};
+
+// Something the unwrap stage itself found: a construct it could not see through.
+struct UnwrapIssue {
+  std::string rule;     // guard.* rule id
+  std::string segment;
+  std::string detail;
+  bool only_if_reach = false;  // an issue only when the text could reach a database or infrastructure
+};
+
+}  // namespace dbguard

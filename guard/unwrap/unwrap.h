@@ -1,0 +1,37 @@
+// Turns a command string into every Invocation that could run from it:
+// pipelines, lists, compound bodies, substitutions, and the commands that
+// wrappers run (sudo, env, timeout, xargs, bash -c, eval, docker exec, ...),
+// recursively up to a depth bound. Nothing is executed; files named as scripts
+// or SQL inputs are read (bounded) by later stages, not here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "unwrap/invocation.h"
+
+namespace dbguard {
+
+struct UnwrapLimits {
+  int max_depth = 8;                   // nested shells (bash -c, eval, ssh, watch, scripts)
+  std::size_t max_invocations = 100000;
+  std::size_t max_script_bytes = 1 << 20;  // scripts read for `bash x.sh`, `source x.sh`
+  // Programs whose output `eval "$(prog …)"` may run without being seen
+  // (ssh-agent, pyenv init, direnv hook, ...): from the guard pack's settings.
+  std::vector<std::string> trusted_generators;
+};
+
+struct UnwrapResult {
+  std::vector<Invocation> invocations;
+  std::vector<UnwrapIssue> issues;
+  bool parsed = true;          // the top-level string parsed as shell
+  std::string parse_error;
+};
+
+UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, const UnwrapLimits& limits = {});
+
+// Renders argv as a shell-quoted command line (for messages and `check -- a b c`).
+std::string shell_quote_join(const std::vector<std::string>& argv);
+
+}  // namespace dbguard

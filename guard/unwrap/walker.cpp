@@ -1,0 +1,496 @@
+// Walks the syntax tree and produces Invocations: every simple command that
+// could run, with its stdin source, environment and wrapper chain.
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "shell/parser.h"
+#include "support/files.h"
+#include "support/text.h"
+#include "unwrap/expand.h"
+#include "unwrap/unwrap.h"
+#include "unwrap/wrappers.h"
+
+namespace dbguard {
+namespace {
+
+using shell::Command;
+using shell::List;
+using shell::SimpleCommand;
+
+using Env = std::vector<std::pair<std::string, Arg>>;
+
+struct Ctx {
+  int depth = 0;
+  std::vector<std::string> via;
+  std::string_view source;
+  Env env;
+  std::vector<std::string> context;
+};
+
+std::string basename_of(const std::string& s) {
+  auto slash = s.find_last_of('/');
+  return slash == std::string::npos ? s : s.substr(slash + 1);
+}
+
+std::string join_args(const std::vector<Arg>& argv, std::size_t from = 0) {
+  std::string s;
+  for (std::size_t i = from; i < argv.size(); ++i) {
+    if (i > from) s += ' ';
+    s += argv[i].text;
+  }
+  return s;
+}
+
+// argv[0] as the program: basename, and docker-compose spelled as docker compose.
+void normalize_program(std::vector<Arg>& argv) {
+  if (argv.empty() || argv[0].dynamic) return;
+  argv[0].text = basename_of(argv[0].text);
+  if (argv[0].text == "docker-compose" || argv[0].text == "podman-compose") {
+    std::string engine = argv[0].text.substr(0, argv[0].text.find('-'));
+    argv[0].text = "compose";
+    argv.insert(argv.begin(), Arg{engine, false});
+  }
+}
+
+std::string unescape_echo(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      char n = s[++i];
+      if (n == 'n') out += '\n';
+      else if (n == 't') out += '\t';
+      else if (n == '\\') out += '\\';
+      else { out += '\\'; out += n; }
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A file that the shell would run as a shell script: *.sh / *.bash, or a
+// #! line naming a shell.
+bool is_shell_script(const std::string& path) {
+  if (path.ends_with(".sh") || path.ends_with(".bash")) return true;
+  std::ifstream f(path);
+  std::string first;
+  if (!f || !std::getline(f, first) || first.rfind("#!", 0) != 0) return false;
+  return first.find("sh") != std::string::npos && first.find("python") == std::string::npos;
+}
+
+class Walker {
+ public:
+  Walker(UnwrapResult& out, const UnwrapLimits& limits) : out_(out), limits_(limits) {}
+
+  void walk_source(std::string text, Scope& scope, const Input& in, const Ctx& ctx, std::string_view what) {
+    if (ctx.depth > limits_.max_depth) {
+      out_.issues.push_back({"guard.depth-exceeded", std::string(what),
+                             "nested shells deeper than " + std::to_string(limits_.max_depth), false});
+      return;
+    }
+    sources_.push_back(std::move(text));
+    std::string_view src = sources_.back();
+    shell::ParseLimits pl;
+    auto parsed = shell::parse(src, pl);
+    if (!parsed.ok) {
+      if (ctx.depth == 0) {
+        out_.parsed = false;
+        out_.parse_error = parsed.error;
+      }
+      out_.issues.push_back({parsed.depth_exceeded ? "guard.depth-exceeded" : "guard.unparseable", std::string(src),
+                             "cannot parse as shell: " + parsed.error, !parsed.depth_exceeded});
+      return;
+    }
+    Ctx inner = ctx;
+    inner.source = src;
+    walk_list(*parsed.list, scope, in, inner);
+  }
+
+ private:
+  void walk_list(const List& list, Scope& scope, const Input& in, const Ctx& ctx) {
+    for (const auto& ao : list.items)
+      for (const auto& pl : ao.pipelines) walk_pipeline(pl, scope, in, ctx);
+  }
+
+  void walk_pipeline(const shell::Pipeline& pl, Scope& scope, const Input& in, const Ctx& ctx) {
+    if (pl.commands.size() == 1) {
+      walk_command(*pl.commands[0], scope, in, ctx);
+      return;
+    }
+    Input next = in;
+    for (std::size_t i = 0; i < pl.commands.size(); ++i) {
+      // every stage of a pipeline runs in a subshell: variables do not flow out
+      Scope stage_scope = scope;
+      walk_command(*pl.commands[i], stage_scope, next, ctx);
+      next = producer_output(*pl.commands[i], stage_scope, next);
+    }
+  }
+
+  void walk_command(const Command& cmd, Scope& scope, const Input& in, const Ctx& ctx) {
+    if (cmd.kind == Command::Kind::Simple) {
+      walk_simple(cmd.simple, scope, in, ctx);
+      return;
+    }
+    Input body_in = apply_input_redirects(cmd.redirects, scope, in, ctx);
+    Expansion ex;
+    for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
+    walk_substitutions(ex, scope, ctx);
+    if (cmd.kind == Command::Kind::For && !cmd.name.empty()) scope.vars.erase(cmd.name);
+    for (const auto& body : cmd.bodies) {
+      if (cmd.kind == Command::Kind::Subshell) {
+        Scope copy = scope;
+        walk_list(*body, copy, body_in, ctx);
+      } else {
+        walk_list(*body, scope, body_in, ctx);
+      }
+    }
+  }
+
+  Input apply_input_redirects(const std::vector<shell::Redirect>& redirects, Scope& scope, const Input& in,
+                              const Ctx& ctx, std::vector<std::string>* writes = nullptr) {
+    Input result = in;
+    for (const auto& r : redirects) {
+      Expansion ex;
+      if (r.op == "<<" || r.op == "<<-") {
+        result = Input{Input::Kind::Text, r.heredoc, "heredoc", false};
+        if (r.heredoc_expands) {
+          Expansion body;
+          Arg a = expand_single(r.heredoc_word, scope, body);
+          walk_substitutions(body, scope, ctx);
+          result.content = a.text;
+          result.partial = a.dynamic;
+        }
+        continue;
+      }
+      Arg target = expand_single(r.target, scope, ex);
+      walk_substitutions(ex, scope, ctx);
+      if (r.op == "<<<") {
+        result = Input{Input::Kind::Text, target.text + "\n", "here-string", target.dynamic};
+      } else if (r.op == "<" && (r.fd == -1 || r.fd == 0)) {
+        if (target.dynamic) result = Input{Input::Kind::Opaque, target.text, "< " + target.text, false};
+        else result = Input{Input::Kind::File, resolve_path(scope.cwd, target.text), "< " + target.text, false};
+      } else if (writes && (r.op == ">" || r.op == ">>" || r.op == ">|" || r.op == "&>" || r.op == "&>>" ||
+                            r.op == "<>")) {
+        writes->push_back(target.dynamic ? target.text : resolve_path(scope.cwd, target.text));
+      }
+    }
+    return result;
+  }
+
+  void walk_substitutions(const Expansion& ex, Scope& scope, const Ctx& ctx) {
+    for (const auto& sub : ex.substitutions) {
+      Scope copy = scope;
+      walk_list(*sub, copy, Input{}, ctx);
+    }
+  }
+
+  void walk_simple(const SimpleCommand& sc, Scope& scope, const Input& in, const Ctx& ctx) {
+    Expansion ex;
+    Env env = ctx.env;
+    std::vector<std::pair<std::string, Arg>> own;
+    for (const auto& a : sc.assignments) own.emplace_back(a.name, expand_single(a.value, scope, ex));
+    std::vector<Arg> argv;
+    for (const auto& w : sc.words) expand_word(w, scope, true, ex);
+    argv = std::move(ex.args);
+    walk_substitutions(ex, scope, ctx);
+
+    std::string segment(ctx.source.substr(sc.begin, sc.end - sc.begin));
+    std::vector<std::string> writes;
+    Input stdin_source = apply_input_redirects(sc.redirects, scope, in, ctx, &writes);
+
+    if (argv.empty()) {  // assignments only: they change the shell's variables
+      for (auto& [name, value] : own) set_var(scope, name, value);
+      return;
+    }
+    for (auto& kv : own) env.push_back(kv);
+    for (const auto& name : scope.exported) {
+      auto it = scope.vars.find(name);
+      if (it != scope.vars.end()) env.emplace_back(name, Arg{it->second, false});
+    }
+    update_scope_from_builtin(argv, scope);
+    bool unresolved_refs = std::any_of(ex.var_refs.begin(), ex.var_refs.end(),
+                                       [&](const std::string& v) { return !scope.vars.count(v); });
+    bool trusted_subs = substitutions_trusted(ex);
+    run(std::move(argv), env, stdin_source, ctx, scope, ex.var_refs, segment, writes,
+        !unresolved_refs && trusted_subs);
+  }
+
+  bool substitutions_trusted(const Expansion& ex) {
+    for (const auto& sub : ex.substitutions) {
+      if (sub->items.empty()) continue;
+      for (const auto& ao : sub->items)
+        for (const auto& pl : ao.pipelines)
+          for (const auto& c : pl.commands) {
+            if (c->kind != Command::Kind::Simple || c->simple.words.empty()) return false;
+            Expansion e;
+            Scope empty;
+            expand_word(c->simple.words[0], empty, true, e);
+            if (e.args.empty() || e.args[0].dynamic) return false;
+            std::string prog = basename_of(e.args[0].text);
+            if (std::find(limits_.trusted_generators.begin(), limits_.trusted_generators.end(), prog) ==
+                limits_.trusted_generators.end())
+              return false;
+          }
+    }
+    return true;
+  }
+
+  static void set_var(Scope& scope, const std::string& name, const Arg& value) {
+    if (value.dynamic) scope.vars.erase(name);
+    else scope.vars[name] = value.text;
+  }
+
+  void update_scope_from_builtin(const std::vector<Arg>& argv, Scope& scope) {
+    const std::string prog = argv[0].dynamic ? "" : basename_of(argv[0].text);
+    if (prog == "export" || prog == "declare" || prog == "typeset" || prog == "local" || prog == "readonly") {
+      bool exporting = prog == "export";
+      for (std::size_t i = 1; i < argv.size(); ++i) {
+        const std::string& a = argv[i].text;
+        if (!a.empty() && a[0] == '-') {
+          if (a.find('x') != std::string::npos) exporting = true;
+          continue;
+        }
+        auto eq = a.find('=');
+        std::string name = a.substr(0, eq);
+        if (eq != std::string::npos) set_var(scope, name, Arg{a.substr(eq + 1), argv[i].dynamic});
+        if (exporting) scope.exported.insert(name);
+      }
+    } else if (prog == "unset") {
+      for (std::size_t i = 1; i < argv.size(); ++i) scope.vars.erase(argv[i].text);
+    } else if (prog == "cd" || prog == "pushd") {
+      if (argv.size() >= 2 && !argv[1].dynamic && argv[1].text != "-") scope.cwd = resolve_path(scope.cwd, argv[1].text);
+    } else if ((prog == "terraform" || prog == "tofu" || prog == "terragrunt") && argv.size() >= 4 &&
+               argv[1].text == "workspace" && (argv[2].text == "select" || argv[2].text == "new")) {
+      // later terraform commands in this line act on that workspace
+      scope.vars["TF_WORKSPACE"] = argv.back().text;
+      scope.exported.insert("TF_WORKSPACE");
+    }
+  }
+
+  void run(std::vector<Arg> argv, Env env, Input in, Ctx ctx, Scope& scope, const std::vector<std::string>& refs,
+           const std::string& segment, const std::vector<std::string>& writes, bool dynamic_ok) {
+    for (int hops = 0;; ++hops) {
+      if (hops > 32) {
+        out_.issues.push_back({"guard.depth-exceeded", segment, "more than 32 nested wrappers", false});
+        return;
+      }
+      if (!argv.empty() && !argv[0].dynamic && argv[0].text.find('/') != std::string::npos &&
+          is_shell_script(resolve_path(scope.cwd, argv[0].text))) {
+        // ./x.sh: the script's commands run; the call itself is matched too
+        std::vector<Arg> shown = argv;
+        normalize_program(shown);
+        emit(shown, env, in, ctx, refs, segment, writes, scope.cwd);
+        Peel p;
+        p.kind = Peel::Kind::Script;
+        p.text = argv[0].text;
+        ctx.via.push_back(argv[0].text);
+        run_script(p, in, ctx, env, scope, segment);
+        return;
+      }
+      normalize_program(argv);
+      if (argv.empty()) return;
+      Peel p = peel(argv);
+      if (p.kind == Peel::Kind::None) break;
+      if (p.keep_outer) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd);
+      for (auto& kv : p.env) env.push_back(kv);
+      if (p.carries_target) ctx.context.push_back(join_args(argv));
+      ctx.via.push_back(p.via);
+      switch (p.kind) {
+        case Peel::Kind::Nothing:
+          return;
+        case Peel::Kind::Inner: {
+          std::vector<Arg> inner(argv.begin() + static_cast<long>(p.inner_begin), argv.end());
+          if (!p.replace_token.empty())
+            for (auto& a : inner)
+              if (a.text.find(p.replace_token) != std::string::npos) a.dynamic = true;
+          if (p.feeds_items) inner.push_back(Arg{"{items from stdin}", true});
+          if (p.feeds_items || !p.replace_token.empty()) in = Input{};
+          argv = std::move(inner);
+          continue;
+        }
+        case Peel::Kind::Shell: {
+          if (p.text_dynamic && !dynamic_ok) {
+            out_.issues.push_back({"guard.unresolvable-eval", segment,
+                                   p.via + " runs text only known at run time: " + p.text, false});
+          }
+          Ctx inner = ctx;
+          inner.depth += 1;
+          inner.env = env;
+          Scope copy = scope;
+          walk_source(p.text, copy, in, inner, segment);
+          return;
+        }
+        case Peel::Kind::Script: {
+          run_script(p, in, ctx, env, scope, segment);
+          return;
+        }
+        case Peel::Kind::Stdin: {
+          run_stdin_shell(in, ctx, env, scope, segment, p.via);
+          return;
+        }
+        case Peel::Kind::None:
+          break;
+      }
+    }
+    emit(argv, env, in, ctx, refs, segment, writes, scope.cwd);
+  }
+
+  void run_script(const Peel& p, const Input& in, const Ctx& ctx, const Env& env, Scope& scope,
+                  const std::string& segment) {
+    if (p.text_dynamic) {
+      out_.issues.push_back({"guard.unreadable-script", segment, "script path only known at run time: " + p.text, true});
+      return;
+    }
+    std::string path = resolve_path(scope.cwd, p.text);
+    std::string text;
+    std::string error;
+    if (!read_file_bounded(path, limits_.max_script_bytes, text, error)) {
+      out_.issues.push_back({"guard.unreadable-script", segment, "cannot read script " + p.text + ": " + error, true});
+      return;
+    }
+    Ctx inner = ctx;
+    inner.depth += 1;
+    inner.env = env;
+    if (p.same_scope) {
+      walk_source(std::move(text), scope, in, inner, segment);
+    } else {
+      Scope copy = scope;
+      walk_source(std::move(text), copy, in, inner, segment);
+    }
+  }
+
+  void run_stdin_shell(const Input& in, const Ctx& ctx, const Env& env, Scope& scope, const std::string& segment,
+                       const std::string& via) {
+    Ctx inner = ctx;
+    inner.depth += 1;
+    inner.env = env;
+    Scope copy = scope;
+    switch (in.kind) {
+      case Input::Kind::None:
+        return;  // interactive shell: nothing to analyse
+      case Input::Kind::Opaque:
+        out_.issues.push_back({"guard.opaque-input", segment, via + " runs commands read from " + in.origin, false});
+        return;
+      case Input::Kind::Text:
+        if (in.partial && only_placeholders(in.content)) {
+          out_.issues.push_back({"guard.opaque-input", segment, via + " runs commands only known at run time", false});
+          return;
+        }
+        walk_source(in.content, copy, Input{}, inner, segment);
+        return;
+      case Input::Kind::File: {
+        std::string text, error;
+        if (!read_file_bounded(in.content, limits_.max_script_bytes, text, error)) {
+          out_.issues.push_back({"guard.opaque-input", segment, via + " reads " + in.origin + ": " + error, false});
+          return;
+        }
+        walk_source(std::move(text), copy, Input{}, inner, segment);
+        return;
+      }
+    }
+  }
+
+  // What a pipeline stage writes to the next one, when that is knowable.
+  Input producer_output(const Command& cmd, Scope& scope, const Input& its_input) {
+    if (cmd.kind != Command::Kind::Simple || cmd.simple.words.empty())
+      return Input{Input::Kind::Opaque, "", "pipe from a compound command", false};
+    Expansion ex;
+    for (const auto& w : cmd.simple.words) expand_word(w, scope, true, ex);
+    std::vector<Arg> argv = std::move(ex.args);
+    normalize_program(argv);
+    if (argv.empty()) return Input{Input::Kind::Opaque, "", "pipe", false};
+    if (argv[0].dynamic) return Input{Input::Kind::Opaque, argv[0].text, "pipe from " + argv[0].text, false};
+    const std::string& prog = argv[0].text;
+    bool dynamic = std::any_of(argv.begin() + 1, argv.end(), [](const Arg& a) { return a.dynamic; });
+    if (prog == "echo" || prog == "printf") {
+      std::size_t i = 1;
+      bool newline = prog == "echo", escapes = prog == "printf";
+      if (prog == "echo")
+        while (i < argv.size() && (argv[i].text == "-n" || argv[i].text == "-e" || argv[i].text == "-E" ||
+                                   argv[i].text == "-ne" || argv[i].text == "-en")) {
+          if (argv[i].text.find('n') != std::string::npos) newline = false;
+          if (argv[i].text.find('e') != std::string::npos) escapes = true;
+          ++i;
+        }
+      std::string text = join_args(argv, i);
+      if (escapes) text = unescape_echo(text);
+      if (newline) text += "\n";
+      Input r{Input::Kind::Text, text, "pipe from " + prog, dynamic};
+      if (dynamic && only_placeholders(text)) r.kind = Input::Kind::Opaque;
+      return r;
+    }
+    if (prog == "cat" && !dynamic) {
+      if (argv.size() == 1) {
+        Input own = apply_input_redirects(cmd.simple.redirects, scope, its_input, Ctx{});
+        return own.kind == Input::Kind::None ? Input{Input::Kind::Opaque, "", "pipe from cat", false} : own;
+      }
+      if (argv.size() == 2 && argv[1].text != "-")
+        return Input{Input::Kind::File, resolve_path(scope.cwd, argv[1].text), "pipe from cat " + argv[1].text, false};
+    }
+    return Input{Input::Kind::Opaque, prog, "pipe from " + prog, false};
+  }
+
+  void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
+            const std::vector<std::string>& refs, const std::string& segment, const std::vector<std::string>& writes,
+            const std::string& cwd) {
+    if (out_.invocations.size() >= limits_.max_invocations) {
+      if (out_.invocations.size() == limits_.max_invocations)
+        out_.issues.push_back({"guard.too-complex", segment, "more commands than the guard analyses", false});
+      return;
+    }
+    Invocation inv;
+    inv.argv = argv;
+    inv.env = env;
+    inv.var_refs = refs;
+    inv.stdin_source = in;
+    inv.segment = segment;
+    inv.via = ctx.via;
+    inv.context = ctx.context;
+    inv.writes = writes;
+    inv.depth = ctx.depth;
+    inv.cwd = cwd;
+    inv.program_dynamic = argv[0].dynamic;
+    out_.invocations.push_back(std::move(inv));
+  }
+
+  UnwrapResult& out_;
+  const UnwrapLimits& limits_;
+  std::deque<std::string> sources_;
+};
+
+}  // namespace
+
+UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, const UnwrapLimits& limits) {
+  UnwrapResult result;
+  Walker walker(result, limits);
+  Scope scope;
+  scope.cwd = cwd;
+  walker.walk_source(std::string(command), scope, Input{}, Ctx{}, command);
+  return result;
+}
+
+std::string shell_quote_join(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("-_./=:,@%+").find(c) != std::string_view::npos;
+    });
+    if (plain) {
+      out += a;
+    } else {
+      out += '\'';
+      for (char c : a) {
+        if (c == '\'') out += "'\\''";
+        else out += c;
+      }
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+}  // namespace dbguard

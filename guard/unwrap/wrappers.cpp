@@ -1,0 +1,378 @@
+#include "unwrap/wrappers.h"
+
+#include <algorithm>
+
+namespace dbguard {
+namespace {
+
+bool is_assignment(const std::string& s) {
+  auto eq = s.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  for (std::size_t i = 0; i < eq; ++i) {
+    char c = s[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return !std::isdigit(static_cast<unsigned char>(s[0]));
+}
+
+bool has(const std::vector<std::string_view>& v, std::string_view s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string join_from(const std::vector<Arg>& argv, std::size_t from, bool& dynamic) {
+  std::string s;
+  for (std::size_t i = from; i < argv.size(); ++i) {
+    if (i > from) s += ' ';
+    s += argv[i].text;
+    dynamic = dynamic || argv[i].dynamic;
+  }
+  return s;
+}
+
+Peel inner_at(std::size_t i, std::string via) {
+  Peel p;
+  p.kind = Peel::Kind::Inner;
+  p.inner_begin = i;
+  p.via = std::move(via);
+  return p;
+}
+
+Peel nothing() {
+  Peel p;
+  p.kind = Peel::Kind::Nothing;
+  return p;
+}
+
+bool is_shell(const std::string& prog) {
+  static const std::vector<std::string_view> shells = {"bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "fish"};
+  return has(shells, prog);
+}
+
+Peel peel_shell(const std::vector<Arg>& argv) {
+  // bash [options] [-c STRING [name [args]]] | [script [args]]
+  std::size_t i = 1;
+  bool c_flag = false, s_flag = false;
+  static const std::vector<std::string_view> long_value = {"rcfile", "init-file"};
+  while (i < argv.size()) {
+    const std::string& a = argv[i].text;
+    if (a == "--") { ++i; break; }
+    if (a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2);
+      ++i;
+      if (has(long_value, name)) ++i;
+      continue;
+    }
+    if ((a.size() > 1 && a[0] == '-') || (a.size() > 1 && a[0] == '+')) {
+      bool takes_value = false;
+      for (std::size_t k = 1; k < a.size(); ++k) {
+        if (a[k] == 'c') c_flag = true;
+        else if (a[k] == 's') s_flag = true;
+        else if (a[k] == 'o' || a[k] == 'O') takes_value = true;
+      }
+      ++i;
+      if (takes_value) ++i;
+      continue;
+    }
+    break;
+  }
+  Peel p;
+  if (c_flag) {
+    p.kind = Peel::Kind::Shell;
+    p.via = argv[0].text + " -c";
+    if (i < argv.size()) {
+      p.text = argv[i].text;
+      p.text_dynamic = argv[i].dynamic;
+    }
+    return p;
+  }
+  if (!s_flag && i < argv.size()) {
+    p.kind = Peel::Kind::Script;
+    p.via = argv[0].text + " " + argv[i].text;
+    p.text = argv[i].text;
+    p.text_dynamic = argv[i].dynamic;
+    return p;
+  }
+  p.kind = Peel::Kind::Stdin;
+  p.via = argv[0].text + " (stdin)";
+  return p;
+}
+
+Peel peel_docker(const std::vector<Arg>& argv) {
+  // docker [global options] exec [options] CONTAINER CMD...
+  // docker [global options] compose [options] exec|run [options] SERVICE CMD...
+  static const std::vector<std::string_view> global_long = {"config", "context", "host", "log-level", "tlscacert",
+                                                            "tlscert", "tlskey"};
+  std::size_t i = skip_options(argv, 1, "Hcl", global_long);
+  if (i >= argv.size()) return {};
+  std::string sub = argv[i].text;
+  if (sub == "container" && i + 1 < argv.size()) sub = argv[++i].text;
+  Peel p;
+  if (sub == "exec") {
+    static const std::vector<std::string_view> exec_long = {"env", "env-file", "user", "workdir", "detach-keys"};
+    std::size_t j = skip_options(argv, i + 1, "euw", exec_long);
+    if (j + 1 >= argv.size()) return {};
+    p = inner_at(j + 1, argv[0].text + " exec " + argv[j].text);
+  } else if (sub == "compose") {
+    static const std::vector<std::string_view> compose_long = {"file", "project-name", "profile", "env-file",
+                                                               "project-directory", "ansi", "progress", "parallel"};
+    std::size_t k = skip_options(argv, i + 1, "fp", compose_long);
+    if (k >= argv.size()) return {};
+    const std::string& verb = argv[k].text;
+    std::size_t j;
+    if (verb == "exec") {
+      static const std::vector<std::string_view> l = {"env", "user", "workdir", "index"};
+      j = skip_options(argv, k + 1, "euw", l);
+    } else if (verb == "run") {
+      static const std::vector<std::string_view> l = {"env", "user", "label", "volume", "publish", "workdir",
+                                                      "name", "entrypoint", "env-file", "cap-add", "cap-drop", "pull"};
+      j = skip_options(argv, k + 1, "eulvpw", l);
+    } else {
+      return {};
+    }
+    if (j + 1 >= argv.size()) return {};
+    p = inner_at(j + 1, "docker compose " + verb + " " + argv[j].text);
+  } else {
+    return {};
+  }
+  p.keep_outer = true;
+  p.carries_target = true;
+  return p;
+}
+
+Peel peel_kubectl(const std::vector<Arg>& argv) {
+  auto exec_it = std::find_if(argv.begin(), argv.end(), [](const Arg& a) { return a.text == "exec"; });
+  if (exec_it == argv.end()) return {};
+  auto dashdash = std::find_if(exec_it, argv.end(), [](const Arg& a) { return a.text == "--"; });
+  std::size_t j;
+  if (dashdash != argv.end()) {
+    j = static_cast<std::size_t>(dashdash - argv.begin()) + 1;
+  } else {
+    static const std::vector<std::string_view> l = {"container", "namespace", "filename", "context", "pod-running-timeout"};
+    std::size_t pod = skip_options(argv, static_cast<std::size_t>(exec_it - argv.begin()) + 1, "cnf", l);
+    j = pod + 1;
+  }
+  if (j >= argv.size()) return {};
+  Peel p = inner_at(j, "kubectl exec");
+  p.keep_outer = true;
+  p.carries_target = true;
+  return p;
+}
+
+Peel peel_ssh(const std::vector<Arg>& argv) {
+  std::size_t host = skip_options(argv, 1, "BbcDEeFIiJLlmOoPpQRSWw", {});
+  if (host >= argv.size()) return nothing();
+  Peel p;
+  p.keep_outer = true;
+  p.carries_target = true;
+  p.via = "ssh " + argv[host].text;
+  if (host + 1 >= argv.size()) {  // interactive login: nothing analysable runs
+    p.kind = Peel::Kind::Nothing;
+    return p;
+  }
+  p.kind = Peel::Kind::Shell;
+  p.text = join_from(argv, host + 1, p.text_dynamic);
+  return p;
+}
+
+Peel peel_xargs(const std::vector<Arg>& argv) {
+  static const std::vector<std::string_view> l = {"arg-file", "delimiter", "eof", "replace", "max-lines", "max-args",
+                                                  "max-procs", "max-chars", "process-slot-var"};
+  std::string replace;
+  std::size_t i = 1;
+  for (; i < argv.size(); ++i) {
+    const std::string& a = argv[i].text;
+    if (a == "-I" && i + 1 < argv.size()) { replace = argv[i + 1].text; break; }
+    if (a.rfind("-I", 0) == 0 && a.size() > 2) { replace = a.substr(2); break; }
+    if (a.rfind("--replace=", 0) == 0) { replace = a.substr(10); break; }
+    if (a == "-i" || a == "--replace") { replace = "{}"; break; }
+    if (a.rfind("-i", 0) == 0 && a.size() > 2) { replace = a.substr(2); break; }
+    if (a.empty() || a[0] != '-') break;
+  }
+  std::size_t j = skip_options(argv, 1, "adEILnPs", l);
+  Peel p;
+  if (j >= argv.size()) return nothing();  // default command is echo
+  p = inner_at(j, "xargs");
+  p.feeds_items = replace.empty();
+  p.replace_token = replace;
+  return p;
+}
+
+Peel peel_watch(const std::vector<Arg>& argv) {
+  bool exec_form = false;
+  std::size_t i = 1;
+  static const std::vector<std::string_view> l = {"interval", "differences"};
+  for (std::size_t k = 1; k < argv.size(); ++k) {
+    const std::string& a = argv[k].text;
+    if (a.empty() || a[0] != '-') break;
+    if (a == "-x" || a == "--exec") exec_form = true;
+  }
+  i = skip_options(argv, 1, "nq", l);
+  if (i >= argv.size()) return nothing();
+  if (exec_form) return inner_at(i, "watch -x");
+  Peel p;
+  p.kind = Peel::Kind::Shell;
+  p.via = "watch";
+  p.text = join_from(argv, i, p.text_dynamic);
+  return p;
+}
+
+}  // namespace
+
+std::size_t skip_options(const std::vector<Arg>& argv, std::size_t from, std::string_view short_with_value,
+                         const std::vector<std::string_view>& long_with_value) {
+  std::size_t i = from;
+  while (i < argv.size()) {
+    const std::string& a = argv[i].text;
+    if (a == "--") return i + 1;
+    if (a.size() < 2 || a[0] != '-') return i;
+    if (a[1] == '-') {
+      auto eq = a.find('=');
+      std::string_view name = std::string_view(a).substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      ++i;
+      if (eq == std::string::npos && has(long_with_value, name)) ++i;
+      continue;
+    }
+    ++i;
+    for (std::size_t k = 1; k < a.size(); ++k) {
+      if (short_with_value.find(a[k]) != std::string_view::npos) {
+        if (k + 1 == a.size()) ++i;  // value is the next argument
+        break;                       // otherwise the rest of the cluster is the value
+      }
+    }
+  }
+  return i;
+}
+
+Peel peel(const std::vector<Arg>& argv) {
+  if (argv.empty() || argv[0].dynamic) return {};
+  const std::string& prog = argv[0].text;
+
+  if (prog == "sudo" || prog == "doas") {
+    static const std::vector<std::string_view> l = {"user", "group", "prompt", "close-from", "host", "chdir",
+                                                    "role", "type", "command-timeout", "other-user", "chroot"};
+    for (std::size_t k = 1; k < argv.size() && !argv[k].text.empty() && argv[k].text[0] == '-'; ++k) {
+      const std::string& a = argv[k].text;
+      if (a == "-l" || a == "--list" || a == "-v" || a == "--validate" || a == "-k" || a == "-K" || a == "-e" ||
+          a == "--edit" || a == "-V" || a == "--version" || a == "-h" || a == "--help")
+        return nothing();
+    }
+    std::size_t i = skip_options(argv, 1, prog == "doas" ? "uC" : "ugpCDrtTUR", l);
+    Peel p = inner_at(i, prog);
+    while (p.inner_begin < argv.size() && is_assignment(argv[p.inner_begin].text)) {
+      const std::string& a = argv[p.inner_begin].text;
+      auto eq = a.find('=');
+      p.env.emplace_back(a.substr(0, eq), Arg{a.substr(eq + 1), argv[p.inner_begin].dynamic});
+      ++p.inner_begin;
+    }
+    if (p.inner_begin >= argv.size()) return nothing();
+    return p;
+  }
+  if (prog == "env") {
+    static const std::vector<std::string_view> l = {"unset", "chdir", "split-string"};
+    std::size_t i = 1;
+    std::string split;
+    for (std::size_t k = 1; k < argv.size(); ++k) {
+      const std::string& a = argv[k].text;
+      if (a == "-S" && k + 1 < argv.size()) split = argv[k + 1].text;
+      else if (a.rfind("--split-string=", 0) == 0) split = a.substr(15);
+      if (a.empty() || a[0] != '-') break;
+    }
+    i = skip_options(argv, 1, "uCS", l);
+    Peel p = inner_at(i, "env");
+    while (p.inner_begin < argv.size() && is_assignment(argv[p.inner_begin].text)) {
+      const std::string& a = argv[p.inner_begin].text;
+      auto eq = a.find('=');
+      p.env.emplace_back(a.substr(0, eq), Arg{a.substr(eq + 1), argv[p.inner_begin].dynamic});
+      ++p.inner_begin;
+    }
+    if (!split.empty()) {
+      // env -S 'prog args' runs the split string followed by the remaining operands
+      p.kind = Peel::Kind::Shell;
+      bool dyn = false;
+      p.text = split + (p.inner_begin < argv.size() ? " " + join_from(argv, p.inner_begin, dyn) : "");
+      p.text_dynamic = dyn;
+      p.via = "env -S";
+      return p;
+    }
+    if (p.inner_begin >= argv.size()) return nothing();
+    return p;
+  }
+  if (prog == "command") {
+    for (std::size_t k = 1; k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-'; ++k)
+      if (argv[k].text.find_first_of("vV") != std::string::npos) return nothing();
+    std::size_t i = skip_options(argv, 1, "", {});
+    return i < argv.size() ? inner_at(i, "command") : nothing();
+  }
+  if (prog == "builtin" || prog == "nohup" || prog == "exec" || prog == "time" || prog == "nice" ||
+      prog == "ionice" || prog == "stdbuf" || prog == "timeout" || prog == "chrt" || prog == "setsid" ||
+      prog == "unbuffer" || prog == "caffeinate" || prog == "systemd-run" || prog == "flock") {
+    std::size_t i = 1;
+    if (prog == "exec") i = skip_options(argv, 1, "a", {});
+    else if (prog == "time") i = skip_options(argv, 1, "fo", {"format", "output"});
+    else if (prog == "nice") i = skip_options(argv, 1, "n", {"adjustment"});
+    else if (prog == "ionice") {
+      for (std::size_t k = 1; k < argv.size(); ++k)
+        if (argv[k].text == "-p" || argv[k].text == "-P" || argv[k].text == "-u") return nothing();
+      i = skip_options(argv, 1, "cn", {"class", "classdata"});
+    } else if (prog == "stdbuf") i = skip_options(argv, 1, "ioe", {"input", "output", "error"});
+    else if (prog == "timeout") {
+      i = skip_options(argv, 1, "sk", {"signal", "kill-after"});
+      ++i;  // the duration
+    } else if (prog == "chrt") {
+      i = skip_options(argv, 1, "T", {"sched-runtime", "sched-period", "sched-deadline"});
+      ++i;  // the priority
+    } else if (prog == "flock") {
+      i = skip_options(argv, 1, "wEc", {"timeout", "conflict-exit-code", "command"});
+      ++i;  // the lock file
+    } else if (prog == "systemd-run") {
+      i = skip_options(argv, 1, "pEu", {"property", "setenv", "unit", "description", "slice", "uid", "gid"});
+    } else i = skip_options(argv, 1, "", {});
+    return i < argv.size() ? inner_at(i, prog) : nothing();
+  }
+  if (prog == "script") {
+    // script -c CMD runs CMD on a pseudo-terminal fed from script's own stdin
+    for (std::size_t k = 1; k < argv.size(); ++k) {
+      const std::string& a = argv[k].text;
+      std::string cmd;
+      bool found = false;
+      if ((a == "-c" || a == "--command") && k + 1 < argv.size()) { cmd = argv[k + 1].text; found = true; }
+      else if (a.rfind("--command=", 0) == 0) { cmd = a.substr(10); found = true; }
+      else if (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.back() == 'c' && k + 1 < argv.size()) { cmd = argv[k + 1].text; found = true; }
+      if (found) {
+        Peel p;
+        p.kind = Peel::Kind::Shell;
+        p.via = "script -c";
+        p.text = cmd;
+        p.text_dynamic = argv[k + 1 < argv.size() ? k + 1 : k].dynamic;
+        return p;
+      }
+    }
+    return {};
+  }
+  if (prog == "xargs") return peel_xargs(argv);
+  if (prog == "watch") return peel_watch(argv);
+  if (is_shell(prog)) return peel_shell(argv);
+  if (prog == "eval") {
+    Peel p;
+    p.kind = Peel::Kind::Shell;
+    p.via = "eval";
+    p.text = join_from(argv, 1, p.text_dynamic);
+    return p;
+  }
+  if (prog == "source" || prog == ".") {
+    if (argv.size() < 2) return nothing();
+    Peel p;
+    p.kind = Peel::Kind::Script;
+    p.via = prog + " " + argv[1].text;
+    p.text = argv[1].text;
+    p.text_dynamic = argv[1].dynamic;
+    p.same_scope = true;
+    return p;
+  }
+  if (prog == "docker" || prog == "podman") return peel_docker(argv);
+  if (prog == "kubectl" || prog == "oc") return peel_kubectl(argv);
+  if (prog == "ssh") return peel_ssh(argv);
+  return {};
+}
+
+}  // namespace dbguard
