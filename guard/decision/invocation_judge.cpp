@@ -38,6 +38,7 @@ void InvocationJudge::judge(const Invocation& inv) {
   }
   Seen seen = analyse(inv, trace);
   if (inv.program_dynamic) judge_dynamic_program(inv, seen);
+  else if (seen.findings.empty()) judge_dynamic_arguments(inv, seen);
   if (trace) trace->production = seen.production;
   for (auto& f : seen.findings) {
     if (!seen.production.empty()) {
@@ -163,6 +164,30 @@ void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
                                  "` this is " + s.findings.front().rule,
                              "command line", ""});
     return;
+  }
+}
+
+void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen) {
+  // `docker volume $ACTION pgdata`, `terraform $CMD -auto-approve`: an argument
+  // known only at run time, on a program that reaches databases or
+  // infrastructure. Try the words that make such commands destructive.
+  const auto& programs = engine_.packs_.setting("reach_programs");
+  if (inv.argv.empty() || std::find(programs.begin(), programs.end(), inv.argv[0].text) == programs.end()) return;
+  const auto& words = engine_.packs_.setting("dynamic_arg_candidates");
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const Arg& a = inv.argv[i];
+    if (!a.dynamic || a.text.empty() || a.text[0] != '$') continue;
+    for (const auto& w : words) {
+      Invocation as = inv;
+      as.argv[i] = Arg{w, false};
+      Seen s = analyse(as, nullptr);
+      if (s.findings.empty()) continue;
+      seen.findings.push_back({"guard.dynamic-argument", false, inv.segment,
+                               "argument `" + a.text + "` is only known at run time; as `" + w + "` this is " +
+                                   s.findings.front().rule,
+                               "command line", ""});
+      return;
+    }
   }
 }
 

@@ -45,6 +45,7 @@ std::string expand_macros(const std::string& pattern) {
   std::string s = pattern;
   replace_all(s, "{args}", "(?: [^ ]*)*");
   replace_all(s, "{end}", "(?: |$)");
+  replace_all(s, "{opts}", "(?: -[^ ]*)*");
   replace_all(s, "{dyn}", "\\x1e[^ ]*");
   return s;
 }
@@ -53,7 +54,7 @@ const std::vector<std::string>& required_builtin_ids() {
   static const std::vector<std::string> ids = {
       "guard.malformed-event", "guard.no-command",      "guard.internal-error",   "guard.timeout",
       "guard.opaque-input",    "guard.dynamic-program", "guard.unresolvable-eval", "guard.sql-file-unreadable",
-      "guard.depth-exceeded",  "guard.unparseable",     "guard.too-complex",      "guard.unreadable-script",
+      "guard.depth-exceeded",  "guard.unparseable",     "guard.dynamic-argument",     "guard.too-complex",      "guard.unreadable-script",
       "production.target"};
   return ids;
 }

@@ -15,6 +15,7 @@ namespace dbguard::packs {
 // argument only known at run time starts with \x1e.
 //   {args}  any number of arguments      (?: [^ ]*)*
 //   {end}   end of an argument           (?: |$)
+//   {opts}  any number of options (-x, --flag) but no operands
 //   {dyn}   an argument known at run time
 std::string expand_macros(const std::string& pattern);
 

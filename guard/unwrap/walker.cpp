@@ -340,6 +340,11 @@ class Walker {
 
   void run_script(const Peel& p, const Input& in, const Ctx& ctx, const Env& env, Scope& scope,
                   const std::string& segment) {
+    if (p.text_dynamic && p.text.find("<(…)") != std::string::npos) {
+      // bash <(curl …), source <(…): the script is another program's output
+      out_.issues.push_back({"guard.opaque-input", segment, p.via + " runs the output of a process substitution", false});
+      return;
+    }
     if (p.text_dynamic) {
       out_.issues.push_back({"guard.unreadable-script", segment, "script path only known at run time: " + p.text, true});
       return;

@@ -87,6 +87,7 @@ Peel peel_shell(const std::vector<Arg>& argv) {
   }
   if (!s_flag && i < argv.size()) {
     p.kind = Peel::Kind::Script;
+    p.keep_outer = true;  // `bash prod_reset.sh` is itself matched (production scripts)
     p.via = argv[0].text + " " + argv[i].text;
     p.text = argv[i].text;
     p.text_dynamic = argv[i].dynamic;
@@ -349,6 +350,22 @@ Peel peel(const std::vector<Arg>& argv) {
     }
     return {};
   }
+  // Launchers that run a program from a project environment.
+  if ((prog == "poetry" || prog == "pipenv" || prog == "pdm" || prog == "hatch" || prog == "rye") && argv.size() > 2 &&
+      argv[1].text == "run")
+    return inner_at(2, prog + " run");
+  if (prog == "uv" && argv.size() > 2 && argv[1].text == "run") {
+    std::size_t i = skip_options(argv, 2, "pw", {"with", "python", "project", "directory", "env-file", "group",
+                                                 "extra", "package", "with-requirements", "index"});
+    return i < argv.size() ? inner_at(i, "uv run") : nothing();
+  }
+  if ((prog == "bundle" && argv.size() > 2 && argv[1].text == "exec") ||
+      ((prog == "pnpm" || prog == "yarn") && argv.size() > 2 && (argv[1].text == "exec" || argv[1].text == "dlx")))
+    return inner_at(2, prog + " " + argv[1].text);
+  if (prog == "npx" || prog == "bunx" || prog == "pnpx") {
+    std::size_t i = skip_options(argv, 1, "p", {"package", "call"});
+    return i < argv.size() ? inner_at(i, prog) : nothing();
+  }
   if (prog == "xargs") return peel_xargs(argv);
   if (prog == "watch") return peel_watch(argv);
   if (is_shell(prog)) return peel_shell(argv);
@@ -363,6 +380,7 @@ Peel peel(const std::vector<Arg>& argv) {
     if (argv.size() < 2) return nothing();
     Peel p;
     p.kind = Peel::Kind::Script;
+    p.keep_outer = true;
     p.via = prog + " " + argv[1].text;
     p.text = argv[1].text;
     p.text_dynamic = argv[1].dynamic;

@@ -1,0 +1,98 @@
+// Runs the labelled corpus (tests/corpus/*.toml) through the engine: every
+// case's decision (allow / deny / hard) and, where given, its rule must match.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <toml++/toml.h>
+
+#include "decision/engine.h"
+
+namespace fs = std::filesystem;
+using dbguard::Decision;
+using dbguard::Engine;
+using dbguard::Verdict;
+
+namespace {
+
+struct Case {
+  std::string id, command, expect, rule, file;
+  std::vector<std::pair<std::string, std::string>> files;
+};
+
+std::vector<Case> load(const fs::path& path) {
+  std::vector<Case> out;
+  toml::table doc = toml::parse_file(path.string());
+  for (const auto& node : *doc["case"].as_array()) {
+    const auto& t = *node.as_table();
+    Case c;
+    c.id = t["id"].value_or(std::string());
+    c.command = t["command"].value_or(std::string());
+    c.expect = t["expect"].value_or(std::string());
+    c.rule = t["rule"].value_or(std::string());
+    c.file = path.filename().string();
+    if (const auto* files = t["files"].as_table())
+      for (const auto& [name, body] : *files) c.files.emplace_back(std::string(name.str()), body.value_or(std::string()));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::string outcome(const Decision& d) {
+  if (d.verdict == Verdict::Allow) return "allow";
+  if (d.verdict == Verdict::Ask) return "ask";
+  return d.hard ? "hard" : "deny";
+}
+
+class Corpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Corpus, EveryCaseDecidesAsLabelled) {
+  auto cases = load(fs::path(DBGUARD_SOURCE_DIR) / "tests" / "corpus" / GetParam());
+  ASSERT_FALSE(cases.empty());
+  int failures = 0;
+  for (const auto& c : cases) {
+    fs::path dir = fs::temp_directory_path() / ("dbguard-corpus-" + std::to_string(::getpid()) + "-" + c.id);
+    fs::create_directories(dir);
+    for (const auto& [name, body] : c.files) {
+      fs::create_directories((dir / name).parent_path());
+      std::ofstream(dir / name) << body;
+    }
+    Decision d = Engine::embedded().decide_command(c.command, dir.string());
+    fs::remove_all(dir);
+    std::string got = outcome(d);
+    bool rule_ok = c.rule.empty() || std::any_of(d.findings.begin(), d.findings.end(),
+                                                 [&](const auto& f) { return f.rule == c.rule; });
+    if (got != c.expect || !rule_ok) {
+      ++failures;
+      std::string rules;
+      for (const auto& f : d.findings) rules += f.rule + " ";
+      ADD_FAILURE() << c.id << ": expected " << c.expect << (c.rule.empty() ? "" : " (" + c.rule + ")") << ", got "
+                    << got << " [" << rules << "]\n    " << c.command;
+    }
+  }
+  EXPECT_EQ(failures, 0) << "of " << cases.size() << " cases in " << GetParam();
+}
+
+std::vector<std::string> corpus_files() {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(fs::path(DBGUARD_SOURCE_DIR) / "tests" / "corpus"))
+    if (e.path().extension() == ".toml") files.push_back(e.path().filename().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, Corpus, ::testing::ValuesIn(corpus_files()),
+                         [](const auto& info) {
+                           std::string n = info.param.substr(0, info.param.find('.'));
+                           for (auto& c : n)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return n;
+                         });
+
+TEST(CorpusSize, AtLeast300LabelledCommands) {
+  std::size_t n = 0;
+  for (const auto& f : corpus_files()) n += load(fs::path(DBGUARD_SOURCE_DIR) / "tests" / "corpus" / f).size();
+  EXPECT_GE(n, 300u);
+}
+
+}  // namespace
