@@ -21,6 +21,7 @@
 #                           FILE (skipped, with a note, when pg_restore is not installed). Otherwise 1,
 #                           with the reason in VERIFY_ERROR.
 #   read_status DIR         loads DIR/status (key=value lines) into the associative array STATUS.
+set -euo pipefail
 
 CONFIRM_FD_OPEN=0
 VERIFY_ERROR=""
