@@ -10,7 +10,7 @@ CMAKE_ARGS ?=
 DEB_PACKAGES := build-essential cmake pkg-config git \
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev libspdlog-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libprotobuf-c-dev libssl-dev \
-  postgresql postgresql-client shellcheck util-linux nodejs npm
+  postgresql postgresql-client shellcheck util-linux docker-compose nodejs npm
 
 .PHONY: all deps build test demo bench clean help
 all: build
