@@ -153,7 +153,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
 void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
   // The program is only known at run time. Ask what it would do as each program
   // that can reach a database or infrastructure; if any of them is blocked, so is this.
-  for (const auto& candidate : engine_.packs_.setting("reach_programs")) {
+  for (const auto& candidate : engine_.packs_.setting("dynamic_program_candidates")) {
     Invocation as = inv;
     as.argv[0] = Arg{candidate, false};
     as.program_dynamic = false;

@@ -1,0 +1,102 @@
+#include "packs/pack_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "match/matcher.h"
+
+using namespace dbguard;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path write_pack(const std::string& name, const std::string& body) {
+  fs::path dir = fs::temp_directory_path() / ("dbguard-pack-test-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / name) << body;
+  return dir / name;
+}
+
+TEST(PackLoader, ShippedPacksAreValid) {
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  EXPECT_TRUE(packs::load_pack_dir(std::string(DBGUARD_SOURCE_DIR) + "/patterns", set, errors));
+  EXPECT_TRUE(packs::validate(set, errors));
+  for (const auto& e : errors) ADD_FAILURE() << e;
+}
+
+TEST(PackLoader, MacrosExpand) {
+  EXPECT_EQ(packs::expand_macros("^docker{args} volume{opts} rm{end}"),
+            "^docker(?: [^ ]*)* volume(?: -[^ ]*)* rm(?: |$)");
+}
+
+TEST(PackLoader, ErrorsNameFileAndRule) {
+  auto path = write_pack("bad.toml", R"([pack]
+id = "bad"
+[[rule]]
+id = "bad.one"
+description = "d"
+why = "w"
+alternative = "a"
+patterns = ['^x(?=y)']
+)");
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  ASSERT_TRUE(packs::load_pack_file(path.string(), set, errors));
+  EXPECT_FALSE(packs::validate(set, errors));
+  bool named = false;
+  for (const auto& e : errors) named = named || (e.find("bad.toml") != std::string::npos && e.find("bad.one") != std::string::npos);
+  EXPECT_TRUE(named);
+}
+
+TEST(PackLoader, RejectsMalformedRules) {
+  auto path = write_pack("worse.toml", R"([pack]
+id = "worse"
+[[rule]]
+id = "other.prefix"
+severity = "sometimes"
+typo = 1
+patterns = ['x']
+)");
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  EXPECT_FALSE(packs::load_pack_file(path.string(), set, errors));
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  EXPECT_NE(all.find("must start with `worse.`"), std::string::npos) << all;
+  EXPECT_NE(all.find("severity must be"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown key `typo`"), std::string::npos) << all;
+  EXPECT_NE(all.find("missing `why`"), std::string::npos) << all;
+}
+
+TEST(PackLoader, InvalidTomlNamesTheLine) {
+  auto path = write_pack("broken.toml", "[pack]\nid = \"x\"\n[[rule]\n");
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  EXPECT_FALSE(packs::load_pack_file(path.string(), set, errors));
+  ASSERT_FALSE(errors.empty());
+  EXPECT_NE(errors[0].find("broken.toml:3"), std::string::npos) << errors[0];
+}
+
+TEST(Matcher, CompiledAndSerializedAgree) {
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  ASSERT_TRUE(packs::load_pack_dir(std::string(DBGUARD_SOURCE_DIR) + "/patterns", set, errors));
+  std::string error;
+  auto compiled = Matcher::compile(set, error);
+  ASSERT_TRUE(compiled) << error;
+  std::string bytes = compiled->serialize();
+  auto loaded = Matcher::deserialize(set, bytes.data(), bytes.size(), error);
+  ASSERT_TRUE(loaded) << error;
+  for (const char* line : {"docker compose down -v", "docker volume prune", "ls -la"}) {
+    auto a = compiled->scan(line), b = loaded->scan(line);
+    ASSERT_EQ(a.size(), b.size()) << line;
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(set.rules[a[i].rule].id, set.rules[b[i].rule].id);
+  }
+  EXPECT_FALSE(compiled->scan("docker volume prune").empty());
+  EXPECT_TRUE(compiled->scan("ls -la").empty());
+}
+
+}  // namespace

@@ -1,0 +1,122 @@
+#include "shell/parser.h"
+
+#include <gtest/gtest.h>
+
+using namespace dbguard::shell;
+
+namespace {
+
+// First simple command of the first pipeline.
+const SimpleCommand& first(const ParseResult& r) {
+  return r.list->items.at(0).pipelines.at(0).commands.at(0)->simple;
+}
+
+std::string literal(const Word& w) {
+  std::string s;
+  for (const auto& p : w.parts) {
+    if (p.kind != WordPart::Kind::Literal) return "<dynamic>";
+    s += p.text;
+  }
+  return s;
+}
+
+TEST(Parser, QuotingIsRemoved) {
+  auto r = parse(R"('docker' "compose" d""own \-v $'\x2d\x76')");
+  ASSERT_TRUE(r.ok) << r.error;
+  const auto& sc = first(r);
+  ASSERT_EQ(sc.words.size(), 5u);
+  EXPECT_EQ(literal(sc.words[0]), "docker");
+  EXPECT_EQ(literal(sc.words[1]), "compose");
+  EXPECT_EQ(literal(sc.words[2]), "down");
+  EXPECT_EQ(literal(sc.words[3]), "-v");
+  EXPECT_EQ(literal(sc.words[4]), "-v");
+}
+
+TEST(Parser, LineContinuationJoinsWords) {
+  auto r = parse("docker com\\\npose down");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(literal(first(r).words[1]), "compose");
+}
+
+TEST(Parser, ListsAndPipelines) {
+  auto r = parse("a; b && c || d | e & f");
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_EQ(r.list->items.size(), 3u);           // a ; (b && c || d|e) & f
+  EXPECT_EQ(r.list->items[1].pipelines.size(), 3u);
+  EXPECT_EQ(r.list->items[1].pipelines[2].commands.size(), 2u);
+}
+
+TEST(Parser, CommandSubstitutionIsParsed) {
+  auto r = parse("echo $(docker volume rm x) `dropdb y`");
+  ASSERT_TRUE(r.ok);
+  const auto& sc = first(r);
+  ASSERT_EQ(sc.words[1].parts.at(0).kind, WordPart::Kind::CommandSub);
+  ASSERT_TRUE(sc.words[1].parts[0].sub);
+  EXPECT_EQ(sc.words[2].parts.at(0).kind, WordPart::Kind::CommandSub);
+}
+
+TEST(Parser, HeredocBodyIsData) {
+  auto r = parse("psql <<'EOF'\nDROP TABLE users;\nEOF\necho done");
+  ASSERT_TRUE(r.ok) << r.error;
+  const auto& sc = first(r);
+  ASSERT_EQ(sc.redirects.size(), 1u);
+  EXPECT_EQ(sc.redirects[0].heredoc, "DROP TABLE users;\n");
+  EXPECT_FALSE(sc.redirects[0].heredoc_expands);
+  EXPECT_EQ(r.list->items.size(), 2u);
+}
+
+TEST(Parser, HeredocWithTabsStripped) {
+  auto r = parse("cat <<-END\n\tline\n\tEND\n");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(first(r).redirects[0].heredoc, "line\n");
+}
+
+TEST(Parser, AssignmentsBeforeCommand) {
+  auto r = parse("PGHOST=prod FOO='a b' psql");
+  ASSERT_TRUE(r.ok);
+  const auto& sc = first(r);
+  ASSERT_EQ(sc.assignments.size(), 2u);
+  EXPECT_EQ(sc.assignments[0].name, "PGHOST");
+  EXPECT_EQ(literal(sc.assignments[1].value), "a b");
+  EXPECT_EQ(literal(sc.words[0]), "psql");
+}
+
+TEST(Parser, CompoundCommands) {
+  for (const char* src : {"if true; then a; elif b; then c; else d; fi", "for v in a b; do echo $v; done",
+                          "while read l; do x; done < f", "case $x in a|b) y;; *) z;; esac", "{ a; b; }",
+                          "(a; b)", "f() { a; }", "function g { b; }", "[[ -f x && $y == z ]]", "(( i++ ))"}) {
+    auto r = parse(src);
+    EXPECT_TRUE(r.ok) << src << ": " << r.error;
+  }
+}
+
+TEST(Parser, ProcessSubstitution) {
+  auto r = parse("diff <(ls a) >(cat)");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(first(r).words[1].parts.at(0).kind, WordPart::Kind::ProcessSub);
+}
+
+TEST(Parser, RejectsBrokenInput) {
+  for (const char* src : {"echo 'unterminated", "echo \"x", "echo $(ls", "if true; then", "a &&", "echo `x"}) {
+    auto r = parse(src);
+    EXPECT_FALSE(r.ok) << src;
+  }
+}
+
+TEST(Parser, DepthIsBounded) {
+  std::string deep;
+  for (int i = 0; i < 500; ++i) deep += "$(";
+  deep += "x";
+  for (int i = 0; i < 500; ++i) deep += ")";
+  auto r = parse("echo " + deep);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.depth_exceeded);
+}
+
+TEST(Parser, CommentsAreIgnored) {
+  auto r = parse("ls # docker compose down -v");
+  ASSERT_TRUE(r.ok);
+  EXPECT_EQ(first(r).words.size(), 1u);
+}
+
+}  // namespace

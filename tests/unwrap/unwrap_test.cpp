@@ -1,0 +1,171 @@
+#include "unwrap/unwrap.h"
+
+#include <gtest/gtest.h>
+
+using namespace dbguard;
+
+namespace {
+
+std::vector<std::string> argv_of(const Invocation& inv) {
+  std::vector<std::string> v;
+  for (const auto& a : inv.argv) v.push_back(a.text);
+  return v;
+}
+
+// The invocation whose program is `prog` (the last one, if several).
+const Invocation* find(const UnwrapResult& r, const std::string& prog) {
+  const Invocation* found = nullptr;
+  for (const auto& inv : r.invocations)
+    if (!inv.argv.empty() && inv.argv[0].text == prog) found = &inv;
+  return found;
+}
+
+using V = std::vector<std::string>;
+
+TEST(Unwrap, ProgramNamesAreNormalized) {
+  for (const char* cmd : {"/usr/bin/docker volume ls", "\\docker volume ls", "'docker' volume ls", "d\"\"ocker volume ls"}) {
+    auto r = unwrap_command(cmd, "/tmp");
+    ASSERT_EQ(r.invocations.size(), 1u) << cmd;
+    EXPECT_EQ(argv_of(r.invocations[0]), (V{"docker", "volume", "ls"})) << cmd;
+  }
+}
+
+TEST(Unwrap, DockerComposeHyphenIsSplit) {
+  auto r = unwrap_command("docker-compose down -v", "/tmp");
+  EXPECT_EQ(argv_of(r.invocations.at(0)), (V{"docker", "compose", "down", "-v"}));
+}
+
+TEST(Unwrap, WrappersArePeeled) {
+  struct C { const char* cmd; V argv; };
+  for (const auto& c : std::vector<C>{
+           {"sudo -u postgres -E dropdb app", {"dropdb", "app"}},
+           {"env -i PGHOST=x psql -l", {"psql", "-l"}},
+           {"nohup nice -n 5 ionice -c 3 stdbuf -oL timeout -s KILL 10 docker ps", {"docker", "ps"}},
+           {"command docker ps", {"docker", "ps"}},
+           {"exec -a name docker ps", {"docker", "ps"}},
+           {"bash -c 'docker volume prune -f'", {"docker", "volume", "prune", "-f"}},
+           {"sh -lc \"dropdb x\"", {"dropdb", "x"}},
+           {"eval 'docker ps'", {"docker", "ps"}},
+           {"watch -n 5 docker ps", {"docker", "ps"}},
+           {"poetry run alembic downgrade base", {"alembic", "downgrade", "base"}},
+       }) {
+    auto r = unwrap_command(c.cmd, "/tmp");
+    ASSERT_FALSE(r.invocations.empty()) << c.cmd;
+    EXPECT_EQ(argv_of(r.invocations.back()), c.argv) << c.cmd;
+    EXPECT_FALSE(r.invocations.back().via.empty()) << c.cmd;
+  }
+}
+
+TEST(Unwrap, TimeKeywordTimesThePipeline) {
+  auto r = unwrap_command("time -p docker ps | cat", "/tmp");
+  ASSERT_EQ(r.invocations.size(), 2u);
+  EXPECT_EQ(argv_of(r.invocations[0]), (V{"docker", "ps"}));
+}
+
+TEST(Unwrap, SudoEnvAssignmentsReachTheInnerCommand) {
+  auto r = unwrap_command("sudo PGHOST=prod-db psql -l", "/tmp");
+  const auto* psql = find(r, "psql");
+  ASSERT_TRUE(psql);
+  ASSERT_EQ(psql->env.size(), 1u);
+  EXPECT_EQ(psql->env[0].first, "PGHOST");
+  EXPECT_EQ(psql->env[0].second.text, "prod-db");
+}
+
+TEST(Unwrap, XargsAppendsUnknownItems) {
+  auto r = unwrap_command("docker volume ls -q | xargs -r docker volume rm", "/tmp");
+  const auto& last = r.invocations.back();
+  ASSERT_GE(last.argv.size(), 4u);
+  EXPECT_EQ(last.argv[2].text, "rm");
+  EXPECT_TRUE(last.argv.back().dynamic);
+}
+
+TEST(Unwrap, ContainerExecKeepsOuterAndInner) {
+  auto r = unwrap_command("docker compose exec -T db psql -U app -c 'select 1'", "/tmp");
+  ASSERT_EQ(r.invocations.size(), 2u);
+  EXPECT_EQ(r.invocations[0].argv[0].text, "docker");
+  EXPECT_EQ(argv_of(r.invocations[1]), (V{"psql", "-U", "app", "-c", "select 1"}));
+  auto k = unwrap_command("kubectl --context prod exec -it pg-0 -- psql -c 'select 1'", "/tmp");
+  const auto* psql = find(k, "psql");
+  ASSERT_TRUE(psql);
+  ASSERT_EQ(psql->context.size(), 1u);  // the kubectl line carries the production context
+}
+
+TEST(Unwrap, StdinSources) {
+  auto heredoc = unwrap_command("psql <<EOF\nDELETE FROM t;\nEOF", "/tmp");
+  EXPECT_EQ(heredoc.invocations[0].stdin_source.kind, Input::Kind::Text);
+  EXPECT_EQ(heredoc.invocations[0].stdin_source.content, "DELETE FROM t;\n");
+  auto herestring = unwrap_command("psql <<< 'DELETE FROM t'", "/tmp");
+  EXPECT_EQ(herestring.invocations[0].stdin_source.origin, "here-string");
+  auto file = unwrap_command("psql < dump.sql", "/work");
+  EXPECT_EQ(file.invocations[0].stdin_source.kind, Input::Kind::File);
+  EXPECT_EQ(file.invocations[0].stdin_source.content, "/work/dump.sql");
+  auto echo = unwrap_command("echo 'DROP TABLE x' | psql", "/tmp");
+  EXPECT_EQ(echo.invocations[1].stdin_source.kind, Input::Kind::Text);
+  EXPECT_EQ(echo.invocations[1].stdin_source.content, "DROP TABLE x\n");
+  auto opaque = unwrap_command("curl -s x | psql", "/tmp");
+  EXPECT_EQ(opaque.invocations[1].stdin_source.kind, Input::Kind::Opaque);
+}
+
+TEST(Unwrap, VariablesResolveWhenKnown) {
+  auto r = unwrap_command("D=docker; $D volume rm x", "/tmp");
+  const auto* d = find(r, "docker");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->program_dynamic);
+  auto unknown = unwrap_command("$D volume rm x", "/tmp");
+  ASSERT_EQ(unknown.invocations.size(), 1u);
+  EXPECT_TRUE(unknown.invocations[0].program_dynamic);
+}
+
+TEST(Unwrap, ExportedVariablesBecomeEnvironment) {
+  auto r = unwrap_command("export PGHOST=prod-db && psql -l", "/tmp");
+  const auto* psql = find(r, "psql");
+  ASSERT_TRUE(psql);
+  bool found = false;
+  for (const auto& [k, v] : psql->env) found = found || (k == "PGHOST" && v.text == "prod-db");
+  EXPECT_TRUE(found);
+}
+
+TEST(Unwrap, SubstitutionsAndCompoundBodiesAreWalked) {
+  auto r = unwrap_command("for v in $(docker volume ls -q); do if true; then docker volume rm $v; fi; done", "/tmp");
+  int docker = 0;
+  for (const auto& inv : r.invocations) docker += inv.argv[0].text == "docker";
+  EXPECT_EQ(docker, 2);
+}
+
+TEST(Unwrap, CdChangesWhereFilesResolve) {
+  auto r = unwrap_command("cd migrations && psql -f x.sql", "/srv/app");
+  EXPECT_EQ(find(r, "psql")->cwd, "/srv/app/migrations");
+}
+
+TEST(Unwrap, DynamicEvalIsAnIssue) {
+  auto r = unwrap_command("eval \"$CMD\"", "/tmp");
+  ASSERT_FALSE(r.issues.empty());
+  EXPECT_EQ(r.issues[0].rule, "guard.unresolvable-eval");
+  UnwrapLimits limits;
+  limits.trusted_generators = {"ssh-agent"};
+  auto trusted = unwrap_command("eval \"$(ssh-agent -s)\"", "/tmp", limits);
+  EXPECT_TRUE(trusted.issues.empty());
+}
+
+TEST(Unwrap, NestedShellsAreBounded) {
+  std::string cmd = "docker ps";
+  for (int i = 0; i < 12; ++i) cmd = "bash -c " + shell_quote_join({cmd});
+  auto r = unwrap_command(cmd, "/tmp");
+  bool depth = false;
+  for (const auto& i : r.issues) depth = depth || i.rule == "guard.depth-exceeded";
+  EXPECT_TRUE(depth);
+}
+
+TEST(Unwrap, RedirectionTargetsAreRecorded) {
+  auto r = unwrap_command("echo x > .dbguard.toml", "/p");
+  ASSERT_EQ(r.invocations[0].writes.size(), 1u);
+  EXPECT_EQ(r.invocations[0].writes[0], "/p/.dbguard.toml");
+}
+
+TEST(ShellQuoteJoin, RoundTripsThroughTheParser) {
+  V words = {"psql", "-c", "DROP TABLE \"x\"; it's", "$HOME"};
+  auto r = unwrap_command(shell_quote_join(words), "/tmp");
+  EXPECT_EQ(argv_of(r.invocations.at(0)), words);
+}
+
+}  // namespace
