@@ -5,10 +5,12 @@
 # bash + coreutils + PostgreSQL client tools only, like the scripts that source it.
 #
 # Typed confirmation:
-#   confirm_open_tty        opens fd 3 on /dev/tty. Returns 1 when the process has no controlling
-#                           terminal (cron, CI, an agent's tool call, `setsid`). Nothing else is tried:
-#                           standard input is never read for a confirmation, so `echo WORD | cmd` and
-#                           `yes WORD | cmd` cannot confirm anything.
+#   confirm_open_tty        opens fd 3 on /dev/tty. Returns 1, with the reason in CONFIRM_WHY, when
+#                           the process has no controlling terminal (cron, CI, `setsid`, an agent's
+#                           tool call) or runs inside Claude Code (CLAUDECODE is set: the question
+#                           would land in the agent's session, not before a person). Nothing else is
+#                           tried: standard input is never read for a confirmation, so
+#                           `echo WORD | cmd` and `yes WORD | cmd` cannot confirm anything.
 #   confirm_typed WORD      (after confirm_open_tty) throws away lines typed before the question, asks
 #                           for WORD on the terminal and returns 0 only when the line read equals WORD
 #                           exactly. Wrong word, end of input or CONFIRM_TIMEOUT seconds of silence
@@ -24,15 +26,21 @@
 set -euo pipefail
 
 CONFIRM_FD_OPEN=0
+CONFIRM_WHY=""
 VERIFY_ERROR=""
 VERIFY_NOTE=""
 declare -A STATUS=()
 
 confirm_open_tty() {
+  if [[ -n ${CLAUDECODE:-} ]]; then
+    CONFIRM_WHY="this runs inside Claude Code (CLAUDECODE is set), not in a person's own terminal"
+    return 1
+  fi
   if { exec 3<>/dev/tty; } 2>/dev/null; then
     CONFIRM_FD_OPEN=1
     return 0
   fi
+  CONFIRM_WHY="there is no terminal here (standard input is never read for this)"
   return 1
 }
 

@@ -238,7 +238,7 @@ swap_in() {
     return 0
   fi
   if ((CONFIRM_FD_OPEN == 0)) && ! confirm_open_tty; then
-    die 1 "refusing: replacing database $target needs a person to type $CONFIRM_WORD on a terminal, and there is no terminal here (standard input is never read for this). Nothing was changed."
+    die 1 "refusing: replacing database $target needs a person to type $CONFIRM_WORD on a terminal, and $CONFIRM_WHY. Nothing was changed."
   fi
   if [[ -z ${SAFETY_DUMP:-} ]]; then
     safety_dump "$target"
@@ -283,7 +283,7 @@ restore_replace() {
     return 0
   fi
   confirm_open_tty ||
-    die 1 "refusing: replacing database $target needs a person to type $CONFIRM_WORD on a terminal, and there is no terminal here (standard input is never read for this). Nothing was changed. To restore beside it instead: --into NEWNAME"
+    die 1 "refusing: replacing database $target needs a person to type $CONFIRM_WORD on a terminal, and $CONFIRM_WHY. Nothing was changed. To restore beside it instead: --into NEWNAME"
   safety_dump "$target"
   scratch=$(fit_name "$target" "_restoring_$(stamp)")
   restore_into_new "$dump" "$scratch"
@@ -298,7 +298,7 @@ restore_replace() {
 
 interactive() {
   local answer line ts kind enc path db target n
-  confirm_open_tty || die 1 "interactive restore needs a terminal; without one use --list, --latest / DUMP and --into"
+  confirm_open_tty || die 1 "interactive restore needs a person at a terminal, and $CONFIRM_WHY; use --list, --latest / DUMP and --into instead"
   collect_dumps
   ((${#DUMPS[@]} > 0)) || die 1 "no backups in $BACKUP_DIR"
   list_dumps "" >&3

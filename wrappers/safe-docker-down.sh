@@ -8,7 +8,8 @@
 #      verified; if it fails nothing else happens
 #   2. what will be destroyed is printed: the volumes and the backup just taken
 #   3. DELETE-VOLUMES must be typed on the terminal (/dev/tty; standard input is never read). No
-#      terminal, another answer, or silence: exit 1, nothing removed. No flag skips this.
+#      terminal, running inside Claude Code (CLAUDECODE set), another answer, or silence: exit 1,
+#      nothing removed. No flag skips this.
 #   4. the command runs as given.
 #
 # Usage: safe-docker-down.sh [docker compose | docker-compose] [GLOBAL OPTIONS] [down] [DOWN OPTIONS]
@@ -262,7 +263,7 @@ main() {
 
   # Volumes would go. Without a terminal nobody can confirm: stop before doing anything.
   confirm_open_tty ||
-    refuse "removing volumes needs a person to type $CONFIRM_WORD on a terminal, and there is no terminal here (standard input is never read for this). Run \`make down-volumes\` yourself in a terminal."
+    refuse "removing volumes needs a person to type $CONFIRM_WORD on a terminal, and $CONFIRM_WHY. Run \`make down-volumes\` yourself in a terminal."
   take_backup
   say "step 2/4: what will be destroyed"
   describe_destruction

@@ -65,6 +65,8 @@ test_setup() {
   # Keep the caller's environment from pointing the tools anywhere else.
   unset PGDATABASE PGSERVICE PGPASSFILE PGPASSWORD PGHOSTADDR PGOPTIONS PGSSLMODE
   unset BACKUP_DATABASES BACKUP_NOW BACKUP_DIR BACKUP_ROOT KEEP_HOURLY KEEP_DAILY BACKUP_RUN_ID
+  # The wrappers refuse to ask for a confirmation inside Claude Code; the tests play the person.
+  unset CLAUDECODE
   export PGCONNECT_TIMEOUT=10 TZ=UTC
 }
 

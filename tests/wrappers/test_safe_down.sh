@@ -120,8 +120,15 @@ assert_contains "$(cat "$PTY_OUT")" "Ignored 1 line(s) typed before this questio
 rc=0
 run_on_pty bash -c "echo DELETE-VOLUMES | bash $(printf '%q' "$SAFE") down -v" || rc=$?
 assert_eq 1 "$rc" "word piped on stdin while a terminal exists"
+rm -rf "$P/backups/pre-down"
+PTY_STEPS=("Type DELETE-VOLUMES" "DELETE-VOLUMES")
+rc=0
+CLAUDECODE=1 run_on_pty bash "$SAFE" down -v || rc=$?
+assert_eq 1 "$rc" "inside Claude Code, even on a pty with the word"
+assert_contains "$(cat "$PTY_OUT")" "runs inside Claude Code" "agent refusal message"
+assert_no_file "$P/backups/pre-down"
 assert_eq 0 "$(down_calls)" "down calls after refusals on a pty"
-ok "on a pty: wrong word, type-ahead, or the word piped on stdin (nothing typed) all refuse"
+ok "on a pty: wrong word, type-ahead, the word piped on stdin (nothing typed), or CLAUDECODE set: all refuse"
 
 # --- docker-compose spelling, confirmed ------------------------------------------------------------------
 : >"$FAKE_DOCKER_LOG"
