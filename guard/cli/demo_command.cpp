@@ -86,10 +86,13 @@ void run_demo() {
     std::string rule = d.findings.empty() ? "-" : d.findings.front().rule;
     std::string why;
     if (!d.findings.empty())
-      if (const auto* r = engine.packs().find(d.findings.front().rule)) why = r->description;
+      if (const auto* r = engine.packs().find(d.findings.front().rule)) {
+        why = r->why.substr(0, r->why.find(". ") == std::string::npos ? r->why.size() : r->why.find(". ") + 1);
+        if (!d.findings.front().production.empty()) why = "production (" + d.findings.front().production + "): " + why;
+      }
     denied += d.verdict != Verdict::Allow;
     hard += d.hard;
-    std::cout << cell(shown, 58) << "  " << cell(decision, 10) << "  " << cell(rule, 34) << "  " << cell(why, 60)
+    std::cout << cell(shown, 58) << "  " << cell(decision, 10) << "  " << cell(rule, 34) << "  " << cell(why, 90)
               << "\n";
   }
   std::cout << "\n" << denied << " blocked (" << hard << " hard), " << std::size(kSamples) - static_cast<std::size_t>(denied)
