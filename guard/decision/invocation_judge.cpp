@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "clients/psql_sources.h"
+#include "clients/terraform_config.h"
 #include "sql/classify.h"
 
 namespace dbguard {
@@ -83,6 +84,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
     seen.findings.push_back(std::move(f));
   }
   judge_sql(inv, seen, trace);
+  judge_destroyed_databases(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
   const auto& clients = engine_.packs_.setting("sql_clients");
   if (!inv.argv.empty() && !inv.argv[0].dynamic && inv.argv[0].text != "psql" &&
@@ -189,6 +191,26 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
       return;
     }
   }
+}
+
+void InvocationJudge::judge_destroyed_databases(const Invocation& inv, Seen& seen) {
+  // An untargeted destroy destroys everything the configuration declares: when
+  // that includes a database, it is the hard rule, marker or not.
+  const auto& packs = engine_.packs_;
+  const auto& destroying = packs.setting("whole_config_destroy_rules");
+  std::string via_rule;
+  for (const auto& f : seen.findings)
+    if (std::find(destroying.begin(), destroying.end(), f.rule) != destroying.end()) via_rule = f.rule;
+  if (via_rule.empty()) return;
+  for (const auto& a : inv.argv)
+    if (a.text.rfind("-target", 0) == 0) return;  // targeted: judged by the patterns
+  std::string db = clients::declared_database(clients::terraform_dir(inv), packs.setting("database_resources"),
+                                              packs.setting("database_module_words"));
+  if (db.empty()) return;
+  const packs::Rule* rule = packs.find("terraform.destroy-database");
+  if (!rule) return;
+  seen.findings.push_back({rule->id, true, inv.segment, via_rule + " of a configuration that declares " + db,
+                           "*.tf in " + clients::terraform_dir(inv), ""});
 }
 
 }  // namespace dbguard

@@ -27,6 +27,7 @@ class InvocationJudge {
   void judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace);
   void judge_dynamic_program(const Invocation& inv, Seen& seen);
   void judge_dynamic_arguments(const Invocation& inv, Seen& seen);
+  void judge_destroyed_databases(const Invocation& inv, Seen& seen);
 
   const Engine& engine_;
   Decision& d_;

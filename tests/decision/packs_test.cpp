@@ -167,6 +167,20 @@ TEST(TerraformPack, DestroysAndSafeCommands) {
              {"terraform output -json", "allow"}});
 }
 
+TEST(TerraformPack, UntargetedDestroyOfAConfigWithADatabaseIsHard) {
+  auto dir = std::filesystem::temp_directory_path() / ("dbguard-tf-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "db");
+  std::filesystem::create_directories(dir / "web");
+  std::ofstream(dir / "db" / "main.tf") << "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n}\n";
+  std::ofstream(dir / "web" / "main.tf") << "resource \"aws_s3_bucket\" \"site\" {}\nmodule \"cdn\" {}\n";
+  check_all({{"terraform -chdir=db destroy", "hard", "terraform.destroy-database"},
+             {"cd db && terraform apply -destroy", "hard", "terraform.destroy-database"},
+             {"terraform -chdir=web destroy", "deny", "terraform.destroy"},
+             {"terraform -chdir=db plan -destroy", "allow"}},
+            dir.string());
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ProductionPack, MarkersAndHardBlocks) {
   check_all({{"python prod_db_exec.py", "hard", "production.script"},
              {"python3 scripts/db_query_prod.py --limit 5", "hard", "production.script"},
