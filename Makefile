@@ -6,11 +6,13 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-# Every Debian package the build, the tests and the demo need.
+# Every Debian package the build, the tests and the demo need. Node.js and npm
+# (for the end-to-end suite) count as present when the commands exist: this
+# machine's Node.js comes from another repository and Debian's npm conflicts with it.
 DEB_PACKAGES := build-essential cmake pkg-config git \
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev libspdlog-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libprotobuf-c-dev libssl-dev \
-  postgresql postgresql-client shellcheck util-linux docker-compose nodejs npm
+  postgresql postgresql-client shellcheck util-linux docker-compose
 
 .PHONY: all deps build test demo bench clean help
 all: build
@@ -26,6 +28,7 @@ deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "dbguard: installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
