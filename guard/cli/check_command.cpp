@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "decision/engine.h"
+#include "protocol/batch.h"
 #include "protocol/hook_output.h"
 #include "protocol/hook_runner.h"
 #include "unwrap/unwrap.h"
@@ -20,11 +21,16 @@ namespace {
 
 struct CheckOptions {
   bool json = false;
+  bool batch = false;
   std::string cwd;
   std::vector<std::string> command;
 };
 
 void run_check(const CheckOptions& o) {
+  if (o.batch) {
+    auto stats = protocol::run_batch(stdin, stdout);
+    std::exit(protocol::batch_exit_code(stats));
+  }
   Decision d;
   try {
     if (o.command.empty()) {
@@ -63,8 +69,11 @@ void add_check(CLI::App& app) {
                                  "Decide for a command (after --) or for a hook event on stdin; "
                                  "exit 0 allow, 2 deny, 3 ask");
   cmd->add_flag("--json", o->json, "print {decision, hard, rules, reason}");
+  auto* batch = cmd->add_flag("--batch", o->batch,
+                              "JSONL: one hook event per stdin line, one --json decision per stdout line; "
+                              "exit 2 if any is denied, else 3 if any asks, else 0");
   cmd->add_option("--cwd", o->cwd, "directory relative files resolve against (default: current)");
-  cmd->add_option("command", o->command, "the command: one string, or words after --");
+  cmd->add_option("command", o->command, "the command: one string, or words after --")->excludes(batch);
   cmd->callback([o] { run_check(*o); });
 }
 

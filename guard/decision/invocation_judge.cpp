@@ -90,7 +90,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   if (!inv.argv.empty() && !inv.argv[0].dynamic && inv.argv[0].text != "psql" &&
       inv.stdin_source.kind == Input::Kind::Opaque &&
       std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
-    seen.findings.push_back({"guard.opaque-input", false, inv.segment,
+    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline,
                              inv.argv[0].text + " reads statements from " + inv.stdin_source.origin, "stdin", ""});
   }
   return seen;
@@ -146,7 +146,10 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
         seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, src.text, src.origin, ""});
         break;
       case clients::SqlSource::Kind::Opaque:
-        seen.findings.push_back({"guard.opaque-input", false, inv.segment, src.text, src.origin, ""});
+        seen.findings.push_back({"guard.opaque-input", false,
+                                 inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
+                                                                                                    : inv.pipeline,
+                                 src.text, src.origin, ""});
         break;
     }
   }

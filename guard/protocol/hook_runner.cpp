@@ -49,7 +49,9 @@ class Watchdog {
   std::thread thread_;
 };
 
-int budget_ms() {
+}  // namespace
+
+int time_budget_ms() {
   // Sanitizer and valgrind runs are slower; the budget may be raised, never removed.
   if (const char* v = std::getenv("DBGUARD_TIME_BUDGET_MS")) {
     int n = std::atoi(v);
@@ -57,8 +59,6 @@ int budget_ms() {
   }
   return kTimeBudgetMs;
 }
-
-}  // namespace
 
 Decision decide_event_bytes(const std::string& bytes, bool truncated) {
   const Engine& engine = Engine::embedded();
@@ -70,7 +70,7 @@ Decision decide_event_bytes(const std::string& bytes, bool truncated) {
 int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
   HookOutput result;
   try {
-    Watchdog watchdog(budget_ms());
+    Watchdog watchdog(time_budget_ms());
     std::string bytes;
     bool complete = read_all_bounded(in, bytes, kMaxEventBytes);
     result = render_hook(decide_event_bytes(bytes, !complete));

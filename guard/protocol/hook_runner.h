@@ -13,6 +13,9 @@ namespace dbguard::protocol {
 
 constexpr int kTimeBudgetMs = 50;  // analysis past this is denied
 
+// kTimeBudgetMs, or DBGUARD_TIME_BUDGET_MS when set to 10..5000 (sanitizer runs).
+int time_budget_ms();
+
 // Decides for raw event bytes (shared by `hook` and `check --json < event`).
 Decision decide_event_bytes(const std::string& bytes, bool truncated);
 

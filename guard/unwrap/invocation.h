@@ -32,6 +32,7 @@ struct Invocation {
   std::vector<std::string> var_refs;               // variables referenced by name ($PROD_DATABASE_URL)
   Input stdin_source;
   std::string segment;                             // the exact source text of the command
+  std::string pipeline;                            // the whole pipeline's text, when it is part of one
   std::vector<std::string> via;                    // wrappers peeled, outermost first
   std::string cwd;                                 // directory relative files resolve against
   std::vector<std::string> context;                // argv lines of wrappers that carry a target

@@ -28,6 +28,7 @@ struct Ctx {
   std::string_view source;
   Env env;
   std::vector<std::string> context;
+  std::string pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
 };
 
 std::string basename_of(const std::string& s) {
@@ -121,10 +122,14 @@ class Walker {
       return;
     }
     Input next = in;
+    Ctx piped = ctx;
+    const auto& first = *pl.commands.front();
+    const auto& last = *pl.commands.back();
+    if (last.end > first.begin) piped.pipeline = std::string(ctx.source.substr(first.begin, last.end - first.begin));
     for (std::size_t i = 0; i < pl.commands.size(); ++i) {
       // every stage of a pipeline runs in a subshell: variables do not flow out
       Scope stage_scope = scope;
-      walk_command(*pl.commands[i], stage_scope, next, ctx);
+      walk_command(*pl.commands[i], stage_scope, next, piped);
       next = producer_output(*pl.commands[i], stage_scope, next);
     }
   }
@@ -376,6 +381,7 @@ class Walker {
 
   void run_stdin_shell(const Input& in, const Ctx& ctx, const Env& env, Scope& scope, const std::string& segment,
                        const std::string& via) {
+    const std::string& shown = ctx.pipeline.empty() ? segment : ctx.pipeline;
     Ctx inner = ctx;
     inner.depth += 1;
     inner.env = env;
@@ -384,11 +390,11 @@ class Walker {
       case Input::Kind::None:
         return;  // interactive shell: nothing to analyse
       case Input::Kind::Opaque:
-        out_.issues.push_back({"guard.opaque-input", segment, via + " runs commands read from " + in.origin, false});
+        out_.issues.push_back({"guard.opaque-input", shown, via + " runs commands read from " + in.origin, false});
         return;
       case Input::Kind::Text:
         if (in.partial && only_placeholders(in.content)) {
-          out_.issues.push_back({"guard.opaque-input", segment, via + " runs commands only known at run time", false});
+          out_.issues.push_back({"guard.opaque-input", shown, via + " runs commands only known at run time", false});
           return;
         }
         walk_source(in.content, copy, Input{}, inner, segment);
@@ -396,7 +402,7 @@ class Walker {
       case Input::Kind::File: {
         std::string text, error;
         if (!read_file_bounded(in.content, limits_.max_script_bytes, text, error)) {
-          out_.issues.push_back({"guard.opaque-input", segment, via + " reads " + in.origin + ": " + error, false});
+          out_.issues.push_back({"guard.opaque-input", shown, via + " reads " + in.origin + ": " + error, false});
           return;
         }
         walk_source(std::move(text), copy, Input{}, inner, segment);
@@ -459,6 +465,7 @@ class Walker {
     inv.var_refs = refs;
     inv.stdin_source = in;
     inv.segment = segment;
+    inv.pipeline = ctx.pipeline;
     inv.via = ctx.via;
     inv.context = ctx.context;
     inv.writes = writes;
