@@ -398,7 +398,7 @@ main() {
       into=${into:-$(fit_name "$(dump_db "$dump")" "_restored_$(stamp)")}
       restore_into_new "$dump" "$into"
       show_counts "$into"
-      say "check it, then make it live with: $0 --swap $into --into $(dump_db "$dump")"
+      say "check it, then make it live with: $0 --swap $(printf '%q' "$into") --into $(printf '%q' "$(dump_db "$dump")")"
       ;;
   esac
 }

@@ -120,6 +120,10 @@ assert_contains "$(cat "$PTY_OUT")" "Ignored 1 line(s) typed before this questio
 rc=0
 run_on_pty bash -c "echo DELETE-VOLUMES | bash $(printf '%q' "$SAFE") down -v" || rc=$?
 assert_eq 1 "$rc" "word piped on stdin while a terminal exists"
+rc=0
+{ yes DELETE-VOLUMES || true; } | head -n 300 | timeout 60 script -qec "bash $(printf '%q' "$SAFE") down -v" /dev/null >"$PTY_OUT" 2>&1 || rc=$?
+assert_eq 1 "$rc" "yes DELETE-VOLUMES fed through a pty"
+assert_contains "$(cat "$PTY_OUT")" "Input is being fed to the terminal; refusing." "fed-input refusal"
 rm -rf "$P/backups/pre-down"
 PTY_STEPS=("Type DELETE-VOLUMES" "DELETE-VOLUMES")
 rc=0
@@ -128,7 +132,7 @@ assert_eq 1 "$rc" "inside Claude Code, even on a pty with the word"
 assert_contains "$(cat "$PTY_OUT")" "runs inside Claude Code" "agent refusal message"
 assert_no_file "$P/backups/pre-down"
 assert_eq 0 "$(down_calls)" "down calls after refusals on a pty"
-ok "on a pty: wrong word, type-ahead, the word piped on stdin (nothing typed), or CLAUDECODE set: all refuse"
+ok "on a pty: wrong word, type-ahead, yes through the pty, the word piped on stdin (nothing typed), or CLAUDECODE set: all refuse"
 
 # --- docker-compose spelling, confirmed ------------------------------------------------------------------
 : >"$FAKE_DOCKER_LOG"
