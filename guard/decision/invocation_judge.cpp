@@ -5,7 +5,7 @@
 #include <map>
 #include <memory>
 
-#include "clients/psql_sources.h"
+#include "clients/sql_sources.h"
 #include "clients/terraform_config.h"
 #include "sql/classify.h"
 
@@ -87,7 +87,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   judge_destroyed_databases(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
   const auto& clients = engine_.packs_.setting("sql_clients");
-  if (!inv.argv.empty() && !inv.argv[0].dynamic && inv.argv[0].text != "psql" &&
+  if (!inv.argv.empty() && !inv.argv[0].dynamic && !clients::is_sql_client(inv) &&
       inv.stdin_source.kind == Input::Kind::Opaque &&
       std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
     seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline,
@@ -125,8 +125,8 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
 }
 
 void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace) {
-  if (!clients::is_psql(inv)) return;
-  for (const auto& src : clients::psql_sql_sources(inv)) {
+  if (!clients::is_sql_client(inv)) return;
+  for (const auto& src : clients::sql_sources(inv)) {
     switch (src.kind) {
       case clients::SqlSource::Kind::Sql: {
         auto verdict = sql::classify(src.text);

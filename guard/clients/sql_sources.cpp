@@ -1,0 +1,236 @@
+#include "clients/sql_sources.h"
+
+#include <algorithm>
+
+#include "support/files.h"
+#include "support/text.h"
+
+namespace dbguard::clients {
+namespace {
+
+// How one client takes SQL. Options not listed here take no value.
+struct ClientSpec {
+  std::string program;
+  std::string subcommand;                  // cockroach sql
+  std::string sql_short;                   // short options whose value is SQL
+  std::vector<std::string> sql_long;
+  std::string file_short;                  // short options whose value is a SQL file
+  std::vector<std::string> file_long;
+  std::string value_short;                 // other short options that take a value
+  std::vector<std::string> value_long;
+  int positional_sql_from = -1;            // positional operands from this index on are SQL (sqlite3: 1)
+  MetaSyntax meta = MetaSyntax::None;
+};
+
+const std::vector<ClientSpec>& specs() {
+  static const std::vector<ClientSpec> s = {
+      {"psql", "", "c", {"command"}, "f", {"file"}, "dhpUvPoLTFR",
+       {"dbname", "host", "port", "username", "set", "variable", "pset", "output", "log-file", "field-separator",
+        "record-separator", "table-attr"}, -1, MetaSyntax::Psql},
+      {"mysql", "", "e", {"execute"}, "", {}, "hPuDSWAO",
+       {"host", "port", "user", "database", "socket", "default-character-set", "init-command", "defaults-file",
+        "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql},
+      {"mariadb", "", "e", {"execute"}, "", {}, "hPuDSWAO",
+       {"host", "port", "user", "database", "socket", "default-character-set", "init-command", "defaults-file",
+        "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql},
+      {"sqlite3", "", "", {"cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline", "vfs", "maxsize", "mmap",
+        "lookaside", "pagecache", "heap"}, 1, MetaSyntax::Sqlite},
+      {"duckdb", "", "c", {"c", "cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
+      {"clickhouse-client", "", "q", {"query"}, "", {"queries-file"}, "hudf",
+       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
+      {"cockroach", "sql", "e", {"execute"}, "f", {"file"}, "ud",
+       {"url", "host", "port", "database", "user", "certs-dir", "format", "set"}, -1, MetaSyntax::Psql},
+      {"usql", "", "c", {"command"}, "f", {"file"}, "", {"set", "variable", "out"}, 0, MetaSyntax::Psql},
+  };
+  return s;
+}
+
+const ClientSpec* spec_for(const Invocation& inv) {
+  if (inv.argv.empty() || inv.argv[0].dynamic) return nullptr;
+  for (const auto& s : specs()) {
+    if (s.program != inv.argv[0].text) continue;
+    if (!s.subcommand.empty() && (inv.argv.size() < 2 || inv.argv[1].text != s.subcommand)) continue;
+    return &s;
+  }
+  return nullptr;
+}
+
+std::string dir_of(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+std::string trim(std::string s) {
+  s.erase(0, s.find_first_not_of(" \t"));
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == ';')) s.pop_back();
+  if (s.size() >= 2 && (s.front() == '\'' || s.front() == '"') && s.back() == s.front()) s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+void read_sql_file(const std::string& path_text, bool dynamic, const std::string& cwd, const std::string& origin,
+                   MetaSyntax meta, const SourceLimits& limits, int depth, std::vector<SqlSource>& out) {
+  if (dynamic) {
+    out.push_back({SqlSource::Kind::Unreadable, "file name only known at run time: " + path_text, origin});
+    return;
+  }
+  if (depth > limits.max_include_depth) {
+    out.push_back({SqlSource::Kind::Unreadable, "includes nested deeper than " + std::to_string(limits.max_include_depth), origin});
+    return;
+  }
+  std::string path = resolve_path(cwd, path_text);
+  std::string text, error;
+  if (!read_file_bounded(path, limits.max_file_bytes, text, error)) {
+    out.push_back({SqlSource::Kind::Unreadable, "cannot read " + path_text + ": " + error, origin});
+    return;
+  }
+  split_script(text, origin, dir_of(path), meta, limits, depth + 1, out);
+}
+
+// A meta-command line: returns true when the line is one (and handles it).
+bool handle_meta(const std::string& line, const std::string& origin, const std::string& cwd, MetaSyntax meta,
+                 const SourceLimits& limits, int depth, std::vector<SqlSource>& out) {
+  std::size_t first = line.find_first_not_of(" \t");
+  if (first == std::string::npos) return false;
+  std::string body = line.substr(first);
+  auto word_and_arg = [&](std::size_t skip) {
+    std::string rest = body.substr(skip);
+    std::string cmd = rest.substr(0, rest.find_first_of(" \t"));
+    std::string arg = rest.size() > cmd.size() ? trim(rest.substr(cmd.size())) : "";
+    return std::make_pair(cmd, arg);
+  };
+  switch (meta) {
+    case MetaSyntax::Psql: {
+      if (body[0] != '\\') return false;
+      auto [cmd, arg] = word_and_arg(1);
+      if (cmd == "i" || cmd == "include" || cmd == "ir" || cmd == "include_relative")
+        read_sql_file(arg, false, cwd, "\\" + cmd + " " + arg, meta, limits, depth, out);
+      else if (cmd == "!")
+        out.push_back({SqlSource::Kind::Shell, arg, origin + " \\!"});
+      return true;  // any other meta-command (\dt, \d users, \l) is not SQL
+    }
+    case MetaSyntax::Mysql: {
+      std::string lower = body;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (lower.rfind("source ", 0) == 0 || lower.rfind("\\. ", 0) == 0) {
+        std::string arg = trim(body.substr(body.find_first_of(" \t")));
+        read_sql_file(arg, false, cwd, "source " + arg, meta, limits, depth, out);
+        return true;
+      }
+      if (lower.rfind("system ", 0) == 0 || lower.rfind("\\! ", 0) == 0) {
+        out.push_back({SqlSource::Kind::Shell, trim(body.substr(body.find_first_of(" \t"))), origin + " system"});
+        return true;
+      }
+      return body[0] == '\\';
+    }
+    case MetaSyntax::Sqlite: {
+      if (body[0] != '.') return false;
+      auto [cmd, arg] = word_and_arg(1);
+      if (cmd == "read") read_sql_file(arg, false, cwd, ".read " + arg, meta, limits, depth, out);
+      else if (cmd == "shell" || cmd == "system") out.push_back({SqlSource::Kind::Shell, arg, origin + " ." + cmd});
+      return true;
+    }
+    case MetaSyntax::None:
+      return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool is_sql_client(const Invocation& inv) { return spec_for(inv) != nullptr; }
+
+void split_script(const std::string& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
+                  const SourceLimits& limits, int depth, std::vector<SqlSource>& out) {
+  std::string sql;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t nl = text.find('\n', start);
+    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    start = nl == std::string::npos ? text.size() + 1 : nl + 1;
+    if (handle_meta(line, origin, cwd, meta, limits, depth, out)) continue;
+    sql += line;
+    sql += '\n';
+  }
+  if (sql.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back({SqlSource::Kind::Sql, sql, origin});
+}
+
+std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& limits) {
+  std::vector<SqlSource> out;
+  const ClientSpec* spec = spec_for(inv);
+  if (!spec) return out;
+  const auto& argv = inv.argv;
+  const std::string prog = spec->program + (spec->subcommand.empty() ? "" : " " + spec->subcommand);
+  bool explicit_source = false;
+  auto take_sql = [&](const Arg& a, const std::string& flag) {
+    explicit_source = true;
+    if (a.dynamic) out.push_back({SqlSource::Kind::Opaque, "SQL only known at run time: " + a.text, prog + " " + flag});
+    else split_script(a.text, prog + " " + flag, inv.cwd, spec->meta, limits, 0, out);
+  };
+  auto take_file = [&](const Arg& a) {
+    if (a.text == "-") return;  // reads stdin, judged below
+    explicit_source = true;
+    read_sql_file(a.text, a.dynamic, inv.cwd, "file " + a.text, spec->meta, limits, 0, out);
+  };
+  auto has = [](const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
+  int positional = 0;
+  bool options_done = false;
+  for (std::size_t i = spec->subcommand.empty() ? 1 : 2; i < argv.size(); ++i) {
+    const std::string& a = argv[i].text;
+    if (!options_done && a == "--") { options_done = true; continue; }
+    bool is_option = !options_done && a.size() > 1 && a[0] == '-' && !argv[i].dynamic;
+    if (is_option && (a[1] == '-' || (spec->meta == MetaSyntax::Sqlite && a.size() > 2))) {
+      // long option (sqlite3/duckdb spell them with one dash: -cmd, -init)
+      std::string body = a.substr(a[1] == '-' ? 2 : 1);
+      auto eq = body.find('=');
+      std::string name = body.substr(0, eq);
+      bool attached = eq != std::string::npos;
+      auto value = [&]() -> Arg {
+        if (attached) return Arg{body.substr(eq + 1), argv[i].dynamic};
+        return i + 1 < argv.size() ? argv[++i] : Arg{};
+      };
+      if (has(spec->sql_long, name)) take_sql(value(), "--" + name);
+      else if (has(spec->file_long, name)) take_file(value());
+      else if (has(spec->value_long, name) && !attached) ++i;
+      continue;
+    }
+    if (is_option) {
+      for (std::size_t k = 1; k < a.size(); ++k) {
+        char c = a[k];
+        bool sql = spec->sql_short.find(c) != std::string::npos;
+        bool file = spec->file_short.find(c) != std::string::npos;
+        bool value = spec->value_short.find(c) != std::string::npos;
+        if (!sql && !file && !value) continue;
+        Arg v;
+        if (k + 1 < a.size()) v = Arg{a.substr(k + 1), argv[i].dynamic};
+        else if (i + 1 < argv.size()) v = argv[++i];
+        if (sql) take_sql(v, std::string("-") + c);
+        else if (file) take_file(v);
+        break;
+      }
+      continue;
+    }
+    if (spec->positional_sql_from >= 0 && positional >= spec->positional_sql_from) take_sql(argv[i], "argument");
+    ++positional;
+  }
+  if (explicit_source) return out;
+  const Input& in = inv.stdin_source;
+  switch (in.kind) {
+    case Input::Kind::None:
+      break;  // interactive session: what a person types is not the agent's
+    case Input::Kind::Opaque:
+      out.push_back({SqlSource::Kind::Opaque, "SQL read from " + in.origin, in.origin});
+      break;
+    case Input::Kind::File:
+      read_sql_file(in.content, false, inv.cwd, in.origin, spec->meta, limits, 0, out);
+      break;
+    case Input::Kind::Text:
+      if (in.partial && only_placeholders(in.content))
+        out.push_back({SqlSource::Kind::Opaque, "SQL only known at run time (" + in.origin + ")", in.origin});
+      else
+        split_script(in.content, in.origin, inv.cwd, spec->meta, limits, 0, out);
+      break;
+  }
+  return out;
+}
+
+}  // namespace dbguard::clients

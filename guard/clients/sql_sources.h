@@ -1,0 +1,40 @@
+// Where the SQL that a database client runs comes from: SQL options (psql -c,
+// mysql -e, clickhouse-client --query, cockroach sql -e, duckdb -c), file
+// options (psql -f, relative to the command's directory, `-` for stdin),
+// positional SQL (sqlite3 DB "SQL", duckdb DB "SQL"), and stdin (heredoc,
+// here-string, `< file`, a pipe). Client meta-commands are handled as the
+// client does: psql \i / \ir / \include and mysql `source` / `\.` and sqlite
+// `.read` read another file; psql \! runs a shell command; others are dropped.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "unwrap/invocation.h"
+
+namespace dbguard::clients {
+
+struct SqlSource {
+  enum class Kind { Sql, Shell, Unreadable, Opaque };
+  Kind kind = Kind::Sql;
+  std::string text;    // SQL (Sql), shell command (Shell), error (Unreadable/Opaque)
+  std::string origin;  // "psql -c", "file migrations/x.sql", "heredoc", "\\i other.sql"
+};
+
+struct SourceLimits {
+  std::size_t max_file_bytes = 8u << 20;  // larger SQL files are denied, not skipped
+  int max_include_depth = 8;
+};
+
+enum class MetaSyntax { Psql, Mysql, Sqlite, None };
+
+// True when the invocation is a SQL client this module knows (psql, mysql, ...).
+bool is_sql_client(const Invocation& inv);
+
+std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& limits = {});
+
+// Splits client script text into SQL and meta-commands (shared by every source).
+void split_script(const std::string& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
+                  const SourceLimits& limits, int depth, std::vector<SqlSource>& out);
+
+}  // namespace dbguard::clients
