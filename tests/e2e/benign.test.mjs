@@ -16,6 +16,12 @@ const withMigrations = (work) => {
   fs.writeFileSync(path.join(work, 'migrations', '0007_drop_legacy.sql'), 'DROP TABLE legacy_users;\n');
 };
 
+// An agent writing a file through a heredoc: a ~96 KiB command makes an event larger than
+// a pipe buffer, so dbguard's stdin arrives in pieces while Claude Code writes it, and its
+// time budget must still hold. (Bash itself cannot exec a single argument past 128 KiB.)
+const NOTE = 'The quick brown fox jumps over the lazy dog; nothing here touches a database.\n';
+const BIG_HEREDOC = `cat > notes.txt <<'NOTES'\n${NOTE.repeat(Math.ceil((96 * 1024) / NOTE.length))}NOTES\nwc -l notes.txt`;
+
 // [command, {calls, output}, prepare?]
 const CASES = [
   ['ls -la', { output: 'README.md' }],
@@ -36,11 +42,13 @@ const CASES = [
   ['alembic upgrade head', { calls: ['alembic upgrade head'] }],
   ['terraform plan', { calls: ['terraform plan'] }],
   ['aws rds describe-db-instances', { calls: ['aws rds describe-db-instances'] }],
+  [BIG_HEREDOC, { output: `${Math.ceil((96 * 1024) / NOTE.length)} notes.txt` }],
 ];
 
 describe('everyday commands run untouched through Claude Code', { concurrency: CONCURRENCY }, () => {
   for (const [command, want, prepare] of CASES) {
-    test(command, async () => {
+    const name = command.length > 120 ? `${command.split('\n')[0]} … (${Math.round(command.length / 1024)} KiB)` : command;
+    test(name, async () => {
       const r = await runCase({ command, prepare });
       assertAllowed(r, want);
     });

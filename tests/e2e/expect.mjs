@@ -13,7 +13,8 @@ export function assertRoundTrip(r) {
 /**
  * The command did not run and the agent was told why.
  * @param {object} r  runCase() result
- * @param {{rule?:string, segment?:string, hard?:boolean, says?:(string|RegExp)[]}} want
+ * @param {{rule?:string|string[], segment?:string, hard?:boolean, says?:(string|RegExp)[]}} want
+ *   rule  the rule id the reason must name (with an array: any one of them)
  */
 export function assertBlocked(r, { rule, segment, hard = false, says = [] } = {}) {
   assertRoundTrip(r);
@@ -21,7 +22,10 @@ export function assertBlocked(r, { rule, segment, hard = false, says = [] } = {}
   assert.deepEqual(r.calls, [], `a database/container tool was invoked\n${r.describe()}`);
   assert.equal(r.toolResult.isError, true, `tool_result is not marked as an error\n${r.describe()}`);
   const text = r.toolResult.text;
-  if (rule) assert.ok(text.includes(`(rule ${rule})`), `tool_result does not name rule ${rule}\n${r.describe()}`);
+  if (rule) {
+    const rules = [].concat(rule);
+    assert.ok(rules.some((id) => text.includes(`(rule ${id})`)), `tool_result does not name rule ${rules.join(' or ')}\n${r.describe()}`);
+  }
   if (segment) assert.ok(text.includes(segment), `tool_result does not quote the blocked segment ${JSON.stringify(segment)}\n${r.describe()}`);
   if (hard) {
     assert.ok(text.includes('HARD BLOCK'), `tool_result does not say HARD BLOCK\n${r.describe()}`);

@@ -7,7 +7,7 @@ import { assertBlocked } from './expect.mjs';
 
 const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
 
-// [command, rule id, exact segment the reason must quote]
+// [command, rule id, exact segment the reason must quote (default: the command)]
 const CASES = [
   ['docker compose down -v', 'containers.compose-down-volumes'],
   ['docker compose down --volumes', 'containers.compose-down-volumes'],
@@ -22,7 +22,7 @@ const CASES = [
   ['alembic downgrade base', 'alembic.downgrade'],
   ['dropdb app', 'postgres.dropdb'],
   ['terraform destroy -auto-approve', 'terraform.destroy'],
-  ['echo x | base64 -d | sh', 'guard.opaque-input', 'base64 -d | sh'],
+  ['echo x | base64 -d | sh', 'guard.opaque-input'],
 ];
 
 describe('incident commands are blocked through Claude Code', { concurrency: CONCURRENCY }, () => {
