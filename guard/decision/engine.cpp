@@ -22,6 +22,7 @@ const char* to_string(Verdict v) {
 Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
     : packs_(packs), matcher_(std::move(matcher)) {
   unwrap_limits_.trusted_generators = packs_.setting("trusted_generators");
+  unwrap_limits_.human_gated_scripts = packs_.setting("human_gated_scripts");
 }
 
 const Engine& Engine::embedded() {

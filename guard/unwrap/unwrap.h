@@ -20,6 +20,10 @@ struct UnwrapLimits {
   // Programs whose output `eval "$(prog …)"` may run without being seen
   // (ssh-agent, pyenv init, direnv hook, ...): from the guard pack's settings.
   std::vector<std::string> trusted_generators;
+  // Scripts that ask a person for typed confirmation on the terminal before
+  // anything destructive (the project's safe-down and restore wrappers): they
+  // are not read; running them is the human path.
+  std::vector<std::string> human_gated_scripts;
 };
 
 struct UnwrapResult {

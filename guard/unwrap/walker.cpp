@@ -10,6 +10,8 @@
 #include "support/files.h"
 #include "support/text.h"
 #include "unwrap/expand.h"
+#include "unwrap/makefile.h"
+#include "unwrap/package_scripts.h"
 #include "unwrap/unwrap.h"
 #include "unwrap/wrappers.h"
 
@@ -348,6 +350,38 @@ class Walker {
       }
     }
     emit(argv, env, in, ctx, refs, segment, writes, scope.cwd);
+    run_project_commands(argv, in, ctx, env, scope, segment);
+  }
+
+  // make TARGET and npm/yarn/pnpm scripts: the commands they would run, read
+  // from the Makefile / package.json, are analysed as if typed.
+  void run_project_commands(const std::vector<Arg>& argv, const Input& in, const Ctx& ctx, const Env& env,
+                            const Scope& scope, const std::string& segment) {
+    if (argv.empty() || argv[0].dynamic) return;
+    const std::string& prog = argv[0].text;
+    std::vector<RecipeLine> lines;
+    std::string dir;
+    if (prog == "make" || prog == "gmake") {
+      MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes);
+      if (!plan.runs_recipes) return;
+      lines = std::move(plan.lines);
+      dir = plan.directory;
+    } else {
+      ScriptPlan plan = plan_package_script(argv, scope.cwd, limits_.max_script_bytes);
+      if (!plan.applies) return;
+      lines = std::move(plan.lines);
+      dir = plan.directory;
+    }
+    for (const auto& line : lines) {
+      Ctx inner = ctx;
+      inner.depth += 1;
+      inner.env = env;
+      inner.pipeline.clear();
+      inner.via.push_back(line.origin);
+      Scope copy = scope;
+      copy.cwd = dir;
+      walk_source(line.command, copy, in, inner, segment);
+    }
   }
 
   void run_script(const Peel& p, const Input& in, const Ctx& ctx, const Env& env, Scope& scope,
@@ -362,6 +396,10 @@ class Walker {
       return;
     }
     std::string path = resolve_path(scope.cwd, p.text);
+    std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+    if (std::find(limits_.human_gated_scripts.begin(), limits_.human_gated_scripts.end(), base) !=
+        limits_.human_gated_scripts.end())
+      return;  // asks a person on the terminal itself; feeding it input is its own rule
     std::string text;
     std::string error;
     if (!read_file_bounded(path, limits_.max_script_bytes, text, error)) {
