@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { runCase, settingsWithCommand, shQuote } from './harness.mjs';
 import { assertAllowed, assertRoundTrip } from './expect.mjs';
 
-const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
+const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 2);
 
 const withMigrations = (work) => {
   fs.mkdirSync(path.join(work, 'migrations'));

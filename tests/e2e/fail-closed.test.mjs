@@ -14,10 +14,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DBGUARD, installedSettings, runCase, settingsWithCommand, shQuote } from './harness.mjs';
+import { DBGUARD, SNIPPET, installedSettings, matcherMatches, runCase, settingsWithCommand, shQuote } from './harness.mjs';
 import { assertAllowed, assertBlocked } from './expect.mjs';
 
-const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
+const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 2);
 const CRASH = process.env.E2E_CRASH_BIN && path.resolve(process.env.E2E_CRASH_BIN);
 const DESTRUCTIVE = 'docker volume rm pgdata';
 const FAIL_CLOSED_SUFFIX = /\s*\|\|\s*exit 2\s*$/;
@@ -37,10 +37,25 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 // The installed hook command with `program` in dbguard's place, and the same without `|| exit 2`.
 function forms(program) {
-  const { bashCommand, source } = installedSettings(program);
-  assert.match(bashCommand, FAIL_CLOSED_SUFFIX, `the installed hook command (${source}) does not end in "|| exit 2"`);
-  return { installed: installedSettings(program).settings, bare: settingsWithCommand(bashCommand.replace(FAIL_CLOSED_SUFFIX, '')) };
+  const { settings, bashCommand } = installedSettings(program);
+  assert.match(bashCommand, FAIL_CLOSED_SUFFIX, 'the installed hook command does not end in "|| exit 2"');
+  return { installed: settings, bare: settingsWithCommand(bashCommand.replace(FAIL_CLOSED_SUFFIX, '')) };
 }
+
+describe('the shipped settings snippet', () => {
+  test('screens Bash and MCP tools with "<dbguard> hook || exit 2" and a timeout', () => {
+    const snippet = JSON.parse(fs.readFileSync(SNIPPET, 'utf8'));
+    for (const tool of ['Bash', 'mcp__db__query']) {
+      const hooks = (snippet.hooks?.PreToolUse || [])
+        .filter((g) => matcherMatches(g.matcher, tool))
+        .flatMap((g) => g.hooks || [])
+        .filter((h) => h.type === 'command' && /\bdbguard\s+hook\b/.test(h.command || ''));
+      assert.equal(hooks.length, 1, `${tool}: expected one dbguard hook in ${SNIPPET}`);
+      assert.match(hooks[0].command, /^\S*dbguard hook \|\| exit 2$/, tool);
+      assert.ok(Number.isFinite(hooks[0].timeout) && hooks[0].timeout >= 5, `${tool}: timeout ${hooks[0].timeout}s leaves no room on a busy machine`);
+    }
+  });
+});
 
 describe('a broken dbguard install still blocks', { concurrency: CONCURRENCY }, () => {
   test('the crash stand-in really dies of SIGSEGV', () => {

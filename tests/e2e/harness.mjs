@@ -48,39 +48,28 @@ export function shQuote(s) {
 // As root, Claude Code allows that only in a sandbox; each case's scratch tree is one.
 export const SKIP_PERMISSIONS = { extraArgs: ['--dangerously-skip-permissions'], extraEnv: { IS_SANDBOX: '1' } };
 
-const SNIPPET = path.join(SOURCE_DIR, 'hooks', 'claude-settings.json');
+export const SNIPPET = path.join(SOURCE_DIR, 'hooks', 'claude-settings.json');
 // Claude Code: an empty or "*" matcher matches every tool; otherwise it is a regex.
-const matchesBash = (m) => !m || m === '*' || new RegExp(`^(?:${m})$`).test('Bash');
+export const matcherMatches = (m, tool) => !m || m === '*' || new RegExp(`^(?:${m})$`).test(tool);
 const FIRST_WORD = /^\s*('[^']*'|"[^"]*"|\S+)/;
 
 /**
- * The settings users install, with the hook's program path replaced by `program`.
- * Read from hooks/claude-settings.json when the project ships it, else the documented
- * form `"<abs path>/dbguard hook || exit 2"` for Bash and MCP tools.
- * Returns {settings, source, bashCommand}.
+ * The settings users install (hooks/claude-settings.json, the snippet the README tells
+ * them to merge), with the hook's program path replaced by `program`.
+ * Returns {settings, bashCommand}: bashCommand is the command Claude Code runs for Bash.
  */
 export function installedSettings(program = DBGUARD) {
-  if (fs.existsSync(SNIPPET)) {
-    const settings = JSON.parse(fs.readFileSync(SNIPPET, 'utf8'));
-    let bashCommand = null;
-    for (const group of settings?.hooks?.PreToolUse || []) {
-      for (const hook of group.hooks || []) {
-        if (hook.type !== 'command' || typeof hook.command !== 'string') continue;
-        if (!FIRST_WORD.test(hook.command)) continue;
-        hook.command = hook.command.replace(FIRST_WORD, () => shQuote(program));
-        if (!bashCommand && matchesBash(group.matcher)) bashCommand = hook.command;
-      }
+  const settings = JSON.parse(fs.readFileSync(SNIPPET, 'utf8'));
+  let bashCommand = null;
+  for (const group of settings?.hooks?.PreToolUse || []) {
+    for (const hook of group.hooks || []) {
+      if (hook.type !== 'command' || typeof hook.command !== 'string') continue;
+      hook.command = hook.command.replace(FIRST_WORD, () => shQuote(program));
+      if (!bashCommand && matcherMatches(group.matcher, 'Bash')) bashCommand = hook.command;
     }
-    if (!bashCommand) throw new Error(`${SNIPPET} has no PreToolUse command hook matching Bash`);
-    return { settings, source: SNIPPET, bashCommand };
   }
-  const command = `${shQuote(program)} hook || exit 2`;
-  const group = (matcher) => ({ matcher, hooks: [{ type: 'command', command, timeout: 10 }] });
-  return {
-    settings: { hooks: { PreToolUse: [group('Bash'), group('mcp__.*')] } },
-    source: 'built-in (hooks/claude-settings.json not found)',
-    bashCommand: command,
-  };
+  if (!bashCommand) throw new Error(`${SNIPPET} has no PreToolUse command hook matching Bash`);
+  return { settings, bashCommand };
 }
 
 /** Settings whose every dbguard hook command is exactly `command`. */

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { SKIP_PERMISSIONS, runCase } from './harness.mjs';
 import { assertBlocked } from './expect.mjs';
 
-const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
+const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 2);
 
 // [command, rule id, exact segment the reason must quote (default: the command)]
 const CASES = [

@@ -17,7 +17,7 @@ import { describe, test } from 'node:test';
 import { installedSettings, runCase, settingsWithCommand } from './harness.mjs';
 import { assertAllowed, assertBlocked } from './expect.mjs';
 
-const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
+const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 2);
 const HARMLESS = 'echo harmless';
 const INSTALLED = installedSettings().bashCommand;
 // The reason dbguard gives when it could not analyse a call (issue 2: "fail-closed").

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { SKIP_PERMISSIONS, installedSettings, runCase } from './harness.mjs';
 import { assertBlocked } from './expect.mjs';
 
-const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 3);
+const CONCURRENCY = Number(process.env.E2E_CONCURRENCY || 2);
 
 const CASES = [
   ['python prod_db_exec.py', 'production.script'],
