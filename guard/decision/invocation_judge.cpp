@@ -125,8 +125,13 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
 }
 
 void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace) {
-  if (!clients::is_sql_client(inv)) return;
-  for (const auto& src : clients::sql_sources(inv)) {
+  std::vector<clients::SqlSource> sources;
+  for (const auto& [origin, text] : inv.embedded_sql) sources.push_back({clients::SqlSource::Kind::Sql, text, origin});
+  if (clients::is_sql_client(inv)) {
+    auto more = clients::sql_sources(inv);
+    sources.insert(sources.end(), more.begin(), more.end());
+  }
+  for (const auto& src : sources) {
     switch (src.kind) {
       case clients::SqlSource::Kind::Sql: {
         auto verdict = sql::classify(src.text);

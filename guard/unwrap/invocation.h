@@ -38,6 +38,7 @@ struct Invocation {
   std::vector<std::string> context;                // argv lines of wrappers that carry a target
                                                    // (ssh HOST, kubectl --context, docker -H)
   std::vector<std::string> writes;                 // files written by output redirections
+  std::vector<std::pair<std::string, std::string>> embedded_sql;  // (origin, SQL) from inline code
   int depth = 0;                                   // nesting of shells / substitutions
   bool program_dynamic = false;
 };

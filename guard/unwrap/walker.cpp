@@ -10,6 +10,7 @@
 #include "support/files.h"
 #include "support/text.h"
 #include "unwrap/expand.h"
+#include "unwrap/interpreters.h"
 #include "unwrap/makefile.h"
 #include "unwrap/package_scripts.h"
 #include "unwrap/unwrap.h"
@@ -351,6 +352,26 @@ class Walker {
     }
     emit(argv, env, in, ctx, refs, segment, writes, scope.cwd);
     run_project_commands(argv, in, ctx, env, scope, segment);
+    run_inline_code(argv, in, ctx, env, scope, segment);
+  }
+
+  // python -c, node -e, ruby/perl -e: shell commands the code starts are
+  // walked; SQL it passes to execute()/query() goes to the SQL analysis.
+  void run_inline_code(const std::vector<Arg>& argv, const Input& in, const Ctx& ctx, const Env& env,
+                       const Scope& scope, const std::string& segment) {
+    auto code = inline_code(argv, in);
+    if (!code) return;
+    CodeFindings found = scan_code(*code);
+    if (!found.sql.empty() && !out_.invocations.empty()) out_.invocations.back().embedded_sql = found.sql;
+    for (const auto& [origin, command] : found.shell) {
+      Ctx inner = ctx;
+      inner.depth += 1;
+      inner.env = env;
+      inner.pipeline.clear();
+      inner.via.push_back(origin);
+      Scope copy = scope;
+      walk_source(command, copy, Input{}, inner, segment);
+    }
   }
 
   // make TARGET and npm/yarn/pnpm scripts: the commands they would run, read

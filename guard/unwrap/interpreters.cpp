@@ -1,0 +1,115 @@
+#include "unwrap/interpreters.h"
+
+#include <re2/re2.h>
+
+#include "unwrap/unwrap.h"
+
+namespace dbguard {
+namespace {
+
+std::string language_of(const std::string& prog) {
+  if (prog.rfind("python", 0) == 0 || prog == "pypy" || prog == "pypy3") return "python";
+  if (prog == "node" || prog == "nodejs" || prog == "bun" || prog == "deno") return "node";
+  if (prog == "ruby") return "ruby";
+  if (prog == "perl") return "perl";
+  if (prog == "php") return "php";
+  return "";
+}
+
+// The string-literal alternatives (single, double, backtick-quoted); group per kind.
+const char* kLiteral = R"re((?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`((?:[^`\\]|\\.)*)`))re";
+
+std::string unescape(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) {
+      char n = s[++i];
+      out += n == 'n' ? '\n' : n == 't' ? '\t' : n;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// Every string literal in `text`, in order.
+std::vector<std::string> literals(const std::string& text) {
+  static const RE2 lit(kLiteral);
+  std::vector<std::string> out;
+  re2::StringPiece in(text);
+  std::string a, b, c;
+  while (RE2::FindAndConsume(&in, lit, &a, &b, &c)) out.push_back(unescape(!a.empty() ? a : !b.empty() ? b : c));
+  return out;
+}
+
+}  // namespace
+
+std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input& stdin_source) {
+  if (argv.empty() || argv[0].dynamic) return std::nullopt;
+  std::string lang = language_of(argv[0].text);
+  if (lang.empty()) return std::nullopt;
+  std::string code;
+  bool found = false, script_named = false;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i].text;
+    bool code_flag = (lang == "python" && (a == "-c")) || (lang == "node" && (a == "-e" || a == "--eval" || a == "-p" || a == "--print")) ||
+                     ((lang == "ruby" || lang == "perl") && a.size() >= 2 && a[0] == '-' && a[1] != '-' &&
+                      (a.back() == 'e' || a.back() == 'E')) ||
+                     (lang == "php" && a == "-r");
+    if (code_flag && i + 1 < argv.size()) {
+      code += argv[++i].text + "\n";
+      found = true;
+      if (lang == "python") break;  // the rest are sys.argv
+      continue;
+    }
+    if (lang == "python" && (a == "-m" || a == "-W" || a == "-X")) {
+      if (a == "-m") return std::nullopt;  // a module runs, not inline code
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] != '-') {
+      script_named = true;
+      break;
+    }
+  }
+  if (found) return InlineCode{lang, code, argv[0].text + " " + (lang == "python" ? "-c" : lang == "php" ? "-r" : "-e")};
+  if (!script_named && stdin_source.kind == Input::Kind::Text)
+    return InlineCode{lang, stdin_source.content, argv[0].text + " (" + stdin_source.origin + ")"};
+  return std::nullopt;
+}
+
+CodeFindings scan_code(const InlineCode& code) {
+  CodeFindings out;
+  // Calls that start a shell command: a string argument, or a list of strings (argv form).
+  static const RE2 shell_call(
+      R"re((os\.system|os\.popen|subprocess\.[A-Za-z_]+|commands\.getoutput|check_output|check_call|Popen|execSync|execFileSync|execFile|spawnSync|spawn|child_process\.exec|\bexec|\bsystem|IO\.popen|Open3\.[a-z0-9_]+|shell_exec|passthru|proc_open)\s*\(\s*(\[[^\]]*\]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
+  static const RE2 backticks(R"re(`((?:[^`\\]|\\.)*)`|%x\(([^)]*)\)|%x\{([^}]*)\}|qx\(([^)]*)\)|qx\{([^}]*)\}|qx/([^/]*)/)re");
+  static const RE2 sql_call(
+      R"re(\.(execute|executemany|executescript|query|exec|raw|prepare|sql|run_sql|execute_sql)\s*\(\s*[rfbu]?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
+  re2::StringPiece in(code.code);
+  std::string fn, arg;
+  while (RE2::FindAndConsume(&in, shell_call, &fn, &arg)) {
+    auto parts = literals(arg);
+    if (parts.empty()) continue;
+    std::string command = arg[0] == '[' ? shell_quote_join(parts) : parts[0];
+    out.shell.emplace_back(code.origin + " " + fn + "()", command);
+  }
+  if (code.language == "ruby" || code.language == "perl" || code.language == "php") {
+    re2::StringPiece bt(code.code);
+    std::string g[6];
+    while (RE2::FindAndConsume(&bt, backticks, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5]))
+      for (auto& s : g)
+        if (!s.empty()) {
+          out.shell.emplace_back(code.origin + " backticks", unescape(s));
+          s.clear();
+        }
+  }
+  re2::StringPiece sq(code.code);
+  while (RE2::FindAndConsume(&sq, sql_call, &fn, &arg)) {
+    auto parts = literals(arg);
+    if (!parts.empty()) out.sql.emplace_back(code.origin + " ." + fn + "()", parts[0]);
+  }
+  return out;
+}
+
+}  // namespace dbguard

@@ -1,0 +1,34 @@
+// Inline code given to interpreters (python -c, node -e/-p, ruby -e, perl -e,
+// php -r, and code fed on stdin): the shell commands it starts (os.system,
+// subprocess.*, child_process.exec*, system, backticks, %x(), qx()) and the SQL
+// strings it passes to execute()/query()/exec()/raw(). Found with RE2 over the
+// code's text; a string built at run time is not seen (documented limit).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "unwrap/invocation.h"
+
+namespace dbguard {
+
+struct InlineCode {
+  std::string language;  // python, node, ruby, perl, php
+  std::string code;
+  std::string origin;    // "python -c"
+};
+
+struct CodeFindings {
+  std::vector<std::pair<std::string, std::string>> shell;  // (origin, command)
+  std::vector<std::pair<std::string, std::string>> sql;    // (origin, statement text)
+};
+
+// The inline code of an interpreter invocation, if it has any (-c/-e, or
+// program text on stdin when no script is named).
+std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input& stdin_source);
+
+CodeFindings scan_code(const InlineCode& code);
+
+}  // namespace dbguard
