@@ -1,0 +1,103 @@
+#include "cases.h"
+
+#include <fstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+namespace dbguard::bench {
+namespace {
+
+// Shaped like Claude Code's own PreToolUse events (same keys, similar sizes).
+std::string event(const std::string& tool, const nlohmann::json& input, const std::string& cwd) {
+  nlohmann::ordered_json j = {
+      {"session_id", "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"},
+      {"transcript_path", "/root/.claude/projects/-work-app/6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f.jsonl"},
+      {"cwd", cwd},
+      {"permission_mode", "default"},
+      {"hook_event_name", "PreToolUse"},
+      {"tool_name", tool},
+      {"tool_input", input},
+      {"tool_use_id", "toolu_01ABCDEFGHJKLMNPQRSTUVWX"}};
+  return j.dump();
+}
+
+}  // namespace
+
+std::string sql_inserts(std::size_t bytes) {
+  std::string sql;
+  for (int i = 0; sql.size() < bytes; ++i) {
+    std::string n = std::to_string(i);
+    sql += "INSERT INTO users (id, email, name, created_at) VALUES (" + n + ", 'user" + n + "@example.com', 'User " +
+           n + "', now());\n";
+  }
+  return sql;
+}
+
+std::string shell_script(std::size_t bytes) {
+  std::string s;
+  for (int i = 0; s.size() < bytes; ++i) {
+    std::string n = std::to_string(i);
+    s += "mkdir -p build/m" + n + " && cp src/m" + n + ".txt build/m" + n + "/ && grep -c TODO src/m" + n +
+         ".txt | tee -a todo.log\n";
+  }
+  return s;
+}
+
+std::string bash_event(const std::string& command, const std::string& cwd) {
+  return event("Bash", {{"command", command}, {"description", "Run a command"}}, cwd);
+}
+
+std::vector<Case> make_cases(const std::string& dir) {
+  std::string big_sql = sql_inserts(1u << 20) + "DROP TABLE legacy_sessions;\n";
+  std::ofstream(dir + "/seed.sql", std::ios::binary) << big_sql;
+
+  std::vector<Case> cases;
+  cases.push_back({"trivial allow (ls)", bash_event("ls", dir), 0, "", false});
+  cases.push_back({"complex allow (10-stage pipeline)",
+                   bash_event("git log --format='%an %s' | grep -v wip | sed 's/^ *//' | cut -d' ' -f1 | sort | "
+                              "uniq -c | sort -rn | head -20 | awk '{print $2}' | tr a-z A-Z",
+                              dir),
+                   0, "", false});
+  cases.push_back({"docker deny", bash_event("docker compose down -v", dir), 2, "containers.compose-down-volumes", false});
+  cases.push_back({"psql SQL deny (libpg_query)",
+                   bash_event("psql -h localhost -U app -d app -c \"DELETE FROM users\"", dir), 2, "sql.delete-all",
+                   false});
+  cases.push_back({"psql -f 1 MiB SQL file", bash_event("psql -d app -f seed.sql", dir), 2, "sql.drop", true});
+  cases.push_back({"64 KiB heredoc",
+                   bash_event("psql -d app <<'SQL'\n" + sql_inserts(64u << 10) + "SQL\n", dir), 0, "", false});
+  cases.push_back({"production hard block",
+                   bash_event("psql \"postgresql://app@db.prod.example.com:5432/app\" -c \"SELECT count(*) FROM users\"",
+                              dir),
+                   2, "production.", false});
+  cases.push_back({"MCP SQL event",
+                   event("mcp__postgres__query", {{"sql", "DROP TABLE users"}}, dir), 2, "sql.drop", false});
+  cases.push_back({"malformed input", "{\"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"ls", 2,
+                   "guard.malformed-event", false});
+  cases.push_back({"1 MiB heredoc", bash_event("psql -d app <<'SQL'\n" + sql_inserts(1u << 20) + "SQL\n", dir), 0, "",
+                   true});
+  cases.push_back({"1 MiB command (~13k commands)", bash_event(shell_script(1u << 20), dir), 0, "", true});
+  return cases;
+}
+
+std::vector<std::string> everyday_commands(const std::string& everyday_toml) {
+  toml::table doc = toml::parse_file(everyday_toml);
+  std::vector<std::string> commands;
+  if (const toml::array* cases = doc["case"].as_array())
+    for (const auto& c : *cases)
+      if (const toml::table* t = c.as_table())
+        if (auto cmd = (*t)["command"].value<std::string>()) commands.push_back(*cmd);
+  if (commands.empty()) throw std::runtime_error("no commands in " + everyday_toml);
+  return commands;
+}
+
+std::string everyday_jsonl(const std::string& everyday_toml, std::size_t count, std::size_t* distinct) {
+  auto commands = everyday_commands(everyday_toml);
+  if (distinct) *distinct = commands.size();
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) out += bash_event(commands[i % commands.size()], "/work/app") + "\n";
+  return out;
+}
+
+}  // namespace dbguard::bench
