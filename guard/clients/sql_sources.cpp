@@ -38,6 +38,8 @@ const std::vector<ClientSpec>& specs() {
       {"duckdb", "", "c", {"c", "cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
       {"clickhouse-client", "", "q", {"query"}, "", {"queries-file"}, "hudf",
        {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
+      {"clickhouse", "client", "q", {"query"}, "", {"queries-file"}, "hudf",
+       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
       {"cockroach", "sql", "e", {"execute"}, "f", {"file"}, "ud",
        {"url", "host", "port", "database", "user", "certs-dir", "format", "set"}, -1, MetaSyntax::Psql},
       {"usql", "", "c", {"command"}, "f", {"file"}, "", {"set", "variable", "out"}, 0, MetaSyntax::Psql},
@@ -177,7 +179,9 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& li
   for (std::size_t i = spec->subcommand.empty() ? 1 : 2; i < argv.size(); ++i) {
     const std::string& a = argv[i].text;
     if (!options_done && a == "--") { options_done = true; continue; }
-    bool is_option = !options_done && a.size() > 1 && a[0] == '-' && !argv[i].dynamic;
+    // --execute="$QUERY" is an option with a run-time value, not a run-time word
+    bool is_option = !options_done && a.size() > 1 && a[0] == '-' &&
+                     (!argv[i].dynamic || (a[1] == '-' && a.find('=') != std::string::npos && a.find('=') < a.find('$')));
     if (is_option && (a[1] == '-' || (spec->meta == MetaSyntax::Sqlite && a.size() > 2))) {
       // long option (sqlite3/duckdb spell them with one dash: -cmd, -init)
       std::string body = a.substr(a[1] == '-' ? 2 : 1);

@@ -38,18 +38,36 @@ const Engine& Engine::embedded() {
 }
 
 bool Engine::could_reach(std::string_view text) const {
+  // A program that reaches databases or infrastructure, or a name part that suggests it.
   const auto& programs = packs_.setting("reach_programs");
-  std::string word;
-  auto check = [&] { return !word.empty() && std::find(programs.begin(), programs.end(), word) != programs.end(); };
+  const auto& words = packs_.setting("reach_words");
+  auto in = [](const std::vector<std::string>& v, const std::string& w) { return std::find(v.begin(), v.end(), w) != v.end(); };
+  std::string program, part;
+  auto flush_part = [&] {
+    bool hit = !part.empty() && in(words, part);
+    part.clear();
+    return hit;
+  };
+  auto flush_program = [&] {
+    bool hit = !program.empty() && in(programs, program);
+    program.clear();
+    return hit;
+  };
   for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-') {
-      word += c;
-    } else {
-      if (check()) return true;
-      word.clear();
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u)) {
+      part += static_cast<char>(std::tolower(u));
+      program += c;
+      continue;
     }
+    if (flush_part()) return true;
+    if (c == '_' || c == '-') {
+      program += c;
+      continue;
+    }
+    if (flush_program()) return true;
   }
-  return check();
+  return flush_part() || flush_program();
 }
 
 void Engine::judge_command(std::string_view command, const std::string& cwd, int depth, Decision& d,

@@ -2,11 +2,14 @@
 
 #include <re2/re2.h>
 
+#include <filesystem>
 #include <map>
 #include <memory>
 
 #include "clients/sql_sources.h"
 #include "clients/terraform_config.h"
+#include "support/files.h"
+#include "support/text.h"
 #include "sql/classify.h"
 
 namespace dbguard {
@@ -85,6 +88,8 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   }
   judge_sql(inv, seen, trace);
   judge_destroyed_databases(inv, seen);
+  judge_script_input(inv, seen);
+  judge_removed_data_dirs(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
   const auto& clients = engine_.packs_.setting("sql_clients");
   if (!inv.argv.empty() && !inv.argv[0].dynamic && !clients::is_sql_client(inv) &&
@@ -219,6 +224,146 @@ void InvocationJudge::judge_destroyed_databases(const Invocation& inv, Seen& see
   if (!rule) return;
   seen.findings.push_back({rule->id, true, inv.segment, via_rule + " of a configuration that declares " + db,
                            "*.tf in " + clients::terraform_dir(inv), ""});
+}
+
+namespace {
+
+// JavaScript with its string literals emptied: text inside quotes is data.
+std::string without_string_literals(const std::string& code) {
+  std::string out;
+  char quote = 0;
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    char c = code[i];
+    if (quote) {
+      if (c == '\\') ++i;
+      else if (c == quote) {
+        out += c;
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"' || c == '`') quote = c;
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
+  // mongosh/mongo run JavaScript and redis-cli runs commands from options, files
+  // and stdin; each is judged as a synthetic command line the packs describe.
+  if (inv.argv.empty() || inv.argv[0].dynamic) return;
+  const auto& packs = engine_.packs_;
+  const std::string& prog = inv.argv[0].text;
+  auto listed = [&](const char* setting) {
+    const auto& v = packs.setting(setting);
+    return std::find(v.begin(), v.end(), prog) != v.end();
+  };
+  auto judge_as = [&](std::vector<Arg> argv, const std::string& origin) {
+    Invocation as = inv;
+    as.argv = std::move(argv);
+    as.embedded_sql.clear();
+    as.stdin_source = Input{};
+    Seen s = analyse(as, nullptr);
+    for (auto& f : s.findings) {
+      f.segment = inv.segment;
+      f.source = origin;
+      seen.findings.push_back(std::move(f));
+    }
+  };
+  auto read = [&](const std::string& path, std::string& text) {
+    std::string error;
+    if (read_file_bounded(resolve_path(inv.cwd, path), 8u << 20, text, error)) return true;
+    seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, "cannot read " + path + ": " + error, prog, ""});
+    return false;
+  };
+  if (listed("mongo_shells")) {
+    std::vector<std::pair<std::string, std::string>> code;  // origin, JavaScript
+    bool explicit_code = false;
+    for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+      const Arg& a = inv.argv[i];
+      std::string value;
+      bool eval = false, file = false;
+      if ((a.text == "--eval" || a.text == "--file" || a.text == "-f") && i + 1 < inv.argv.size()) {
+        eval = a.text == "--eval";
+        file = !eval;
+        value = inv.argv[++i].text;
+        if (inv.argv[i].dynamic) {
+          seen.findings.push_back({"guard.opaque-input", false, inv.segment, prog + " runs code only known at run time", a.text, ""});
+          return;
+        }
+      } else if (a.text.rfind("--eval=", 0) == 0) {
+        eval = true;
+        value = a.text.substr(7);
+      } else if (!a.text.empty() && a.text[0] != '-' && a.text.size() > 3 && a.text.ends_with(".js")) {
+        file = true;
+        value = a.text;
+      }
+      std::string text;
+      if (eval) code.emplace_back("--eval", value);
+      else if (file && read(value, text)) code.emplace_back("file " + value, text);
+      explicit_code = explicit_code || eval || file;
+    }
+    if (!explicit_code) {
+      std::string text;
+      if (inv.stdin_source.kind == Input::Kind::Text && !only_placeholders(inv.stdin_source.content))
+        code.emplace_back(inv.stdin_source.origin, inv.stdin_source.content);
+      else if (inv.stdin_source.kind == Input::Kind::File && read(inv.stdin_source.content, text))
+        code.emplace_back(inv.stdin_source.origin, text);
+    }
+    for (const auto& [origin, js] : code) judge_as({Arg{"mongosh-code", false}, Arg{without_string_literals(js), false}}, origin);
+  }
+  if (listed("line_command_clients")) {
+    std::string text;
+    if (inv.stdin_source.kind == Input::Kind::Text) text = inv.stdin_source.content;
+    else if (inv.stdin_source.kind == Input::Kind::File && !read(inv.stdin_source.content, text)) return;
+    std::size_t start = 0;
+    while (start < text.size()) {
+      std::size_t nl = text.find('\n', start);
+      std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+      start = nl == std::string::npos ? text.size() : nl + 1;
+      std::vector<Arg> argv = inv.argv;
+      std::string word;
+      for (char c : line + " ") {
+        if (c == ' ' || c == '\t' || c == '\r') {
+          if (!word.empty()) argv.push_back(Arg{word, false});
+          word.clear();
+        } else {
+          word += c;
+        }
+      }
+      if (argv.size() > inv.argv.size()) judge_as(std::move(argv), inv.stdin_source.origin);
+    }
+  }
+}
+
+void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen) {
+  // rm -r DIR where DIR holds PG_VERSION (or another engine's marker file) is a
+  // database's data directory, whatever it is called.
+  if (inv.argv.empty() || inv.argv[0].dynamic || inv.argv[0].text != "rm") return;
+  bool recursive = false;
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i].text;
+    if (a == "--recursive" || (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of("rR") != std::string::npos))
+      recursive = true;
+  }
+  if (!recursive) return;
+  const packs::Rule* rule = engine_.packs_.find("datadirs.rm-database-dir");
+  if (!rule) return;
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const Arg& a = inv.argv[i];
+    if (a.dynamic || a.text.empty() || a.text[0] == '-') continue;
+    for (const auto& marker : engine_.packs_.setting("data_dir_markers")) {
+      std::error_code ec;
+      std::string dir = resolve_path(inv.cwd, a.text);
+      if (std::filesystem::exists(std::filesystem::path(dir) / marker, ec)) {
+        seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment,
+                                 a.text + " holds " + marker + ": it is a database's data directory", "filesystem", ""});
+        return;
+      }
+    }
+  }
 }
 
 }  // namespace dbguard

@@ -28,6 +28,8 @@ class InvocationJudge {
   void judge_dynamic_program(const Invocation& inv, Seen& seen);
   void judge_dynamic_arguments(const Invocation& inv, Seen& seen);
   void judge_destroyed_databases(const Invocation& inv, Seen& seen);
+  void judge_script_input(const Invocation& inv, Seen& seen);
+  void judge_removed_data_dirs(const Invocation& inv, Seen& seen);
 
   const Engine& engine_;
   Decision& d_;

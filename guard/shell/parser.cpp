@@ -294,7 +294,11 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
       p = q + 1;
   }
   while (p < src_.size() && std::isdigit(static_cast<unsigned char>(src_[p]))) ++p;
-  if (p > start && p < src_.size() && src_[start] != '{') fd = std::stoi(std::string(src_.substr(start, p - start)));
+  if (p > start && p < src_.size() && src_[start] != '{') {
+    // an fd number; absurdly long digit runs saturate instead of overflowing
+    fd = 0;
+    for (std::size_t k = start; k < p; ++k) fd = fd > 99999 ? fd : fd * 10 + (src_[k] - '0');
+  }
   if (p >= src_.size()) return false;
   static const char* ops[] = {"&>>", "<<<", "<<-", "&>", ">>", "<<", "<>", ">&", "<&", ">|", "<", ">"};
   std::string op;

@@ -78,21 +78,36 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
   return std::nullopt;
 }
 
+bool interpreter_reads_stdin(const std::vector<Arg>& argv) {
+  if (argv.empty() || argv[0].dynamic || language_of(argv[0].text).empty()) return false;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i].text;
+    if (a == "-") return true;
+    if (a == "-c" || a == "-e" || a == "-m" || a == "-r" || a == "--eval" || a == "-p" || a == "-E") return false;
+    if (!a.empty() && a[0] != '-') return false;  // a script file
+  }
+  return true;
+}
+
 CodeFindings scan_code(const InlineCode& code) {
   CodeFindings out;
   // Calls that start a shell command: a string argument, or a list of strings (argv form).
   static const RE2 shell_call(
-      R"re((os\.system|os\.popen|subprocess\.[A-Za-z_]+|commands\.getoutput|check_output|check_call|Popen|execSync|execFileSync|execFile|spawnSync|spawn|child_process\.exec|\bexec|\bsystem|IO\.popen|Open3\.[a-z0-9_]+|shell_exec|passthru|proc_open)\s*\(\s*(\[[^\]]*\]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
+      R"re((os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.[A-Za-z_]+|commands\.getoutput|\bcheck_output|\bcheck_call|\bPopen|\brun|\bcall|\bgetoutput|execSync|execFileSync|execFile|spawnSync|spawn|child_process\.exec|\bexec|\bsystem|IO\.popen|Open3\.[a-z0-9_]+|shell_exec|passthru|proc_open)\s*\(((?:[^()'"`]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|\((?:[^()'"]|'[^']*'|"[^"]*")*\))*)\))re");
   static const RE2 backticks(R"re(`((?:[^`\\]|\\.)*)`|%x\(([^)]*)\)|%x\{([^}]*)\}|qx\(([^)]*)\)|qx\{([^}]*)\}|qx/([^/]*)/)re");
   static const RE2 sql_call(
-      R"re(\.(execute|executemany|executescript|query|exec|raw|prepare|sql|run_sql|execute_sql)\s*\(\s*[rfbu]?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
+      R"re(\.(execute|executemany|executescript|query|exec|raw|prepare|sql|run_sql|execute_sql)\s*\(\s*(?:[A-Za-z_.]+\(\s*)?[rfbu]?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
   re2::StringPiece in(code.code);
   std::string fn, arg;
   while (RE2::FindAndConsume(&in, shell_call, &fn, &arg)) {
-    auto parts = literals(arg);
+    // A list, or several strings whose first names a program (spawn('docker',
+    // ['volume','rm']), system("dropdb", "app")), is an argv; one string is a command line.
+    std::size_t first = arg.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    auto parts = literals(arg[first] == '[' ? arg.substr(first, arg.find(']') - first) : arg);
     if (parts.empty()) continue;
-    std::string command = arg[0] == '[' ? shell_quote_join(parts) : parts[0];
-    out.shell.emplace_back(code.origin + " " + fn + "()", command);
+    bool argv_form = arg[first] == '[' || (parts.size() > 1 && parts[0].find(' ') == std::string::npos);
+    out.shell.emplace_back(code.origin + " " + fn + "()", argv_form ? shell_quote_join(parts) : parts[0]);
   }
   if (code.language == "ruby" || code.language == "perl" || code.language == "php") {
     re2::StringPiece bt(code.code);

@@ -31,4 +31,7 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
 
 CodeFindings scan_code(const InlineCode& code);
 
+// An interpreter invocation that takes its program from stdin (no -c/-e, no script).
+bool interpreter_reads_stdin(const std::vector<Arg>& argv);
+
 }  // namespace dbguard

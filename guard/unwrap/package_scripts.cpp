@@ -5,6 +5,7 @@
 #include <set>
 
 #include "support/files.h"
+#include "unwrap/unwrap.h"
 
 namespace dbguard {
 namespace {
@@ -66,21 +67,35 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv, const std::string& 
   plan.applies = true;
   std::string text, error;
   std::string path = resolve_path(plan.directory, "package.json");
-  if (!read_file_bounded(path, max_bytes, text, error)) {
-    plan.error = "cannot read package.json: " + error;
+  auto j = read_file_bounded(path, max_bytes, text, error) ? nlohmann::json::parse(text, nullptr, false)
+                                                          : nlohmann::json();
+  bool has_script = j.is_object() && j.contains("scripts") && j["scripts"].is_object() && j["scripts"].contains(script);
+  if (!has_script && pm != "npm") {
+    // `yarn prisma …` / `pnpm drizzle-kit …`: with no such script, the package's binary runs.
+    std::vector<std::string> words;
+    for (std::size_t k = (sub == "run" ? i + 1 : i); k < argv.size(); ++k) words.push_back(argv[k].text);
+    plan.lines.push_back({shell_quote_join(words), pm + " " + script + " (package binary)"});
     return plan;
   }
-  auto j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object() || !j.contains("scripts") || !j["scripts"].is_object()) {
     plan.error = "package.json has no scripts";
     return plan;
   }
   const auto& scripts = j["scripts"];
+  // Arguments after the script name (after `--` for npm) are appended to it.
+  std::vector<std::string> extra;
+  std::size_t k = i + (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn" ? 2 : 1);
+  for (; k < argv.size(); ++k) {
+    if (argv[k].text == "--" && pm == "npm" && extra.empty()) continue;
+    extra.push_back(argv[k].text);
+  }
+  std::string appended;
+  for (const auto& e : extra) appended += " " + shell_quote_join({e});
   bool any = false;
   for (const std::string& name : {"pre" + script, script, "post" + script}) {
     if (!scripts.contains(name) || !scripts[name].is_string()) continue;
     any = true;
-    plan.lines.push_back({scripts[name].get<std::string>(), "package.json scripts." + name});
+    plan.lines.push_back({scripts[name].get<std::string>() + (name == script ? appended : ""), "package.json scripts." + name});
   }
   if (!any) plan.error = "no script " + script + " in package.json";
   return plan;

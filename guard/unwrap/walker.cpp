@@ -51,12 +51,36 @@ std::string join_args(const std::vector<Arg>& argv, std::size_t from = 0) {
 // argv[0] as the program: basename, and docker-compose spelled as docker compose.
 void normalize_program(std::vector<Arg>& argv) {
   if (argv.empty() || argv[0].dynamic) return;
+  // npx prisma@5, npx @scope/tool@1.2: the package's version is not part of its name
+  if (auto at = argv[0].text.find('@', 1); at != std::string::npos && argv[0].text.find('/') == std::string::npos)
+    argv[0].text.erase(at);
   argv[0].text = basename_of(argv[0].text);
   if (argv[0].text == "docker-compose" || argv[0].text == "podman-compose") {
     std::string engine = argv[0].text.substr(0, argv[0].text.find('-'));
     argv[0].text = "compose";
     argv.insert(argv.begin(), Arg{engine, false});
   }
+}
+
+// printf FORMAT ARGS…: %s/%b/%d take the next argument; the format repeats while
+// arguments remain, as the shell's printf does.
+std::string printf_text(const std::vector<Arg>& argv) {
+  if (argv.size() < 2) return "";
+  const std::string& fmt = argv[1].text;
+  std::size_t next = 2;
+  std::string out;
+  do {
+    for (std::size_t i = 0; i < fmt.size(); ++i) {
+      if (fmt[i] == '%' && i + 1 < fmt.size()) {
+        char c = fmt[++i];
+        if (c == '%') out += '%';
+        else out += next < argv.size() ? argv[next++].text : "";
+      } else {
+        out += fmt[i];
+      }
+    }
+  } while (next < argv.size() && fmt.find('%') != std::string::npos);
+  return out;
 }
 
 std::string unescape_echo(const std::string& s) {
@@ -360,7 +384,12 @@ class Walker {
   void run_inline_code(const std::vector<Arg>& argv, const Input& in, const Ctx& ctx, const Env& env,
                        const Scope& scope, const std::string& segment) {
     auto code = inline_code(argv, in);
-    if (!code) return;
+    if (!code) {
+      if (in.kind == Input::Kind::Opaque && interpreter_reads_stdin(argv))
+        out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline,
+                               argv[0].text + " runs a program read from " + in.origin, false});
+      return;
+    }
     CodeFindings found = scan_code(*code);
     if (!found.sql.empty() && !out_.invocations.empty()) out_.invocations.back().embedded_sql = found.sql;
     for (const auto& [origin, command] : found.shell) {
@@ -492,7 +521,7 @@ class Walker {
           if (argv[i].text.find('e') != std::string::npos) escapes = true;
           ++i;
         }
-      std::string text = join_args(argv, i);
+      std::string text = prog == "printf" ? printf_text(argv) : join_args(argv, i);
       if (escapes) text = unescape_echo(text);
       if (newline) text += "\n";
       Input r{Input::Kind::Text, text, "pipe from " + prog, dynamic};
@@ -506,6 +535,16 @@ class Walker {
       }
       if (argv.size() == 2 && argv[1].text != "-")
         return Input{Input::Kind::File, resolve_path(scope.cwd, argv[1].text), "pipe from cat " + argv[1].text, false};
+      // cat a.sql b.sql | psql: the files' contents, in order
+      std::string all, error;
+      for (std::size_t k = 1; k < argv.size(); ++k) {
+        std::string one;
+        if (argv[k].text.empty() || argv[k].text[0] == '-' ||
+            !read_file_bounded(resolve_path(scope.cwd, argv[k].text), limits_.max_script_bytes * 8, one, error))
+          return Input{Input::Kind::Opaque, "", "pipe from cat " + argv[k].text, false};
+        all += one + "\n";
+      }
+      return Input{Input::Kind::Text, all, "pipe from cat", false};
     }
     return Input{Input::Kind::Opaque, prog, "pipe from " + prog, false};
   }

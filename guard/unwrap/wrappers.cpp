@@ -364,7 +364,7 @@ Peel peel(const std::vector<Arg>& argv) {
     return inner_at(2, prog + " " + argv[1].text);
   if (prog == "npx" || prog == "bunx" || prog == "pnpx") {
     std::size_t i = skip_options(argv, 1, "p", {"package", "call"});
-    return i < argv.size() ? inner_at(i, prog) : nothing();
+    return i < argv.size() ? inner_at(i, prog) : nothing();  // the walker drops a package@version suffix
   }
   if (prog == "xargs") return peel_xargs(argv);
   if (prog == "watch") return peel_watch(argv);

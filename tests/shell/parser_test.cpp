@@ -113,6 +113,12 @@ TEST(Parser, DepthIsBounded) {
   EXPECT_TRUE(r.depth_exceeded);
 }
 
+TEST(Parser, HugeFdNumbersDoNotThrow) {
+  auto r = parse("echo x 99999999999999999999999>out");
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(first(r).redirects.size(), 1u);
+}
+
 TEST(Parser, CommentsAreIgnored) {
   auto r = parse("ls # docker compose down -v");
   ASSERT_TRUE(r.ok);
