@@ -2,6 +2,7 @@
 // case's decision (allow / deny / hard) and, where given, its rule must match.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <toml++/toml.h>
@@ -88,6 +89,53 @@ INSTANTIATE_TEST_SUITE_P(Files, Corpus, ::testing::ValuesIn(corpus_files()),
                              if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
                            return n;
                          });
+
+// The rates the README reports: every destructive case blocked, no everyday case blocked.
+TEST(CorpusRates, BlockRateAndFalsePositiveRate) {
+  std::size_t destructive = 0, blocked = 0, everyday = 0, false_positives = 0, hard = 0, hard_right = 0;
+  for (const auto& f : corpus_files()) {
+    for (const auto& c : load(fs::path(DBGUARD_SOURCE_DIR) / "tests" / "corpus" / f)) {
+      fs::path dir = fs::temp_directory_path() / ("dbguard-rates-" + std::to_string(::getpid()) + "-" + c.id);
+      fs::create_directories(dir);
+      for (const auto& [name, body] : c.files) {
+        fs::create_directories((dir / name).parent_path());
+        std::ofstream(dir / name) << body;
+      }
+      std::string got = outcome(Engine::embedded().decide_command(c.command, dir.string()));
+      fs::remove_all(dir);
+      if (c.expect == "allow") {
+        ++everyday;
+        false_positives += got != "allow";
+      } else {
+        ++destructive;
+        blocked += got != "allow";
+        if (c.expect == "hard") {
+          ++hard;
+          hard_right += got == "hard";
+        }
+      }
+    }
+  }
+  std::printf("corpus: %zu destructive cases, %zu blocked (%.1f%%); %zu hard, %zu hard-blocked; "
+              "%zu allowed cases, %zu false positives (%.1f%%)\n",
+              destructive, blocked, 100.0 * static_cast<double>(blocked) / static_cast<double>(destructive), hard,
+              hard_right, everyday, false_positives,
+              100.0 * static_cast<double>(false_positives) / static_cast<double>(everyday));
+  EXPECT_EQ(blocked, destructive);
+  EXPECT_EQ(hard_right, hard);
+  EXPECT_EQ(false_positives, 0u);
+}
+
+TEST(CorpusSize, AtLeast800LabelledCasesAnd300Everyday) {
+  std::size_t n = 0, allow = 0;
+  for (const auto& f : corpus_files())
+    for (const auto& c : load(fs::path(DBGUARD_SOURCE_DIR) / "tests" / "corpus" / f)) {
+      ++n;
+      allow += c.expect == "allow";
+    }
+  EXPECT_GE(n, 800u);
+  EXPECT_GE(allow, 300u);
+}
 
 TEST(CorpusSize, AtLeast300LabelledCommands) {
   std::size_t n = 0;
