@@ -47,6 +47,7 @@ void explain(const std::vector<std::string>& words, std::string cwd) {
     std::cout << "\n[" << ++i << "] segment: " << show(inv.segment) << "\n    argv:";
     for (const auto& a : inv.argv) std::cout << " " << show_arg(a);
     std::cout << "\n";
+    if (inv.stage > 0) std::cout << "    position: pipeline stage " << inv.stage << " of " << inv.stages << "\n";
     if (!inv.via.empty()) {
       std::cout << "    via:";
       for (const auto& v : inv.via) std::cout << " " << v << " >";

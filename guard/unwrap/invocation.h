@@ -3,6 +3,7 @@
 // peeled, nested shells). This is the unit every rule is matched against.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,13 +27,36 @@ struct Input {
   bool partial = false; // Text with parts only known at run time ($VAR inside a heredoc)
 };
 
+// Text shared by many invocations (the source of one pipeline, which every
+// stage carries): one copy, however many stages, so a pipeline of n stages
+// costs O(n) and not O(n²).
+class SharedText {
+ public:
+  SharedText() = default;
+  explicit SharedText(std::string s) : text_(std::make_shared<const std::string>(std::move(s))) {}
+  SharedText& operator=(std::string s) {
+    text_ = std::make_shared<const std::string>(std::move(s));
+    return *this;
+  }
+  bool empty() const { return !text_ || text_->empty(); }
+  void clear() { text_.reset(); }
+  const std::string& str() const {
+    static const std::string none;
+    return text_ ? *text_ : none;
+  }
+  operator const std::string&() const { return str(); }
+
+ private:
+  std::shared_ptr<const std::string> text_;
+};
+
 struct Invocation {
   std::vector<Arg> argv;                           // argv[0] normalized (basename, docker-compose split)
   std::vector<std::pair<std::string, Arg>> env;    // assignments in effect for this command
   std::vector<std::string> var_refs;               // variables referenced by name ($PROD_DATABASE_URL)
   Input stdin_source;
   std::string segment;                             // the exact source text of the command
-  std::string pipeline;                            // the whole pipeline's text, when it is part of one
+  SharedText pipeline;                             // the whole pipeline's text, when it is part of one
   std::vector<std::string> via;                    // wrappers peeled, outermost first
   std::string cwd;                                 // directory relative files resolve against
   std::vector<std::string> context;                // argv lines of wrappers that carry a target
@@ -40,6 +64,8 @@ struct Invocation {
   std::vector<std::string> writes;                 // files written by output redirections
   std::vector<std::pair<std::string, std::string>> embedded_sql;  // (origin, SQL) from inline code
   int depth = 0;                                   // nesting of shells / substitutions
+  std::size_t ordinal = 0;                         // 1-based: the n-th command found in the call
+  std::size_t stage = 0, stages = 1;               // 1-based pipeline stage, of how many (0: not piped)
   bool program_dynamic = false;
 };
 

@@ -31,7 +31,8 @@ struct Ctx {
   std::string_view source;
   Env env;
   std::vector<std::string> context;
-  std::string pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
+  SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
+  std::size_t stage = 0, stages = 1;
 };
 
 std::string basename_of(const std::string& s) {
@@ -140,7 +141,10 @@ class Walker {
  private:
   void walk_list(const List& list, Scope& scope, const Input& in, const Ctx& ctx) {
     for (const auto& ao : list.items)
-      for (const auto& pl : ao.pipelines) walk_pipeline(pl, scope, in, ctx);
+      for (const auto& pl : ao.pipelines) {
+        if (too_complex_) return;  // past the bound on commands: denied, not walked further
+        walk_pipeline(pl, scope, in, ctx);
+      }
   }
 
   void walk_pipeline(const shell::Pipeline& pl, Scope& scope, const Input& in, const Ctx& ctx) {
@@ -156,6 +160,9 @@ class Walker {
     for (std::size_t i = 0; i < pl.commands.size(); ++i) {
       // every stage of a pipeline runs in a subshell: variables do not flow out
       Scope stage_scope = scope;
+      if (too_complex_) return;
+      piped.stage = i + 1;
+      piped.stages = pl.commands.size();
       walk_command(*pl.commands[i], stage_scope, next, piped);
       next = producer_output(*pl.commands[i], stage_scope, next);
     }
@@ -553,8 +560,12 @@ class Walker {
             const std::vector<std::string>& refs, const std::string& segment, const std::vector<std::string>& writes,
             const std::string& cwd) {
     if (out_.invocations.size() >= limits_.max_invocations) {
-      if (out_.invocations.size() == limits_.max_invocations)
-        out_.issues.push_back({"guard.too-complex", segment, "more commands than the guard analyses", false});
+      if (!too_complex_)
+        out_.issues.push_back({"guard.too-complex", segment,
+                               "more than " + std::to_string(limits_.max_invocations) +
+                                   " commands: more than the guard analyses",
+                               false});
+      too_complex_ = true;
       return;
     }
     Invocation inv;
@@ -564,6 +575,9 @@ class Walker {
     inv.stdin_source = in;
     inv.segment = segment;
     inv.pipeline = ctx.pipeline;
+    inv.stage = ctx.stage;
+    inv.stages = ctx.stages;
+    inv.ordinal = out_.invocations.size() + 1;
     inv.via = ctx.via;
     inv.context = ctx.context;
     inv.writes = writes;
@@ -576,6 +590,7 @@ class Walker {
   UnwrapResult& out_;
   const UnwrapLimits& limits_;
   std::deque<std::string> sources_;
+  bool too_complex_ = false;  // an invocation past max_invocations was refused
 };
 
 }  // namespace
