@@ -1,5 +1,7 @@
 #include "protocol/event.h"
 
+#include <vector>
+
 namespace dbguard::protocol {
 
 bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes) {
@@ -14,6 +16,31 @@ bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes) {
   return true;
 }
 
+namespace {
+
+// Any string (key or value) anywhere in `j` with a NUL byte. Iterative: the
+// input may nest as deep as its 4 MiB allow.
+bool has_nul_string(const nlohmann::json& j) {
+  std::vector<const nlohmann::json*> todo = {&j};
+  while (!todo.empty()) {
+    const nlohmann::json* n = todo.back();
+    todo.pop_back();
+    if (n->is_string()) {
+      if (n->get_ref<const std::string&>().find('\0') != std::string::npos) return true;
+    } else if (n->is_object()) {
+      for (auto it = n->begin(); it != n->end(); ++it) {
+        if (it.key().find('\0') != std::string::npos) return true;
+        todo.push_back(&it.value());
+      }
+    } else if (n->is_array()) {
+      for (const auto& e : *n) todo.push_back(&e);
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 EventResult parse_event(const std::string& bytes, bool truncated) {
   EventResult r;
   if (truncated) {
@@ -26,7 +53,9 @@ EventResult parse_event(const std::string& bytes, bool truncated) {
   }
   // Pointer input: the same parser, about a fifth faster than std::string iterators.
   nlohmann::json j = nlohmann::json::parse(bytes.data(), bytes.data() + bytes.size(), nullptr, false);
-  if (j.is_discarded()) {
+  // A raw NUL byte is never valid JSON, yet the parser stops at it and accepts
+  // what came before: `{…}\0anything` must not pass as the event before the NUL.
+  if (j.is_discarded() || bytes.find('\0') != std::string::npos) {
     r.error = "stdin is not valid JSON";
     return r;
   }
@@ -50,6 +79,14 @@ EventResult parse_event(const std::string& bytes, bool truncated) {
   r.event.session_id = str("session_id");
   r.event.tool_use_id = str("tool_use_id");
   r.event.hook_event_name = str("hook_event_name");
+  // A NUL byte (\u0000) cannot reach a shell or a database intact: execve and
+  // libpq stop at it, bash drops it from a script, libpg_query reads up to it.
+  // What would run is then not what the guard reads, so the event is refused.
+  bool judged = r.event.tool_name == "Bash" || r.event.tool_name.rfind("mcp__", 0) == 0;
+  if (judged && has_nul_string(r.event.tool_input)) {
+    r.error = "the tool input contains a NUL byte (\\u0000): what would run cannot be known";
+    return r;
+  }
   r.ok = true;
   return r;
 }

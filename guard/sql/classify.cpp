@@ -2,9 +2,12 @@
 
 #include <pg_query.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "sql/always_true.h"
+#include "support/utf8.h"
 #include "sql/scanner_fallback.h"
 
 namespace dbguard::sql {
@@ -143,7 +146,10 @@ class Classifier {
       for (auto& f : scan_for_destructive(body)) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
     } else if (r.plpgsql_funcs) {
       json tree = json::parse(r.plpgsql_funcs, nullptr, false);
-      collect_queries(tree, stmt);
+      if (tree.is_discarded())
+        for (auto& f : scan_for_destructive(body)) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
+      else
+        collect_queries(tree, stmt);
     }
     pg_query_free_plpgsql_parse_result(r);
   }
@@ -180,8 +186,8 @@ class Classifier {
  public:
   static void classify_into(const std::string& sql, std::vector<SqlFinding>& out, int depth, const std::string& stmt) {
     PgQueryParseResult r = pg_query_parse(sql.c_str());
-    if (!r.error && r.parse_tree) {
-      json tree = json::parse(r.parse_tree, nullptr, false);
+    json tree = !r.error && r.parse_tree ? json::parse(r.parse_tree, nullptr, false) : json();
+    if (tree.is_object()) {
       Classifier c(out, depth);
       c.walk(tree, stmt);
     } else {
@@ -200,11 +206,21 @@ class Classifier {
 SqlVerdict classify(std::string_view sql_text) {
   SqlVerdict v;
   std::string sql(sql_text);
+  // libpg_query reads a C string: a NUL byte (a file may hold one) would hide
+  // everything after it, while psql goes on with the next line. Judge it all.
+  std::replace(sql.begin(), sql.end(), '\0', ' ');
+  sql = valid_utf8(sql);
   PgQueryParseResult r = pg_query_parse(sql.c_str());
-  if (r.error) {
-    v.parsed = false;
-    v.parse_error = r.error->message ? r.error->message : "syntax error";
+  json tree;
+  if (!r.error) {
+    tree = json::parse(r.parse_tree ? r.parse_tree : "{}", nullptr, false);
     pg_query_free_parse_result(r);
+  }
+  // Parsed but its tree cannot be read: judge the tokens rather than nothing.
+  if (r.error || !tree.is_object()) {
+    v.parsed = false;
+    v.parse_error = !r.error ? "parse tree unreadable" : r.error->message ? r.error->message : "syntax error";
+    if (r.error) pg_query_free_parse_result(r);
     // split by the scanner for display and judge each statement's tokens
     PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
     if (!split.error)
@@ -217,9 +233,7 @@ SqlVerdict classify(std::string_view sql_text) {
     v.findings = scan_for_destructive(sql);
     return v;
   }
-  json tree = json::parse(r.parse_tree ? r.parse_tree : "{}", nullptr, false);
-  pg_query_free_parse_result(r);
-  if (!tree.is_object() || !tree.contains("stmts")) return v;
+  if (!tree.contains("stmts")) return v;  // only comments or whitespace
   for (const auto& s : tree["stmts"]) {
     std::size_t loc = s.value("stmt_location", 0);
     std::size_t len = s.contains("stmt_len") ? s.value("stmt_len", 0) : sql.size() - loc;

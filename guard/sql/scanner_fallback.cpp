@@ -1,6 +1,8 @@
 #include "sql/scanner_fallback.h"
 
 #include <pg_query.h>
+
+#include <algorithm>
 #include <pg_query/pg_query.pb-c.h>
 
 #include <string>
@@ -99,6 +101,7 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
 std::vector<SqlFinding> scan_for_destructive(std::string_view sql) {
   std::vector<SqlFinding> out;
   std::string text(sql);
+  std::replace(text.begin(), text.end(), '\0', ' ');  // C strings below: nothing may hide after a NUL
   PgQuerySplitResult split = pg_query_split_with_scanner(text.c_str());
   if (split.error || split.n_stmts == 0) {
     judge_statement(text, out);

@@ -15,7 +15,9 @@ namespace dbguard {
 
 struct UnwrapLimits {
   int max_depth = 8;                   // nested shells (bash -c, eval, ssh, watch, scripts)
-  std::size_t max_invocations = 100000;
+  // Commands analysed in one call; past it, a deny (guard.too-complex). Sized so
+  // that judging them all fits the hook's time budget (docs/performance.md).
+  std::size_t max_invocations = 10000;
   std::size_t max_script_bytes = 1 << 20;  // scripts read for `bash x.sh`, `source x.sh`
   // Programs whose output `eval "$(prog …)"` may run without being seen
   // (ssh-agent, pyenv init, direnv hook, ...): from the guard pack's settings.

@@ -69,3 +69,12 @@ TEST(SqlClassify, ReportsStatements) {
 }
 
 }  // namespace
+
+// libpg_query emits its tree as JSON; invalid UTF-8 in an identifier once made
+// that tree unreadable and the statement read as nothing at all.
+TEST(SqlClassify, InvalidUtf8IsStillJudged) {
+  EXPECT_EQ(kinds("DROP TABLE \xff"), V{"drop"});
+  EXPECT_EQ(kinds("DELETE FROM t\xc3 "), V{"delete-all"});
+  EXPECT_EQ(kinds("SELECT '\xfe\xff'"), V{});
+  EXPECT_EQ(kinds("DO $$ BEGIN TRUNCATE t\xff; END $$"), V{"truncate"});
+}

@@ -1,0 +1,56 @@
+#include "support/utf8.h"
+
+namespace dbguard {
+namespace {
+
+// Length of the well-formed sequence starting at s[i] (RFC 3629: no overlongs,
+// no surrogates, nothing above U+10FFFF), or 0.
+std::size_t sequence_length(std::string_view s, std::size_t i) {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  auto cont = [&](std::size_t k) { return i + k < s.size() && (b(k) & 0xC0) == 0x80; };
+  unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogate
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && b(1) > 0x8F) return 0;  // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  std::size_t i = 0;
+  // Most text is valid: copy it once, untouched.
+  while (i < text.size()) {
+    std::size_t n = sequence_length(text, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == text.size()) return std::string(text);
+  out.reserve(text.size() + 16);
+  out.append(text.substr(0, i));
+  while (i < text.size()) {
+    std::size_t n = sequence_length(text, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace dbguard

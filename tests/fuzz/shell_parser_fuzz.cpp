@@ -1,0 +1,44 @@
+// libFuzzer target: arbitrary text as a shell command. The parser must never
+// throw or crash, must stay within its limits, and every source span it
+// reports must lie inside the input; the unwrap stage (walker, wrapper
+// peeling) must then turn whatever parsed into invocations without crashing.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "shell/parser.h"
+#include "unwrap/unwrap.h"
+
+namespace {
+
+void check_list(const dbguard::shell::List& list, std::size_t size);
+
+void check_command(const dbguard::shell::Command& c, std::size_t size) {
+  if (c.begin > c.end || c.end > size) std::abort();
+  if (c.kind == dbguard::shell::Command::Kind::Simple && (c.simple.begin > c.simple.end || c.simple.end > size))
+    std::abort();
+  for (const auto& body : c.bodies)
+    if (body) check_list(*body, size);
+}
+
+void check_list(const dbguard::shell::List& list, std::size_t size) {
+  for (const auto& ao : list.items)
+    for (const auto& pl : ao.pipelines)
+      for (const auto& c : pl.commands)
+        if (c) check_command(*c, size);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto parsed = dbguard::shell::parse(text);
+  if (parsed.ok && !parsed.list) std::abort();
+  if (!parsed.ok && parsed.error.empty()) std::abort();
+  if (parsed.ok) check_list(*parsed.list, size);
+  auto unwrapped = dbguard::unwrap_command(text, "/nonexistent-fuzz-cwd");
+  for (const auto& inv : unwrapped.invocations)
+    if (inv.argv.empty()) std::abort();
+  return 0;
+}

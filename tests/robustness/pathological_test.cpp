@@ -1,0 +1,260 @@
+// Hostile and pathological inputs (issue 7): each must end, without a crash,
+// with exit 0 or 2 from `dbguard hook`, and with a deny wherever analysis had
+// to stop. Checked twice: in-process (the exact rule, no watchdog involved) and
+// through the built binary (the protocol, under its watchdog). Speed is not
+// asserted here — `make bench` measures it — only that nothing hangs or crashes.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "decision/engine.h"
+#include "protocol/event.h"
+#include "protocol/hook_runner.h"
+
+using namespace dbguard;
+
+namespace {
+
+std::string event(const std::string& command, const std::string& cwd = "/tmp") {
+  return nlohmann::json{{"tool_name", "Bash"}, {"tool_input", {{"command", command}}}, {"cwd", cwd}}.dump();
+}
+
+std::string repeat(const std::string& s, std::size_t n) {
+  std::string out;
+  out.reserve(s.size() * n);
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// `bash -c "…"` nested `levels` deep around a destructive psql call, quoted
+// the way a shell needs it at each level.
+std::string nested_bash_c(int levels) {
+  std::string c = "psql -c 'DROP TABLE t'";
+  for (int i = 0; i < levels; ++i) {
+    std::string q;
+    for (char ch : c) {
+      if (ch == '\\' || ch == '"' || ch == '$' || ch == '`') q += '\\';
+      q += ch;
+    }
+    c = "bash -c \"" + q + "\"";
+  }
+  return c;
+}
+
+// A string literal with its embedded NUL bytes kept.
+template <std::size_t N>
+std::string bytes(const char (&s)[N]) {
+  return std::string(s, N - 1);
+}
+
+bool has_rule(const Decision& d, const std::string& rule) {
+  for (const auto& f : d.findings)
+    if (f.rule == rule) return true;
+  return false;
+}
+
+std::string rules_of(const Decision& d) {
+  std::string s;
+  for (const auto& f : d.findings) s += f.rule + " ";
+  return s;
+}
+
+struct HookRun {
+  int exit_code = -1;  // -1: killed by a signal
+  int signal = 0;
+  std::string err;
+  double seconds = 0;
+};
+
+HookRun run_hook_binary(const std::string& stdin_bytes) {
+  char dir[] = "/tmp/dbguard-patho-XXXXXX";
+  std::string d = mkdtemp(dir);
+  std::string in = d + "/in", err = d + "/err";
+  std::ofstream(in, std::ios::binary) << stdin_bytes;
+  std::string cmd = std::string("'") + DBGUARD_BINARY + "' hook < " + in + " > /dev/null 2> " + err;
+  auto start = std::chrono::steady_clock::now();
+  int status = std::system(cmd.c_str());
+  HookRun r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (WIFEXITED(status)) {
+    r.exit_code = WEXITSTATUS(status);
+    if (r.exit_code > 128) r.signal = r.exit_code - 128;  // the shell reports a signal as 128+n
+  }
+  std::ifstream e(err, std::ios::binary);
+  r.err.assign(std::istreambuf_iterator<char>(e), {});
+  std::system(("rm -rf " + d).c_str());
+  return r;
+}
+
+// The protocol holds whatever the input: exit 0 or 2, never a crash, and no hang.
+void expect_protocol(const std::string& name, const std::string& input, bool must_deny) {
+  HookRun r = run_hook_binary(input);
+  EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 2) << name << ": exit " << r.exit_code << " " << r.err.substr(0, 300);
+  if (must_deny) {
+    EXPECT_EQ(r.exit_code, 2) << name << ": " << r.err.substr(0, 300);
+  }
+  if (r.exit_code == 2) {
+    EXPECT_NE(r.err.find("dbguard"), std::string::npos) << name;
+  }
+  EXPECT_LT(r.seconds, 10.0) << name << " took " << r.seconds << " s";
+}
+
+Decision decide(const std::string& input) { return protocol::decide_event_bytes(input, false); }
+
+}  // namespace
+
+TEST(Pathological, TenThousandNestedSubshellsStopAtTheDepthBound) {
+  std::string cmd = repeat("( ", 10000) + "docker volume rm pgdata" + repeat(" )", 10000);
+  Decision d = decide(event(cmd));
+  EXPECT_EQ(d.verdict, Verdict::Deny);
+  EXPECT_TRUE(has_rule(d, "guard.depth-exceeded")) << rules_of(d);
+  expect_protocol("subshells", event(cmd), true);
+}
+
+TEST(Pathological, TenThousandParenthesesWithoutSpaces) {
+  // `((((…))))` is bash arithmetic; whatever it is read as, the hook must answer.
+  std::string cmd = repeat("(", 10000) + "ls" + repeat(")", 10000);
+  expect_protocol("parens", event(cmd), false);
+  expect_protocol("parens-unclosed", event(repeat("(", 10000)), false);
+}
+
+TEST(Pathological, TenThousandNestedCommandSubstitutions) {
+  for (std::string cmd : {"echo " + repeat("$(", 10000) + "ls" + repeat(")", 10000),
+                                 "echo " + repeat("$(", 10000),  // never closed
+                                 "cat " + repeat("<(", 10000) + "ls" + repeat(")", 10000),
+                                 "echo " + repeat("${x:-", 10000) + "y" + repeat("}", 10000),
+                                 "echo \"" + repeat("$(echo \"", 5000) + "x" + repeat("\")", 5000) + "\""}) {
+    Decision d = decide(event(cmd));
+    EXPECT_EQ(d.verdict, Verdict::Deny) << cmd.substr(0, 40);
+    EXPECT_TRUE(has_rule(d, "guard.depth-exceeded") || has_rule(d, "guard.unparseable")) << rules_of(d);
+    expect_protocol(cmd.substr(0, 12), event(cmd), true);
+  }
+}
+
+TEST(Pathological, NestedBackticks) {
+  // Backticks nest by escaping: each level doubles the backslashes. Twelve
+  // levels down, the command is still seen.
+  std::string cmd = "docker volume rm pgdata";
+  for (int level = 0; level < 12; ++level) {
+    std::string escaped;
+    for (char c : cmd) {
+      if (c == '\\' || c == '`' || c == '$') escaped += '\\';
+      escaped += c;
+    }
+    cmd = "echo `" + escaped + "`";
+  }
+  Decision d = decide(event(cmd));
+  EXPECT_EQ(d.verdict, Verdict::Deny);
+  EXPECT_TRUE(has_rule(d, "containers.volume-rm")) << rules_of(d);
+  // 200 backticks whose inner commands are unterminated: the shell rejects each
+  // one; nothing reaches a database, so the protocol answers and allows.
+  expect_protocol("chained unterminated backticks", event("echo " + repeat("`echo \\`", 200)), false);
+}
+
+TEST(Pathological, TenThousandNestedCompounds) {
+  for (std::string cmd : {repeat("{ ", 10000) + "ls; " + repeat("}; ", 10000),
+                                 repeat("if true; then ", 5000) + "ls; " + repeat("fi; ", 5000),
+                                 repeat("case x in x) ", 3000) + "ls;; " + repeat("esac ", 3000)}) {
+    Decision d = decide(event(cmd));
+    EXPECT_EQ(d.verdict, Verdict::Deny) << cmd.substr(0, 20);
+    EXPECT_TRUE(has_rule(d, "guard.depth-exceeded")) << rules_of(d);
+    expect_protocol(cmd.substr(0, 12), event(cmd), true);
+  }
+}
+
+TEST(Pathological, HundredThousandPipelineStagesStopAtTheCommandBound) {
+  for (std::string cmd : {repeat("cat | ", 99999) + "cat", repeat("true && ", 99999) + "true",
+                                 repeat("cat | ", 99999) + "docker volume rm pgdata"}) {
+    Decision d = decide(event(cmd));
+    EXPECT_EQ(d.verdict, Verdict::Deny);
+    EXPECT_TRUE(has_rule(d, "guard.too-complex")) << rules_of(d);
+    expect_protocol("stages", event(cmd), true);
+  }
+}
+
+TEST(Pathological, TenMebibyteEventIsDeniedUnread) {
+  std::string ev = event("echo " + std::string(10u << 20, 'a'));
+  HookRun r = run_hook_binary(ev);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("guard.malformed-event"), std::string::npos) << r.err.substr(0, 300);
+  EXPECT_NE(r.err.find("larger than"), std::string::npos);
+}
+
+TEST(Pathological, DeeplyNestedBashCQuoting) {
+  // Within the nesting bound the guard still sees the DROP ...
+  Decision shallow = decide(event(nested_bash_c(6)));
+  EXPECT_TRUE(has_rule(shallow, "sql.drop")) << rules_of(shallow);
+  // ... past it, analysis stops and denies.
+  for (int levels : {12, 16}) {
+    Decision deep = decide(event(nested_bash_c(levels)));
+    EXPECT_EQ(deep.verdict, Verdict::Deny);
+    EXPECT_TRUE(has_rule(deep, "guard.depth-exceeded")) << rules_of(deep);
+    expect_protocol("bash -c nesting", event(nested_bash_c(levels)), true);
+  }
+}
+
+TEST(Pathological, InvalidUtf8) {
+  // In the event: not JSON, denied.
+  std::string raw = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls \xff\xfe\"},\"cwd\":\"/tmp\"}";
+  EXPECT_TRUE(has_rule(decide(raw), "guard.malformed-event"));
+  expect_protocol("invalid utf-8 event", raw, true);
+  expect_protocol("lone surrogate", "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls \\udc80\"}}", true);
+  // In a command (from `check -- …`): bytes are bytes; analysis still works.
+  const Engine& e = Engine::embedded();
+  EXPECT_EQ(e.decide_command("ls \xff\xfe\xc3", "/tmp").verdict, Verdict::Allow);
+  EXPECT_EQ(e.decide_command("docker volume rm \xff\xfe", "/tmp").verdict, Verdict::Deny);
+  EXPECT_EQ(e.decide_command("psql -c 'DROP TABLE \xff'", "/tmp").verdict, Verdict::Deny);
+}
+
+TEST(Pathological, NulBytes) {
+  // A raw NUL ends what the JSON parser reads: the rest must not be ignored.
+  std::string raw = event("ls") + bytes("\0{\"anything\":1}");
+  EXPECT_TRUE(has_rule(decide(raw), "guard.malformed-event")) << rules_of(decide(raw));
+  expect_protocol("raw NUL", raw, true);
+  // \u0000 inside the command: no shell receives it intact; denied.
+  for (std::string cmd : {bytes("psql -c 'SELECT 1;\0DROP TABLE users'"),
+                                 bytes("dock\0er volume rm pgdata"), bytes("ls\0")}) {
+    Decision d = decide(event(cmd));
+    EXPECT_TRUE(has_rule(d, "guard.malformed-event")) << rules_of(d);
+    expect_protocol("NUL in command", event(cmd), true);
+  }
+  // An MCP SQL field with a NUL: denied the same way.
+  std::string mcp = nlohmann::json{{"tool_name", "mcp__db__query"},
+                                   {"tool_input", {{"sql", bytes("SELECT 1;\0DROP TABLE users")}}}}
+                        .dump();
+  EXPECT_TRUE(has_rule(decide(mcp), "guard.malformed-event"));
+  // A SQL file with a NUL byte: psql goes on after it, so does the guard.
+  char dir[] = "/tmp/dbguard-nul-XXXXXX";
+  std::string d = mkdtemp(dir);
+  std::ofstream(d + "/x.sql", std::ios::binary) << bytes("SELECT 1;\0\nDROP TABLE users;\n");
+  Decision f = decide(event("psql -f x.sql", d));
+  EXPECT_TRUE(has_rule(f, "sql.drop")) << rules_of(f);
+  std::system(("rm -rf " + d).c_str());
+}
+
+TEST(Pathological, DeeplyNestedJsonInTheEvent) {
+  // The JSON parser is iterative; nothing after it may recurse on the event's depth.
+  std::string deep = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\",\"x\":" + repeat("[", 1000000) +
+                     repeat("]", 1000000) + "},\"cwd\":\"/tmp\"}";
+  expect_protocol("deep JSON", deep, false);
+  std::string deep_mcp = "{\"tool_name\":\"mcp__db__query\",\"tool_input\":{\"sql\":\"SELECT 1\",\"x\":" +
+                         repeat("{\"a\":", 500000) + "1" + repeat("}", 500000) + "}}";
+  expect_protocol("deep JSON (MCP)", deep_mcp, false);
+}
+
+TEST(Pathological, ManyHeredocsAndLongRuns) {
+  for (std::string cmd : {repeat("cat <<A <<B <<C\n", 3000), "cat <<EOF\n" + repeat("x\n", 100000),
+                                 std::string(1000000, '\\'), std::string(100000, ';'),
+                                 "echo " + repeat("a ", 300000)}) {
+    expect_protocol(cmd.substr(0, 10), event(cmd), false);
+  }
+}
