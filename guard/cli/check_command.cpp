@@ -43,7 +43,10 @@ void run_check(const CheckOptions& o) {
         char buf[4096];
         cwd = getcwd(buf, sizeof buf) ? buf : ".";
       }
-      d = Engine::embedded().decide_command(command_from_args(o.command), cwd);
+      // The same path as the hook: a Bash event, with the policy for `cwd`.
+      nlohmann::json event = {{"tool_name", "Bash"}, {"tool_input", {{"command", command_from_args(o.command)}}},
+                              {"cwd", cwd}};
+      d = protocol::decide_event_bytes(event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), false);
     }
   } catch (const std::exception& e) {
     d = Decision{};

@@ -10,6 +10,10 @@ void add_check(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_patterns(CLI::App& app);
 void add_demo(CLI::App& app);
+void add_audit(CLI::App& app);    // audit verify|tail|stats
+void add_policy(CLI::App& app);   // policy validate|show
+void add_install(CLI::App& app);  // install, uninstall
+void add_doctor(CLI::App& app);
 
 // The command text from `-- a b c`: one argument is the command string as is;
 // several are shell-quoted and joined.

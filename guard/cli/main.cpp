@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   dbguard::cli::add_explain(app);
   dbguard::cli::add_patterns(app);
   dbguard::cli::add_demo(app);
+  dbguard::cli::add_audit(app);
+  dbguard::cli::add_policy(app);
+  dbguard::cli::add_install(app);
+  dbguard::cli::add_doctor(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -41,6 +41,9 @@ struct Decision {
   bool hard = false;
   std::vector<Finding> findings;
   std::string reason;  // rendered for the agent
+  // How a policy file changed the outcome ("containers.volume-rm: ask (/etc/dbguard/policy.toml:4)"),
+  // for the audit record and `check`; empty when the built-in defaults decided.
+  std::vector<std::string> policy;
   // explain only:
   std::vector<InvocationTrace> trace;
   std::vector<std::string> notes;

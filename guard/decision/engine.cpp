@@ -1,14 +1,27 @@
 #include "decision/engine.h"
 
+#include <functional>
 #include <set>
 #include <stdexcept>
 
 #include "decision/invocation_judge.h"
 #include "decision/reason.h"
 #include "packs/embedded.h"
+#include "policy/apply.h"
+#include "policy/self_protection.h"
 #include "sql/classify.h"
 
 namespace dbguard {
+
+namespace {
+
+const policy::ProtectedFiles& protected_files(const EngineOptions& opt) {
+  if (opt.protect) return *opt.protect;
+  static const policy::ProtectedFiles defaults = policy::ProtectedFiles::from_environment();
+  return defaults;
+}
+
+}  // namespace
 
 const char* to_string(Verdict v) {
   switch (v) {
@@ -84,6 +97,8 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
     d.findings.push_back({issue.rule, false, issue.segment, issue.detail, "command line", ""});
   }
   for (const auto& inv : result.invocations) InvocationJudge(*this, d, opt, depth).judge(inv);
+  // The guard protects itself: no command may change its policy, hooks, binary or audit log.
+  for (const auto& inv : result.invocations) policy::judge_invocation(protected_files(opt), inv, d.findings);
 }
 
 void Engine::finish(Decision& d) const {
@@ -103,6 +118,7 @@ Decision Engine::decide_command(std::string_view command, const std::string& cwd
   Decision d;
   judge_command(command, cwd, 0, d, opt);
   finish(d);
+  if (opt.policy) policy::apply(d, *opt.policy, packs_, command);
   return d;
 }
 
@@ -114,25 +130,10 @@ Decision Engine::decide_tool(const std::string& tool_name, const nlohmann::json&
     return decide_command(tool_input["command"].get<std::string>(), cwd, opt);
   }
   Decision d;
-  if (tool_name.rfind("mcp__", 0) == 0 && tool_input.is_object()) {
-    // MCP database tools: string fields that carry SQL are judged like psql -c.
-    static const std::set<std::string> sql_fields = {"sql", "query", "statement", "statements", "sql_query"};
-    for (auto it = tool_input.begin(); it != tool_input.end(); ++it) {
-      if (!it.value().is_string() || !sql_fields.count(it.key())) continue;
-      auto verdict = sql::classify(it.value().get<std::string>());
-      if (opt.trace) {
-        InvocationTrace t;
-        t.invocation.segment = tool_name;
-        t.sql.push_back({"MCP field " + it.key(), verdict.statements, verdict.parsed, verdict.parse_error});
-        d.trace.push_back(std::move(t));
-      }
-      for (const auto& f : verdict.findings)
-        if (const auto* rule = packs_.find_sql(f.kind))
-          d.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, tool_name + " " + it.key(),
-                                f.detail + " — in: " + f.statement, "MCP field " + it.key(), ""});
-    }
-  }
+  if (tool_name.rfind("mcp__", 0) == 0) judge_mcp(tool_name, tool_input, d, opt);
+  policy::judge_tool(protected_files(opt), tool_name, tool_input, cwd, d.findings);  // Write/Edit/Read
   finish(d);
+  if (opt.policy) policy::apply(d, *opt.policy, packs_, "");
   return d;
 }
 
@@ -141,6 +142,65 @@ Decision Engine::fail_closed(const std::string& rule, const std::string& segment
   d.findings.push_back({rule, false, segment, detail, "hook input", ""});
   finish(d);
   return d;
+}
+
+void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input, Decision& d,
+                       const EngineOptions& opt) const {
+  // MCP database tools: every string field is looked at. Fields named for SQL
+  // are judged like psql -c; any other field only when PostgreSQL's parser
+  // accepts it as SQL (prose that mentions DROP TABLE is not a statement).
+  static const std::set<std::string> sql_fields = {"sql", "query", "statement", "statements", "sql_query", "command",
+                                                   "migration", "script"};
+  std::vector<std::pair<std::string, std::string>> strings;  // field path, value
+  std::function<void(const nlohmann::json&, const std::string&, int)> collect = [&](const nlohmann::json& j,
+                                                                                   const std::string& path, int depth) {
+    if (depth > 16 || strings.size() > 1000) return;
+    if (j.is_string()) strings.emplace_back(path, j.get<std::string>());
+    else if (j.is_object())
+      for (auto it = j.begin(); it != j.end(); ++it) collect(it.value(), path.empty() ? it.key() : path + "." + it.key(), depth + 1);
+    else if (j.is_array())
+      for (std::size_t i = 0; i < j.size(); ++i) collect(j[i], path + "[" + std::to_string(i) + "]", depth + 1);
+  };
+  collect(input, "", 0);
+  bool carries_sql = false;
+  std::string production;
+  for (const auto& [path, value] : strings) {
+    std::string key = path.substr(path.find_last_of('.') == std::string::npos ? 0 : path.find_last_of('.') + 1);
+    bool named = sql_fields.count(key) > 0;
+    auto verdict = sql::classify(value);
+    if (!named && !verdict.parsed) {
+      // not SQL: it may still name a production host or project
+      if (production.empty() && value.size() < 512 && value.find(' ') == std::string::npos)
+        for (const auto& h : matcher_->scan(value))
+          if (packs_.rules[h.rule].kind == packs::RuleKind::Marker) production = path + "=" + value;
+      continue;
+    }
+    carries_sql = carries_sql || !verdict.statements.empty();
+    if (opt.trace) {
+      InvocationTrace t;
+      t.invocation.segment = tool_name;
+      t.sql.push_back({"MCP field " + path, verdict.statements, verdict.parsed, verdict.parse_error});
+      d.trace.push_back(std::move(t));
+    }
+    for (const auto& f : verdict.findings)
+      if (const auto* rule = packs_.find_sql(f.kind))
+        d.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, tool_name + " " + path,
+                              f.detail + " — in: " + f.statement, "MCP field " + path, ""});
+  }
+  if (production.empty()) return;
+  // A database tool aimed at production: hard, even for a read.
+  for (auto& f : d.findings) {
+    f.hard = true;
+    f.production = production;
+  }
+  std::string lower = tool_name;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool database_tool = carries_sql;
+  for (const char* w : {"sql", "query", "postgres", "mysql", "database", "supabase", "neon", "migration", "db"})
+    database_tool = database_tool || lower.find(w) != std::string::npos;
+  if (database_tool)
+    if (const auto* rule = packs_.find("production.db-client"))
+      d.findings.push_back({rule->id, true, tool_name, "MCP database tool aimed at production", "MCP input", production});
 }
 
 }  // namespace dbguard

@@ -16,8 +16,19 @@
 
 namespace dbguard {
 
+namespace policy {
+struct Policy;
+struct ProtectedFiles;
+}  // namespace policy
+
 struct EngineOptions {
   bool trace = false;  // keep per-invocation detail for `explain`
+  // The merged policy (guard/policy): per-rule actions, [[allow]], extra
+  // production markers. Null: the built-in defaults (every finding denies).
+  const policy::Policy* policy = nullptr;
+  // Files the agent may not change (self-protection). Null: the set built
+  // from the environment once per process.
+  const policy::ProtectedFiles* protect = nullptr;
 };
 
 class Engine {
@@ -42,6 +53,7 @@ class Engine {
   void judge_command(std::string_view command, const std::string& cwd, int depth, Decision& d,
                      const EngineOptions& opt) const;
   void finish(Decision& d) const;
+  void judge_mcp(const std::string& tool_name, const nlohmann::json& input, Decision& d, const EngineOptions& opt) const;
   bool could_reach(std::string_view text) const;
 
   const packs::PackSet& packs_;

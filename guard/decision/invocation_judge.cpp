@@ -8,6 +8,8 @@
 
 #include "clients/sql_sources.h"
 #include "clients/terraform_config.h"
+#include "policy/policy.h"
+#include "policy/production_extras.h"
 #include "support/files.h"
 #include "support/text.h"
 #include "sql/classify.h"
@@ -59,6 +61,11 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   Haystack hay = build_haystack(inv);
   auto hits = engine_.matcher_->scan(hay.text);
   seen.production = production_marker(inv, hits, hay);
+  if (opt_.policy) {  // production as the policy names it: hosts, markers, databases, scripts
+    if (seen.production.empty()) seen.production = policy::production_marker(opt_.policy->production, inv);
+    if (auto script = policy::production_script(opt_.policy->production, inv); !script.empty())
+      seen.findings.push_back({"production.script", true, inv.segment, script, "policy [production] scripts", ""});
+  }
   std::string line = hay.text.substr(0, hay.command_end);
   for (const auto& hit : hits) {
     const auto& rule = rules[hit.rule];

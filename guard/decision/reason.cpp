@@ -19,10 +19,12 @@ std::string render_reason(const Decision& d, const packs::PackSet& packs) {
   std::string out;
   if (f.hard) {
     out += "dbguard HARD BLOCK" + std::string(f.production.empty() ? "" : " — production") + " (rule " + f.rule + ").\n";
+  } else if (d.verdict == Verdict::Ask) {
+    out += "dbguard asks a person to confirm this command (rule " + f.rule + ", set to ask by policy).\n";
   } else {
     out += "dbguard blocked this command (rule " + f.rule + ").\n";
   }
-  out += "Blocked: " + one_line(f.segment) + "\n";
+  out += (d.verdict == Verdict::Ask ? "Command: " : "Blocked: ") + one_line(f.segment) + "\n";
   if (!f.detail.empty()) out += "Seen: " + one_line(f.detail) + (f.source.empty() ? "" : " [" + f.source + "]") + "\n";
   if (!f.production.empty()) out += "Production target: " + one_line(f.production, 200) + "\n";
   if (rule) {
@@ -33,7 +35,8 @@ std::string render_reason(const Decision& d, const packs::PackSet& packs) {
   }
   if (f.hard) {
     out += "No agent may do this. This block cannot be overridden: no allowlist, policy, setting or prompt "
-           "softens it. A person must do it outside the agent, through the production change process.\n";
+           "softens it. A person must do it outside the agent" +
+           std::string(f.production.empty() ? ".\n" : ", through the production change process.\n");
   } else if (rule) {
     out += "Instead: " + rule->alternative + "\n";
   }

@@ -55,7 +55,7 @@ const std::vector<std::string>& required_builtin_ids() {
       "guard.malformed-event", "guard.no-command",      "guard.internal-error",   "guard.timeout",
       "guard.opaque-input",    "guard.dynamic-program", "guard.unresolvable-eval", "guard.sql-file-unreadable",
       "guard.depth-exceeded",  "guard.unparseable",     "guard.dynamic-argument",     "guard.too-complex",      "guard.unreadable-script",
-      "production.target"};
+      "production.target",     "guard.self-protection", "guard.policy-invalid",   "guard.audit-unavailable"};
   return ids;
 }
 

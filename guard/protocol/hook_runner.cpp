@@ -2,13 +2,20 @@
 
 #include <unistd.h>
 
+#include <time.h>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
 
+#include "audit/audit_log.h"
+#include "audit/record.h"
 #include "decision/engine.h"
+#include "policy/context.h"
 #include "protocol/hook_output.h"
 
 namespace dbguard::protocol {
@@ -17,9 +24,25 @@ namespace {
 // Ends the process with a deny if the decision is not made within the budget.
 // A watchdog thread (not a cooperative check) so that no stage, however stuck,
 // can outlive the budget and let Claude Code time the hook out (which runs the command).
+// The analysis budget is CPU time: on a loaded machine wall time stretches
+// while the work does not, and a harmless command must not be denied for the
+// machine being busy. A wall-clock cap (kWallCapMs) still ends stalls (stdin
+// that never closes) well inside Claude Code's hook timeout.
 class Watchdog {
  public:
-  explicit Watchdog(int budget_ms) : thread_([this, budget_ms] { watch(budget_ms); }) {}
+  // `on_timeout` runs on the watchdog thread after the deny is written, just before exit.
+  explicit Watchdog(int budget_ms, std::function<void()> on_timeout = {})
+      : cpu_budget_ms_(budget_ms),
+        check_at_(std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms)),
+        wall_deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(kWallCapMs, budget_ms))),
+        on_timeout_(std::move(on_timeout)),
+        thread_([this] { watch(); }) {}
+  // Moves the deadline later (a custom-pack compile on first use).
+  void extend(int ms) {
+    std::lock_guard<std::mutex> lock(m_);
+    cpu_budget_ms_ += ms;
+    wall_deadline_ += std::chrono::milliseconds(ms);
+  }
   ~Watchdog() {
     {
       std::lock_guard<std::mutex> lock(m_);
@@ -30,9 +53,24 @@ class Watchdog {
   }
 
  private:
-  void watch(int budget_ms) {
+  static double process_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  }
+
+  void watch() {
     std::unique_lock<std::mutex> lock(m_);
-    if (cv_.wait_for(lock, std::chrono::milliseconds(budget_ms), [this] { return done_; })) return;
+    for (;;) {
+      // CPU time cannot run ahead of wall time, so look when the budget could first be spent.
+      cv_.wait_until(lock, std::min(check_at_, wall_deadline_), [this] { return done_; });
+      if (done_) return;
+      auto now = std::chrono::steady_clock::now();
+      if (now >= wall_deadline_) break;
+      double used = process_cpu_ms();
+      if (used >= cpu_budget_ms_) break;
+      check_at_ = now + std::chrono::milliseconds(std::max(1, static_cast<int>(cpu_budget_ms_ - used)));
+    }
     static const char msg[] =
         "dbguard blocked this command (rule guard.timeout).\n"
         "Why: analysing the call took longer than the guard's time budget, so it could not be checked. "
@@ -40,14 +78,48 @@ class Watchdog {
         "Instead: split the command into smaller, simpler commands.\n";
     ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)ignored;
+    if (on_timeout_) on_timeout_();
     ::_exit(2);
   }
 
   std::mutex m_;
   std::condition_variable cv_;
   bool done_ = false;
+  double cpu_budget_ms_;
+  std::chrono::steady_clock::time_point check_at_;
+  std::chrono::steady_clock::time_point wall_deadline_;
+  std::function<void()> on_timeout_;
   std::thread thread_;
 };
+
+// What the audit record needs, filled in as the hook learns it, so that a
+// deny by the watchdog is recorded too.
+struct Pending {
+  std::mutex m;
+  audit::EventFields event;
+  audit::AuditConfig config;
+  bool have_config = false;
+
+  void record_timeout() { record_failure("guard.timeout", "analysis exceeded the time budget"); }
+
+  // Best effort: the deny stands whether or not it can be recorded.
+  void record_failure(const std::string& rule, const std::string& detail) {
+    try {
+      std::lock_guard<std::mutex> lock(m);
+      audit::AuditConfig cfg = config;
+      if (!have_config) cfg.path = audit::default_audit_path();
+      Decision d;
+      d.verdict = Verdict::Deny;
+      d.findings.push_back({rule, false, "", detail, "hook", ""});
+      d.reason = "dbguard blocked this command (rule " + rule + "): " + detail + ".";
+      audit::append_record(cfg, audit::build_record(event, d), 1000);
+    } catch (...) {
+    }
+  }
+};
+
+// A custom pack compiled on first use may take this long on top of the budget.
+constexpr int kCompileBudgetMs = 5000;
 
 }  // namespace
 
@@ -60,26 +132,65 @@ int time_budget_ms() {
   return kTimeBudgetMs;
 }
 
-Decision decide_event_bytes(const std::string& bytes, bool truncated) {
+Decision decide_event_bytes(const std::string& bytes, bool truncated) { return decide_event_bytes(bytes, truncated, {}); }
+
+Decision decide_event_bytes(const std::string& bytes, bool truncated, const DecideHooks& hooks) {
   const Engine& engine = Engine::embedded();
   EventResult ev = parse_event(bytes, truncated);
+  if (hooks.on_event) hooks.on_event(ev);
   if (!ev.ok) return engine.fail_closed("guard.malformed-event", "", ev.error);
-  return engine.decide_tool(ev.event.tool_name, ev.event.tool_input, ev.event.cwd);
+  // The policy for the event's cwd (layers, custom packs, protected files, audit).
+  auto ctx = policy::context_for(ev.event.cwd, hooks.before_compile);
+  if (hooks.on_context) hooks.on_context(ctx);
+  return policy::decide(*ctx, ev.event.tool_name, ev.event.tool_input, ev.event.cwd);
 }
 
 int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
   HookOutput result;
+  Pending pending;
+  std::shared_ptr<const policy::Context> ctx;
+  Decision d;
+  bool decided = false;
   try {
-    Watchdog watchdog(time_budget_ms());
-    std::string bytes;
-    bool complete = read_all_bounded(in, bytes, kMaxEventBytes);
-    result = render_hook(decide_event_bytes(bytes, !complete));
+    {
+      Watchdog watchdog(time_budget_ms(), [&pending] { pending.record_timeout(); });
+      std::string bytes;
+      bool complete = read_all_bounded(in, bytes, kMaxEventBytes);
+      DecideHooks hooks;
+      hooks.on_event = [&](const EventResult& ev) {
+        std::lock_guard<std::mutex> lock(pending.m);
+        pending.event = {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
+                         ev.ok ? ev.event.tool_input : nlohmann::json()};
+      };
+      hooks.on_context = [&](const std::shared_ptr<const policy::Context>& c) {
+        std::lock_guard<std::mutex> lock(pending.m);
+        ctx = c;
+        pending.config = c->audit;
+        pending.have_config = true;
+      };
+      hooks.before_compile = [&watchdog] { watchdog.extend(kCompileBudgetMs); };
+      d = decide_event_bytes(bytes, !complete, hooks);
+      decided = true;
+    }
+    // Every decision is recorded (allows unless the policy turns them off), after
+    // the analysis budget: one locked append.
+    if (!ctx) ctx = policy::context_for("");
+    std::string note;
+    if (d.verdict != Verdict::Allow || ctx->audit.log_allows) {
+      auto r = audit::append_record(ctx->audit, audit::build_record(pending.event, d));
+      if (!r.ok && ctx->audit.required) d = policy::audit_unavailable(*ctx, r.error);
+      else if (!r.ok) note = "dbguard: the decision stands, but the audit log was not written: " + r.error + "\n";
+    }
+    result = render_hook(d);
+    result.stderr_text = note + result.stderr_text;
   } catch (const std::exception& e) {
     result = HookOutput{2, "", std::string("dbguard blocked this command (rule guard.internal-error).\nWhy: the guard "
                                            "failed while analysing it (") + e.what() +
                                    "); it fails closed.\n"};
+    if (!decided) pending.record_failure("guard.internal-error", e.what());
   } catch (...) {
     result = HookOutput{2, "", "dbguard blocked this command (rule guard.internal-error).\n"};
+    if (!decided) pending.record_failure("guard.internal-error", "unknown exception");
   }
   if (!result.stdout_text.empty()) std::fputs(result.stdout_text.c_str(), out);
   if (!result.stderr_text.empty()) std::fputs(result.stderr_text.c_str(), err);

@@ -4,20 +4,38 @@
 #pragma once
 
 #include <cstdio>
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "decision/decision.h"
 #include "protocol/event.h"
 
+namespace dbguard::policy {
+struct Context;
+}
+
 namespace dbguard::protocol {
 
-constexpr int kTimeBudgetMs = 50;  // analysis past this is denied
+constexpr int kTimeBudgetMs = 50;   // CPU time: analysis past this is denied
+constexpr int kWallCapMs = 2000;    // wall clock: a stalled hook (stdin never closed) is denied
 
 // kTimeBudgetMs, or DBGUARD_TIME_BUDGET_MS when set to 10..5000 (sanitizer runs).
 int time_budget_ms();
 
-// Decides for raw event bytes (shared by `hook` and `check --json < event`).
+// Decides for raw event bytes (shared by `hook` and `check --json < event`):
+// the event is parsed, the policy for its cwd loaded (guard/policy), and the
+// engine decides under it.
 Decision decide_event_bytes(const std::string& bytes, bool truncated);
+
+// The same, telling the caller what it learns on the way (the hook records
+// every decision in the audit log, even one the watchdog makes).
+struct DecideHooks {
+  std::function<void(const EventResult&)> on_event;
+  std::function<void(const std::shared_ptr<const policy::Context>&)> on_context;
+  std::function<void()> before_compile;  // custom packs are about to be compiled
+};
+Decision decide_event_bytes(const std::string& bytes, bool truncated, const DecideHooks& hooks);
 
 // Runs the whole hook: reads stdin, decides, writes, and returns the exit code.
 int run_hook(std::FILE* in, std::FILE* out, std::FILE* err);

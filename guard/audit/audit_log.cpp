@@ -1,0 +1,278 @@
+#include "audit/audit_log.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <thread>
+
+#include "audit/chain_hash.h"
+#include "audit/tail.h"
+
+namespace dbguard::audit {
+namespace fs = std::filesystem;
+namespace {
+
+std::string errno_text(const std::string& what, const std::string& path) {
+  return what + " " + path + ": " + std::strerror(errno);
+}
+
+// Closes a descriptor (and with it the flock) on every path out.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+bool lock_with_deadline(int fd, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto pause = std::chrono::microseconds(100);
+  while (true) {
+    if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return true;
+    if (errno != EWOULDBLOCK && errno != EINTR) return false;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      errno = ETIMEDOUT;
+      return false;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::microseconds(5000));
+  }
+}
+
+bool write_all(int fd, const std::string& data) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void write_head(int lock_fd, std::uint64_t seq, const std::string& hash) {
+  std::string line = nlohmann::json{{"seq", seq}, {"hash", hash}}.dump() + "\n";
+  if (::ftruncate(lock_fd, 0) == 0) {
+    ssize_t ignored = ::pwrite(lock_fd, line.data(), line.size(), 0);
+    (void)ignored;
+  }
+}
+
+// PATH.N with the highest N, or 0 when there is none.
+unsigned long highest_rotation(const std::string& path) {
+  unsigned long best = 0;
+  fs::path p(path);
+  std::string prefix = p.filename().string() + ".";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec)) {
+    std::string name = e.path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string num = name.substr(prefix.size());
+    if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) continue;
+    best = std::max(best, std::stoul(num));
+  }
+  return best;
+}
+
+}  // namespace
+
+std::string default_audit_path() {
+  const char* state = std::getenv("XDG_STATE_HOME");
+  if (state && *state == '/') return std::string(state) + "/dbguard/audit.jsonl";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : "/root") + "/.local/state/dbguard/audit.jsonl";
+}
+
+std::string lock_path(const std::string& log_path) { return log_path + ".lock"; }
+
+std::vector<std::string> log_files(const std::string& path) {
+  std::vector<std::pair<unsigned long, std::string>> rotated;
+  fs::path p(path);
+  std::string prefix = p.filename().string() + ".";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec)) {
+    std::string name = e.path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::string num = name.substr(prefix.size());
+    if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) continue;
+    rotated.emplace_back(std::stoul(num), e.path().string());
+  }
+  std::sort(rotated.begin(), rotated.end());
+  std::vector<std::string> out;
+  for (auto& r : rotated) out.push_back(r.second);
+  if (fs::exists(path, ec)) out.push_back(path);
+  return out;
+}
+
+bool read_head(const std::string& log_path, Head& head) {
+  int fd = ::open(lock_path(log_path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf - 1);
+  ::close(fd);
+  if (n <= 0) return false;
+  auto j = nlohmann::json::parse(std::string(buf, static_cast<std::size_t>(n)), nullptr, false);
+  if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned() || !j.contains("hash") ||
+      !j["hash"].is_string())
+    return false;
+  head.seq = j["seq"].get<std::uint64_t>();
+  head.hash = j["hash"].get<std::string>();
+  return true;
+}
+
+bool read_key(const std::string& key_file, std::string& key, std::string& error) {
+  int fd = ::open(key_file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = errno_text("cannot read the audit key file", key_file);
+    return false;
+  }
+  key.clear();
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0 && key.size() < (1u << 16)) key.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
+  if (key.empty()) {
+    error = "the audit key file " + key_file + " is empty";
+    return false;
+  }
+  return true;
+}
+
+std::string canonical(const nlohmann::json& record_without_hash) {
+  return record_without_hash.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+AppendResult append_record(const AuditConfig& config, nlohmann::json record, int lock_timeout_ms) {
+  AppendResult r;
+  if (config.path.empty()) {
+    r.error = "no audit log path";
+    return r;
+  }
+  std::string key;
+  if (!config.key_file.empty() && !read_key(config.key_file, key, r.error)) return r;
+
+  fs::path parent = fs::path(config.path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    fs::create_directories(parent, ec);
+    if (ec) {
+      r.error = "cannot create " + parent.string() + ": " + ec.message();
+      return r;
+    }
+    ::chmod(parent.c_str(), 0700);
+  }
+
+  Fd lock;
+  lock.fd = ::open(lock_path(config.path).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock.fd < 0) {
+    r.error = errno_text("cannot open", lock_path(config.path));
+    return r;
+  }
+  if (!lock_with_deadline(lock.fd, lock_timeout_ms)) {
+    r.error = errno_text("cannot lock", lock_path(config.path));
+    return r;
+  }
+
+  Fd log;
+  log.fd = ::open(config.path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+  if (log.fd < 0) {
+    r.error = errno_text("cannot open", config.path);
+    return r;
+  }
+  struct stat st {};
+  if (::fstat(log.fd, &st) != 0) {
+    r.error = errno_text("cannot stat", config.path);
+    return r;
+  }
+
+  // The tail: the last record of PATH, or of the newest rotated file when PATH is empty.
+  TailRecord tail = read_tail(log.fd, static_cast<std::uint64_t>(st.st_size));
+  if (!tail.found && st.st_size == 0) {
+    if (unsigned long n = highest_rotation(config.path)) {
+      Fd old;
+      old.fd = ::open((config.path + "." + std::to_string(n)).c_str(), O_RDONLY | O_CLOEXEC);
+      struct stat ost {};
+      if (old.fd >= 0 && ::fstat(old.fd, &ost) == 0) tail = read_tail(old.fd, static_cast<std::uint64_t>(ost.st_size));
+    }
+  }
+  std::uint64_t seq = tail.found ? tail.seq : 0;
+  std::string prev = tail.found ? tail.hash : std::string(kGenesis);
+  // Records cut from the end of the log: continue from the head, so the gap stays visible.
+  Head head;
+  if (read_head(config.path, head) && head.seq > seq) {
+    seq = head.seq;
+    prev = head.hash;
+  }
+
+  record.erase("hash");
+  record["seq"] = seq + 1;
+  record["prev"] = prev;
+  record["alg"] = key.empty() ? "sha256" : "hmac-sha256";
+  std::string canon = canonical(record);
+  std::string hash = chain_hash(prev, canon, key);
+  record["hash"] = hash;
+  std::string line = canonical(record) + "\n";
+  bool need_newline = tail.unterminated;
+
+  if (st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) + line.size() > config.rotate_bytes) {
+    std::string rotated = config.path + "." + std::to_string(highest_rotation(config.path) + 1);
+    if (::rename(config.path.c_str(), rotated.c_str()) != 0) {
+      r.error = errno_text("cannot rotate", config.path);
+      return r;
+    }
+    ::close(log.fd);
+    log.fd = ::open(config.path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (log.fd < 0) {
+      r.error = errno_text("cannot open", config.path);
+      return r;
+    }
+    need_newline = false;
+  }
+  if (need_newline) line.insert(line.begin(), '\n');
+  if (!write_all(log.fd, line)) {
+    r.error = errno_text("cannot write", config.path);
+    return r;
+  }
+  write_head(lock.fd, seq + 1, hash);
+  r.ok = true;
+  r.seq = seq + 1;
+  r.hash = hash;
+  return r;
+}
+
+bool probe_writable(const std::string& path, std::string& error) {
+  if (path.empty()) {
+    error = "no audit log path";
+    return false;
+  }
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0) {
+      error = errno_text("cannot open", path);
+      return false;
+    }
+    ::close(fd);
+    return true;
+  }
+  // Not there yet: the nearest existing directory above it must be writable.
+  fs::path dir = fs::path(path).parent_path();
+  while (!dir.empty() && !fs::exists(dir, ec)) dir = dir.parent_path();
+  if (dir.empty()) dir = ".";
+  if (!fs::is_directory(dir, ec) || ::access(dir.c_str(), W_OK | X_OK) != 0) {
+    error = "cannot create " + path + ": " + dir.string() + " is not a writable directory";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace dbguard::audit

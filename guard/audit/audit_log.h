@@ -1,0 +1,63 @@
+// The audit log: one JSON line per decision, chained by hash. Appends from
+// many hook processes at once are serialised by an exclusive flock on a
+// sidecar lock file (PATH.lock): lock, read the tail record's hash, append one
+// line with a single write, record the head, unlock. The chain never forks
+// and lines never interleave. Rotation by size renames PATH to PATH.N (N
+// increasing, oldest lowest) under the same lock, and the chain continues into
+// the new PATH.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dbguard::audit {
+
+struct AuditConfig {
+  std::string path;                        // the current log file
+  std::string key_file;                    // HMAC key; empty: plain SHA-256
+  bool required = false;                   // an unwritable log denies every call
+  bool log_allows = true;                  // record allow decisions too
+  std::uint64_t rotate_bytes = 64u << 20;  // rotate before the file would pass this size
+};
+
+// $XDG_STATE_HOME/dbguard/audit.jsonl, else ~/.local/state/dbguard/audit.jsonl.
+std::string default_audit_path();
+
+// The lock file beside the log; it also holds the head (last seq and hash), so
+// that records deleted from the end of the log are detected.
+std::string lock_path(const std::string& log_path);
+
+// Rotated files (PATH.1, PATH.2, …) oldest first, then PATH itself (if present).
+std::vector<std::string> log_files(const std::string& path);
+
+struct Head {
+  std::uint64_t seq = 0;
+  std::string hash;
+};
+bool read_head(const std::string& log_path, Head& head);
+
+// Reads a key file (trailing newline removed). False with `error` when unreadable or empty.
+bool read_key(const std::string& key_file, std::string& key, std::string& error);
+
+struct AppendResult {
+  bool ok = false;
+  std::string error;
+  std::uint64_t seq = 0;
+  std::string hash;
+};
+
+// Adds seq, alg, prev and hash to `record` and appends it. Waits for the lock
+// at most `lock_timeout_ms`.
+AppendResult append_record(const AuditConfig& config, nlohmann::json record, int lock_timeout_ms = 3000);
+
+// Whether the log could be appended to, without writing anything.
+bool probe_writable(const std::string& path, std::string& error);
+
+// The canonical form a record's hash covers: the record without `hash`,
+// compact, keys sorted, invalid UTF-8 replaced.
+std::string canonical(const nlohmann::json& record_without_hash);
+
+}  // namespace dbguard::audit

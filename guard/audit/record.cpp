@@ -1,0 +1,85 @@
+#include "audit/record.h"
+
+#include <ctime>
+
+#include "audit/redact.h"
+
+#ifndef DBGUARD_VERSION
+#define DBGUARD_VERSION "0.0.0"
+#endif
+
+namespace dbguard::audit {
+namespace {
+
+std::string cut(std::string s, std::size_t max) {
+  if (s.size() <= max) return s;
+  std::size_t dropped = s.size() - max;
+  s.resize(max);
+  // do not end inside a UTF-8 sequence
+  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+  if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0x80)) s.pop_back();
+  return s + "…[" + std::to_string(dropped) + " more bytes]";
+}
+
+// Long string fields (file contents, edits) are shortened: the record says
+// what the call was, not everything it carried.
+nlohmann::json shorten(const nlohmann::json& v) {
+  if (v.is_string()) return cut(v.get<std::string>(), 512);
+  if (v.is_array() || v.is_object()) {
+    nlohmann::json out = v.is_array() ? nlohmann::json::array() : nlohmann::json::object();
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (v.is_array()) out.push_back(shorten(*it));
+      else out[it.key()] = shorten(it.value());
+    }
+    return out;
+  }
+  return v;
+}
+
+}  // namespace
+
+std::string now_rfc3339() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  std::tm tm{};
+  gmtime_r(&ts.tv_sec, &tm);
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(buf + n, sizeof buf - n, ".%06ldZ", ts.tv_nsec / 1000);
+  return buf;
+}
+
+nlohmann::json build_record(const EventFields& event, const Decision& decision) {
+  nlohmann::json r = nlohmann::json::object();
+  r["time"] = now_rfc3339();
+  r["session_id"] = event.session_id;
+  r["tool_use_id"] = event.tool_use_id;
+  r["cwd"] = event.cwd;
+  r["tool"] = event.tool;
+  const auto& in = event.tool_input;
+  if (event.tool == "Bash" && in.is_object() && in.contains("command") && in["command"].is_string()) {
+    r["command"] = cut(redact(in["command"].get<std::string>()), kMaxCommandBytes);
+  } else if (!in.is_null()) {
+    if (event.tool.rfind("mcp__", 0) == 0 && in.is_object()) {
+      for (const char* k : {"sql", "query", "statement", "statements", "sql_query"})
+        if (in.contains(k) && in[k].is_string()) {
+          r["sql"] = cut(redact(in[k].get<std::string>()), kMaxCommandBytes);
+          break;
+        }
+    }
+    r["input"] = cut(shorten(redact_json(in)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                     kMaxCommandBytes);
+  }
+  r["decision"] = to_string(decision.verdict);
+  r["hard"] = decision.hard;
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& f : decision.findings)
+    if (std::find(rules.begin(), rules.end(), f.rule) == rules.end()) rules.push_back(f.rule);
+  r["rules"] = rules;
+  r["reason"] = cut(redact(decision.reason), kMaxReasonBytes);
+  if (!decision.policy.empty()) r["policy"] = decision.policy;
+  r["version"] = DBGUARD_VERSION;
+  return r;
+}
+
+}  // namespace dbguard::audit

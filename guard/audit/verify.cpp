@@ -1,0 +1,175 @@
+#include "audit/verify.h"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_log.h"
+#include "audit/chain_hash.h"
+#include "support/files.h"
+
+namespace dbguard::audit {
+namespace {
+
+struct Entry {
+  std::size_t file = 0;  // index into files
+  std::size_t line = 0;
+  bool terminated = true;
+  bool parsed = false;
+  nlohmann::json record;
+  std::uint64_t seq = 0;
+  bool has_chain = false;
+};
+
+// A rotated log file holds at most the configured rotation size plus one record.
+constexpr std::size_t kMaxLogFileBytes = std::size_t{4} << 30;
+
+bool read_all(const std::string& path, std::string& out) {
+  std::string error;
+  return read_file_bounded(path, kMaxLogFileBytes, out, error);
+}
+
+std::string range(std::uint64_t a, std::uint64_t b) {
+  return a == b ? "seq " + std::to_string(a) : "seq " + std::to_string(a) + "–" + std::to_string(b);
+}
+
+}  // namespace
+
+VerifyResult verify_chain(const std::string& path, const std::string& key) {
+  VerifyResult r;
+  std::vector<std::string> files = log_files(path);
+  r.files = files.size();
+  if (files.empty()) {
+    r.file = path;
+    r.problem = "no audit log here";
+    return r;
+  }
+  std::vector<Entry> entries;
+  for (std::size_t fi = 0; fi < files.size(); ++fi) {
+    std::string text;
+    if (!read_all(files[fi], text)) {
+      r.file = files[fi];
+      r.problem = "cannot be read";
+      return r;
+    }
+    std::size_t pos = 0, line = 0;
+    while (pos < text.size()) {
+      std::size_t nl = text.find('\n', pos);
+      Entry e;
+      e.file = fi;
+      e.line = ++line;
+      e.terminated = nl != std::string::npos;
+      std::string body = text.substr(pos, e.terminated ? nl - pos : std::string::npos);
+      pos = e.terminated ? nl + 1 : text.size();
+      e.record = nlohmann::json::parse(body, nullptr, false);
+      e.parsed = e.record.is_object();
+      if (e.parsed) {
+        const auto& j = e.record;
+        e.has_chain = j.contains("seq") && j["seq"].is_number_unsigned() && j.contains("prev") &&
+                      j["prev"].is_string() && j.contains("hash") && j["hash"].is_string();
+        if (e.has_chain) e.seq = j["seq"].get<std::uint64_t>();
+      }
+      entries.push_back(std::move(e));
+    }
+  }
+  std::map<std::uint64_t, std::size_t> where;  // seq -> first entry index holding it
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (entries[i].has_chain) where.emplace(entries[i].seq, i);
+
+  auto fail = [&](const Entry& e, std::string problem) {
+    r.ok = false;
+    r.file = files[e.file];
+    r.line = e.line;
+    r.problem = std::move(problem);
+    return r;
+  };
+  auto loc = [&](std::size_t i) {
+    return (entries[i].file == entries.back().file ? std::string("line ") : files[entries[i].file] + " line ") +
+           std::to_string(entries[i].line);
+  };
+
+  std::string prev_hash(kGenesis);
+  std::uint64_t prev_seq = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    bool last = i + 1 == entries.size();
+    if (!e.parsed) {
+      if (!e.terminated && last) return fail(e, "torn last line: an incomplete record (a write was interrupted)");
+      if (!e.terminated) return fail(e, "torn record at the end of a rotated file (a write was interrupted)");
+      return fail(e, "not a JSON record (corrupted or edited by hand)");
+    }
+    if (!e.has_chain) return fail(e, "not an audit record: seq, prev or hash missing");
+    nlohmann::json body = e.record;
+    std::string stored = body["hash"].get<std::string>();
+    body.erase("hash");
+    std::string alg = body.value("alg", std::string("sha256"));
+    if (alg == "hmac-sha256" && key.empty())
+      return fail(e, "the record is signed with HMAC-SHA256: the audit key file is needed to verify it");
+    if (alg != "sha256" && alg != "hmac-sha256") return fail(e, "unknown hash algorithm `" + alg + "`");
+    std::string computed = chain_hash(body["prev"].get<std::string>(), canonical(body),
+                                      alg == "hmac-sha256" ? std::string_view(key) : std::string_view());
+    if (computed != stored) return fail(e, "record modified: its hash does not match its content (seq " +
+                                               std::to_string(e.seq) + ")");
+    std::uint64_t expect = prev_seq + 1;
+    bool file_start = e.line == 1 && i > 0;
+    const std::string& prev_field = body["prev"].get_ref<const std::string&>();
+    if (e.seq == expect) {
+      if (prev_field != prev_hash) {
+        if (file_start)
+          return fail(e, "chain broken across rotation: prev does not match the last record of " +
+                             files[entries[i - 1].file]);
+        if (i == 0) return fail(e, "chain broken: the first record does not start from the genesis hash");
+        return fail(e, "chain broken: prev does not match the hash of the record before it (" + loc(i - 1) +
+                           "): a record was rewritten or inserted");
+      }
+    } else if (e.seq > expect) {
+      auto it = where.find(expect);
+      if (it != where.end() && it->second > i)
+        return fail(e, "record out of order: seq " + std::to_string(e.seq) + " where seq " + std::to_string(expect) +
+                           " belongs (seq " + std::to_string(expect) + " is at " + loc(it->second) + ")");
+      std::uint64_t n = e.seq - expect;
+      if (i == 0)
+        return fail(e, std::to_string(n) + " record(s) deleted before the first line (" + range(expect, e.seq - 1) +
+                           " missing)");
+      if (file_start)
+        return fail(e, "records missing across rotation: " + range(expect, e.seq - 1) + " absent after " +
+                           files[entries[i - 1].file] + " (a rotated file deleted or cut?)");
+      return fail(e, std::to_string(n) + " record(s) deleted before this line (" + range(expect, e.seq - 1) +
+                         " missing)");
+    } else {
+      auto it = where.find(e.seq);
+      std::string first = it != where.end() && it->second < i ? " (seq " + std::to_string(e.seq) + " is at " +
+                                                                     loc(it->second) + ")"
+                                                               : "";
+      return fail(e, "record out of order or duplicated: seq " + std::to_string(e.seq) + " after seq " +
+                         std::to_string(prev_seq) + first);
+    }
+    if (!e.terminated && !last) return fail(e, "record not terminated by a newline in the middle of the log");
+    prev_hash = stored;
+    prev_seq = e.seq;
+    ++r.records;
+  }
+  Head head;
+  if (read_head(path, head) && head.seq > prev_seq) {
+    Entry end;
+    end.file = files.size() - 1;
+    end.line = 1;
+    for (const auto& e : entries)
+      if (e.file == end.file) end.line = e.line + 1;
+    return fail(end, std::to_string(head.seq - prev_seq) + " record(s) deleted at the end of the log (" +
+                         range(prev_seq + 1, head.seq) + " recorded in " + lock_path(path) + " are missing)");
+  }
+  r.ok = true;
+  return r;
+}
+
+std::string describe(const VerifyResult& r) {
+  if (r.ok) return std::to_string(r.records) + " records, chain intact";
+  if (r.line == 0) return r.file + ": " + r.problem;
+  return r.file + ":" + std::to_string(r.line) + ": " + r.problem;
+}
+
+}  // namespace dbguard::audit

@@ -1,0 +1,400 @@
+#include "policy/self_protection.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+#include "policy/paths.h"
+#include "support/files.h"
+
+namespace dbguard::policy {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string basename_of(const std::string& p) {
+  auto slash = p.find_last_of('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+std::string lexical(const std::string& p) {
+  std::string s = fs::path(p).lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// Symlinks resolved where the path exists (weakly: the missing tail stays as written).
+std::string resolved(const std::string& p) {
+  std::error_code ec;
+  fs::path r = fs::weakly_canonical(p, ec);
+  return ec ? lexical(p) : lexical(r.string());
+}
+
+// Expands what the guard knows about a path an agent writes: ~, $HOME and the
+// other variables the hook shares with the agent's shell. Leaves `$` where it
+// cannot know.
+std::string expand(const std::string& raw, const std::string& cwd) {
+  std::string s = raw;
+  // dynamic arguments carry a leading marker in some forms
+  while (!s.empty() && (s[0] == '\x1e')) s.erase(0, 1);
+  std::string home = env_or("HOME", "");
+  if (!home.empty() && (s == "~" || s.rfind("~/", 0) == 0)) s = home + s.substr(1);
+  struct Var {
+    const char* name;
+    std::string value;
+  };
+  const Var vars[] = {
+      {"HOME", home},
+      {"XDG_CONFIG_HOME", env_or("XDG_CONFIG_HOME", home.empty() ? "" : home + "/.config")},
+      {"XDG_STATE_HOME", env_or("XDG_STATE_HOME", home.empty() ? "" : home + "/.local/state")},
+      {"XDG_CACHE_HOME", env_or("XDG_CACHE_HOME", home.empty() ? "" : home + "/.cache")},
+      {"CLAUDE_CONFIG_DIR", env_or("CLAUDE_CONFIG_DIR", home.empty() ? "" : home + "/.claude")},
+      {"CLAUDE_PROJECT_DIR", env_or("CLAUDE_PROJECT_DIR", cwd)},
+      {"PWD", cwd},
+  };
+  for (const auto& v : vars) {
+    if (v.value.empty()) continue;
+    for (const std::string& form : {"${" + std::string(v.name) + "}", "$" + std::string(v.name)}) {
+      for (std::size_t p = s.find(form); p != std::string::npos; p = s.find(form, p + v.value.size())) {
+        std::size_t after = p + form.size();
+        bool whole = form[1] == '{' || after >= s.size() || !(std::isalnum(static_cast<unsigned char>(s[after])) || s[after] == '_');
+        if (!whole) continue;
+        s.replace(p, form.size(), v.value);
+      }
+    }
+  }
+  if (s.empty() || s[0] == '/') return s;
+  if (s[0] == '$') return s;  // unknown variable in front: cannot be resolved
+  return cwd.empty() ? s : cwd + "/" + s;
+}
+
+bool under(const std::string& path, const std::string& dir) {
+  if (dir == "/") return path.size() > 1 && path[0] == '/';
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
+// A path still holding an unknown variable ($X/.claude/settings.json): judged
+// by what it ends with.
+std::string unknown_but_named_like(const std::string& s) {
+  static const std::pair<const char*, const char*> suffixes[] = {
+      {"/.dbguard.toml", "a project policy file (.dbguard.toml)"},
+      {".claude/settings.json", "a Claude Code settings file"},
+      {".claude/settings.local.json", "a Claude Code settings file"},
+      {"dbguard/policy.toml", "a dbguard policy file"},
+      {"/dbguard", "the dbguard binary"},
+      {"dbguard/audit.jsonl", "the dbguard audit log"},
+  };
+  if (s == ".dbguard.toml" || basename_of(s) == ".dbguard.toml") return suffixes[0].second;
+  for (const auto& [suffix, what] : suffixes) {
+    std::string sfx = suffix;
+    if (s.size() >= sfx.size() && s.compare(s.size() - sfx.size(), sfx.size(), sfx) == 0) return what;
+  }
+  return "";
+}
+
+struct Target {
+  std::string shown;  // as the agent wrote it
+  std::string what;   // what it is; "" when not protected
+  bool settings = false;
+  bool read_too = false;
+};
+
+Target classify(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
+  Target t;
+  t.shown = raw;
+  std::string e = expand(raw, cwd);
+  if (e.find('$') != std::string::npos || e.find('`') != std::string::npos) {
+    t.what = unknown_but_named_like(e);
+    t.settings = t.what.find("settings") != std::string::npos;
+    return t;
+  }
+  t.what = protected_what(files, e, &t.settings, &t.read_too);
+  return t;
+}
+
+// A directory that holds a protected file (rm -r, mv, chmod -R of it).
+std::string holds_protected(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
+  std::string e = expand(raw, cwd);
+  if (e.find('$') != std::string::npos) return "";
+  std::error_code ec;
+  for (const std::string& dir : {lexical(e), resolved(e)}) {
+    for (const auto& entry : files.entries)
+      if (under(entry.path, dir)) return entry.what + " (" + entry.path + ")";
+    if (!fs::is_directory(dir, ec)) continue;
+    for (const char* inside : {"/.dbguard.toml", "/.claude/settings.json", "/.claude/settings.local.json",
+                               "/settings.json", "/settings.local.json"}) {
+      std::string p = dir + inside;
+      if (std::string(inside).rfind("/settings", 0) == 0 && basename_of(dir) != ".claude") continue;
+      if (fs::exists(p, ec)) return protected_what(files, p) + " (" + p + ")";
+    }
+  }
+  return "";
+}
+
+void deny(std::vector<Finding>& out, const std::string& segment, const std::string& detail, const std::string& source) {
+  out.push_back({kRule, true, segment, detail, source, ""});
+}
+
+std::vector<std::string> operands(const Invocation& inv, std::size_t from = 1) {
+  std::vector<std::string> out;
+  bool opts = true;
+  for (std::size_t i = from; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i].text;
+    if (opts && a == "--") {
+      opts = false;
+      continue;
+    }
+    if (opts && a.size() > 1 && a[0] == '-') continue;
+    out.push_back(a);
+  }
+  return out;
+}
+
+bool short_flag(const Invocation& inv, char flag, const char* long_form) {
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i].text;
+    if (a == "--") break;
+    if (a.rfind(long_form, 0) == 0) return true;
+    if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find(flag) != std::string::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void ProtectedFiles::add(std::string path, std::string what, bool settings, bool read_too, bool prefix) {
+  if (path.empty()) return;
+  std::string l = lexical(path), r = resolved(path);
+  entries.push_back({l, what, settings, read_too, prefix});
+  if (r != l) entries.push_back({r, what, settings, read_too, prefix});
+}
+
+ProtectedFiles ProtectedFiles::from_environment() {
+  ProtectedFiles f;
+  PolicyPaths paths = policy_paths("");
+  f.add(paths.managed, "the managed dbguard policy file");
+  f.add(paths.user, "the user dbguard policy file");
+  std::string home = env_or("HOME", "");
+  std::string claude_dir = env_or("CLAUDE_CONFIG_DIR", home.empty() ? "" : home + "/.claude");
+  if (!claude_dir.empty()) {
+    f.add(claude_dir + "/settings.json", "the user's Claude Code settings", true);
+    f.add(claude_dir + "/settings.local.json", "the user's Claude Code settings", true);
+  }
+  if (!home.empty()) {
+    f.add(home + "/.claude/settings.json", "the user's Claude Code settings", true);
+    f.add(home + "/.claude/settings.local.json", "the user's Claude Code settings", true);
+  }
+  f.add("/etc/claude-code/managed-settings.json", "Claude Code's managed settings", true);
+  char exe[4096];
+  ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) f.add(std::string(exe, static_cast<std::size_t>(n)), "the dbguard binary");
+  return f;
+}
+
+std::string protected_what(const ProtectedFiles& files, const std::string& abs_path, bool* settings, bool* read_too) {
+  for (const std::string& p : {lexical(abs_path), resolved(abs_path)}) {
+    for (const auto& e : files.entries) {
+      bool hit = e.prefix ? p.compare(0, e.path.size(), e.path) == 0 : p == e.path;
+      if (!hit) continue;
+      if (settings) *settings = e.settings;
+      if (read_too) *read_too = e.read_too;
+      return e.what;
+    }
+    std::string base = basename_of(p);
+    if (base == ".dbguard.toml") return "a project dbguard policy file (.dbguard.toml)";
+    if ((base == "settings.json" || base == "settings.local.json") &&
+        basename_of(fs::path(p).parent_path().string()) == ".claude") {
+      if (settings) *settings = true;
+      return "a Claude Code settings file";
+    }
+  }
+  return "";
+}
+
+void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::vector<Finding>& out) {
+  const std::string& cwd = inv.cwd;
+  auto check = [&](const std::string& raw, const std::string& how, bool dir_too) {
+    Target t = classify(files, raw, cwd);
+    if (!t.what.empty()) {
+      deny(out, inv.segment, how + " " + t.what + ": " + raw, "command line");
+      return true;
+    }
+    if (dir_too) {
+      std::string inside = holds_protected(files, raw, cwd);
+      if (!inside.empty()) {
+        deny(out, inv.segment, how + " a directory holding " + inside + ": " + raw, "command line");
+        return true;
+      }
+    }
+    return false;
+  };
+
+  for (const auto& w : inv.writes)
+    if (check(w, "the output redirection writes", false)) return;
+  if (inv.argv.empty() || inv.program_dynamic) return;
+  const std::string prog = basename_of(inv.argv[0].text);
+
+  // Reading the audit key is denied too: with it, the chain could be rewritten.
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    Target t = classify(files, inv.argv[i].text, cwd);
+    if (t.read_too) {
+      deny(out, inv.segment, "the command names " + t.what + ": " + inv.argv[i].text, "command line");
+      return;
+    }
+  }
+
+  if (prog == "dbguard") {
+    auto ops = operands(inv);
+    if (!ops.empty() && ops[0] == "uninstall") {
+      deny(out, inv.segment, "`dbguard uninstall` removes the guard's hook; only a person may run it", "command line");
+      return;
+    }
+  }
+
+  static const std::set<std::string> any_operand = {
+      "rm", "unlink", "shred", "truncate", "chmod", "chown", "chgrp", "chattr", "setfacl", "mv", "tee", "rmdir",
+      "srm", "wipe", "ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "pico", "joe", "mcedit", "ln", "link", "sponge"};
+  static const std::set<std::string> recursive = {"rm", "mv", "chmod", "chown", "chgrp", "chattr", "setfacl", "rmdir", "srm", "wipe"};
+  if (any_operand.count(prog)) {
+    for (const auto& op : operands(inv))
+      if (check(op, "`" + prog + "` changes", recursive.count(prog) > 0)) return;
+    return;
+  }
+  if (prog == "cp" || prog == "install" || prog == "rsync" || prog == "scp") {
+    std::string target_dir;
+    for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+      const std::string& a = inv.argv[i].text;
+      if ((a == "-t" || a == "--target-directory") && i + 1 < inv.argv.size()) target_dir = inv.argv[i + 1].text;
+      else if (a.rfind("--target-directory=", 0) == 0) target_dir = a.substr(19);
+    }
+    auto ops = operands(inv);
+    if (ops.empty()) return;
+    std::vector<std::string> sources(ops.begin(), ops.end() - (target_dir.empty() ? 1 : 0));
+    std::string dest = target_dir.empty() ? ops.back() : target_dir;
+    if (check(dest, "`" + prog + "` writes over", false)) return;
+    std::error_code ec;
+    std::string dest_abs = expand(dest, cwd);
+    if (!target_dir.empty() || fs::is_directory(dest_abs, ec) || (!dest.empty() && dest.back() == '/')) {
+      for (const auto& s : sources)
+        if (check(dest_abs + "/" + basename_of(s), "`" + prog + "` writes over", false)) return;
+    }
+    return;
+  }
+  if (prog == "dd") {
+    for (std::size_t i = 1; i < inv.argv.size(); ++i)
+      if (inv.argv[i].text.rfind("of=", 0) == 0 && check(inv.argv[i].text.substr(3), "`dd` writes", false)) return;
+    return;
+  }
+  if (prog == "sed" || prog == "gsed" || prog == "perl" || prog == "ruby") {
+    if (!short_flag(inv, 'i', "--in-place")) return;
+    for (const auto& op : operands(inv))
+      if (check(op, "`" + prog + " -i` edits", false)) return;
+    return;
+  }
+  if (prog == "git" && inv.argv.size() > 2) {
+    static const std::set<std::string> sub = {"checkout", "restore", "rm", "mv", "clean", "reset", "apply", "am"};
+    auto ops = operands(inv);
+    if (ops.empty() || !sub.count(ops[0])) return;
+    for (std::size_t i = 1; i < ops.size(); ++i)
+      if (check(ops[i], "`git " + ops[0] + "` changes", ops[0] == "rm" || ops[0] == "mv" || ops[0] == "clean")) return;
+    return;
+  }
+}
+
+namespace {
+
+// The settings' hook configuration: what an edit must leave as it is.
+nlohmann::json hooks_of(const nlohmann::json& settings) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!settings.is_object()) return out;
+  for (const char* k : {"hooks", "disableAllHooks", "allowManagedHooksOnly"})
+    if (settings.contains(k)) out[k] = settings[k];
+  return out;
+}
+
+bool apply_edit(std::string& text, const nlohmann::json& edit) {
+  if (!edit.is_object() || !edit.contains("old_string") || !edit["old_string"].is_string() ||
+      !edit.contains("new_string") || !edit["new_string"].is_string())
+    return false;
+  std::string from = edit["old_string"].get<std::string>(), to = edit["new_string"].get<std::string>();
+  bool all = edit.value("replace_all", false);
+  if (from.empty()) {
+    if (!text.empty()) return false;
+    text = to;
+    return true;
+  }
+  std::size_t p = text.find(from);
+  if (p == std::string::npos) return false;
+  while (p != std::string::npos) {
+    text.replace(p, from.size(), to);
+    if (!all) break;
+    p = text.find(from, p + to.size());
+  }
+  return true;
+}
+
+}  // namespace
+
+void judge_tool(const ProtectedFiles& files, const std::string& tool, const nlohmann::json& input,
+                const std::string& cwd, std::vector<Finding>& out) {
+  static const std::set<std::string> writers = {"Write", "Edit", "MultiEdit", "NotebookEdit"};
+  bool writes = writers.count(tool) > 0;
+  if (!writes && tool != "Read") return;
+  if (!input.is_object()) return;
+  std::string raw;
+  for (const char* k : {"file_path", "notebook_path", "path"})
+    if (input.contains(k) && input[k].is_string()) {
+      raw = input[k].get<std::string>();
+      break;
+    }
+  if (raw.empty()) return;
+  Target t = classify(files, raw, cwd);
+  if (t.what.empty()) return;
+  std::string segment = tool + " " + raw;
+  if (!writes) {
+    if (t.read_too) deny(out, segment, "reads " + t.what + ": " + raw, "tool input");
+    return;
+  }
+  if (!t.settings) {
+    deny(out, segment, "writes " + t.what + ": " + raw, "tool input");
+    return;
+  }
+  // A settings file: other settings may change, the hook configuration may not.
+  std::string path = expand(raw, cwd);
+  std::string before, error;
+  bool exists = read_file_bounded(path, 4u << 20, before, error);
+  std::string after = before;
+  if (tool == "Write") {
+    if (!input.contains("content") || !input["content"].is_string()) return;
+    after = input["content"].get<std::string>();
+  } else if (tool == "Edit") {
+    if (!apply_edit(after, input)) return;  // the edit cannot apply: the tool itself will fail
+  } else if (tool == "MultiEdit") {
+    if (!input.contains("edits") || !input["edits"].is_array()) return;
+    for (const auto& e : input["edits"])
+      if (!apply_edit(after, e)) return;
+  } else {
+    deny(out, segment, "writes " + t.what + ": " + raw, "tool input");
+    return;
+  }
+  auto parse = [](const std::string& s) { return nlohmann::json::parse(s, nullptr, false, true); };
+  nlohmann::json old_json = exists && !before.empty() ? parse(before) : nlohmann::json::object();
+  nlohmann::json new_json = parse(after);
+  if (new_json.is_discarded() || !new_json.is_object()) {
+    deny(out, segment, "would leave " + t.what + " unreadable as JSON (which switches its hooks off): " + raw,
+         "tool input");
+    return;
+  }
+  if (old_json.is_discarded()) old_json = nlohmann::json::object();
+  if (hooks_of(old_json) != hooks_of(new_json))
+    deny(out, segment, "changes the hooks of " + t.what + " (the guard's own hook lives there): " + raw, "tool input");
+}
+
+}  // namespace dbguard::policy

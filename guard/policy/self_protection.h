@@ -1,0 +1,60 @@
+// The guard protects itself: an agent must not be able to switch it off.
+//
+// Protected: the policy files (managed, user, any .dbguard.toml), Claude Code
+// settings files' hook configuration (.claude/settings.json and
+// .claude/settings.local.json anywhere, ~/.claude/settings*.json,
+// $CLAUDE_CONFIG_DIR/settings*.json, the managed settings file), the dbguard
+// binary that is running, the audit log with its lock and rotated files, the
+// audit key (reading it too) and the custom-pack cache.
+//
+// Denied (rule guard.self-protection, hard): Write/Edit/MultiEdit/NotebookEdit
+// of a protected file (for settings files: an edit that changes `hooks` or
+// `disableAllHooks`, or leaves the file unparseable), Read of the audit key,
+// and shell commands that change, move or delete a protected file or a
+// directory holding one: output redirections, rm/unlink/shred/truncate,
+// mv, cp/install/rsync/ln onto one, chmod/chown/chattr, tee, dd of=, sed/perl
+// -i, editors, git checkout/restore/rm/mv of one; and `dbguard uninstall`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "decision/decision.h"
+#include "unwrap/invocation.h"
+
+namespace dbguard::policy {
+
+struct ProtectedFiles {
+  struct Entry {
+    std::string path;  // absolute, normalised
+    std::string what;  // "the user policy file", ...
+    bool settings = false;   // a Claude Code settings file: only its hooks are protected from Write/Edit
+    bool read_too = false;   // reading it is denied as well (the audit key)
+    bool prefix = false;     // everything under / starting with this path
+  };
+  std::vector<Entry> entries;
+
+  // The built-in set from the environment (HOME, XDG_*, CLAUDE_CONFIG_DIR,
+  // DBGUARD_*_POLICY) and the running binary.
+  static ProtectedFiles from_environment();
+  void add(std::string path, std::string what, bool settings = false, bool read_too = false, bool prefix = false);
+};
+
+// What protected file `abs_path` is, or "" (also: .dbguard.toml and
+// .claude/settings*.json anywhere). `settings` tells whether it is a settings file.
+std::string protected_what(const ProtectedFiles& files, const std::string& abs_path, bool* settings = nullptr,
+                           bool* read_too = nullptr);
+
+// The rule id raised.
+constexpr const char* kRule = "guard.self-protection";
+
+// Shell: one invocation.
+void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::vector<Finding>& out);
+
+// Write / Edit / MultiEdit / NotebookEdit / Read events.
+void judge_tool(const ProtectedFiles& files, const std::string& tool, const nlohmann::json& input,
+                const std::string& cwd, std::vector<Finding>& out);
+
+}  // namespace dbguard::policy

@@ -1,0 +1,46 @@
+// Secrets never reach the audit log.
+#include <gtest/gtest.h>
+
+#include "audit/redact.h"
+
+using dbguard::audit::redact;
+using dbguard::audit::redact_json;
+
+TEST(Redact, EnvironmentAssignments) {
+  EXPECT_EQ(redact("PGPASSWORD=hunter2 psql -h db -c 'select 1'"), "PGPASSWORD=*** psql -h db -c 'select 1'");
+  EXPECT_EQ(redact("env AWS_SECRET_ACCESS_KEY='wJalrXUtnFEMI/K7MDENG' aws s3 ls"), "env AWS_SECRET_ACCESS_KEY=*** aws s3 ls");
+  EXPECT_EQ(redact("MY_API_TOKEN=\"abc def\" ./run"), "MY_API_TOKEN=*** ./run");
+  EXPECT_EQ(redact("PATH=/usr/bin:/bin ls"), "PATH=/usr/bin:/bin ls");  // not a secret name
+}
+
+TEST(Redact, ConnectionUris) {
+  EXPECT_EQ(redact("psql postgresql://app:s3cret@db.internal:5432/app"), "psql postgresql://app:***@db.internal:5432/app");
+  EXPECT_EQ(redact("psql 'postgres://u:p@ss@h/db'"), "psql 'postgres://u:***@h/db'");
+  EXPECT_EQ(redact("psql postgres://app@db/app"), "psql postgres://app@db/app");  // no password: unchanged
+  EXPECT_EQ(redact("psql \"host=db password=pw dbname=x\""), "psql \"host=db password=*** dbname=x\"");
+}
+
+TEST(Redact, PasswordOptions) {
+  EXPECT_EQ(redact("mysql --password=pw -e 'select 1'"), "mysql --password=*** -e 'select 1'");
+  EXPECT_EQ(redact("tool --password pw --user u"), "tool --password *** --user u");
+  EXPECT_EQ(redact("gh --token ghp_abcdef api"), "gh --token *** api");
+  EXPECT_EQ(redact("psql --password -d app"), "psql --password -d app");  // a flag, no value
+  EXPECT_EQ(redact("mysql -uroot -psecret app"), "mysql -uroot -p*** app");
+  EXPECT_EQ(redact("psql -p 5432 -h db"), "psql -p 5432 -h db");  // psql's -p is a port
+}
+
+TEST(Redact, AwsKeysAndBearerTokens) {
+  EXPECT_EQ(redact("aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE"),
+            "aws configure set aws_access_key_id AKIA****************");
+  EXPECT_EQ(redact("curl -H 'Authorization: Bearer eyJhbGciOi.x.y' https://api"),
+            "curl -H 'Authorization: Bearer ***' https://api");
+}
+
+TEST(Redact, JsonFieldsByNameAndValue) {
+  nlohmann::json in = {{"sql", "select 1"}, {"password", "pw"}, {"dsn", "postgres://u:pw@h/db"}, {"n", 3}};
+  nlohmann::json out = redact_json(in);
+  EXPECT_EQ(out["password"], "***");
+  EXPECT_EQ(out["dsn"], "postgres://u:***@h/db");
+  EXPECT_EQ(out["sql"], "select 1");
+  EXPECT_EQ(out["n"], 3);
+}

@@ -1,0 +1,58 @@
+// MCP database tools: SQL in tool_input is judged like psql -c; production in the input is hard.
+#include <gtest/gtest.h>
+
+#include "decision/engine.h"
+
+using namespace dbguard;
+using nlohmann::json;
+
+namespace {
+
+Decision decide(const std::string& tool, const json& input) { return Engine::embedded().decide_tool(tool, input, "/tmp"); }
+
+bool has_rule(const Decision& d, const std::string& id) {
+  for (const auto& f : d.findings)
+    if (f.rule == id) return true;
+  return false;
+}
+
+TEST(Mcp, SqlFieldsAreJudged) {
+  EXPECT_TRUE(has_rule(decide("mcp__postgres__query", {{"sql", "DROP TABLE users"}}), "sql.drop"));
+  EXPECT_TRUE(has_rule(decide("mcp__db__execute", {{"query", "DELETE FROM users WHERE 1=1"}}), "sql.delete-all"));
+  EXPECT_EQ(decide("mcp__postgres__query", {{"sql", "SELECT * FROM users"}}).verdict, Verdict::Allow);
+}
+
+TEST(Mcp, AnyFieldThatParsesAsSqlIsJudged) {
+  auto d = decide("mcp__supabase__apply_migration", {{"name", "wipe"}, {"body", {{"text", "TRUNCATE licenses"}}}});
+  EXPECT_TRUE(has_rule(d, "sql.truncate"));
+  // prose that mentions a statement is not one
+  EXPECT_EQ(decide("mcp__notes__save", {{"note", "remember: never DROP TABLE users in prod"}}).verdict, Verdict::Allow);
+}
+
+TEST(Mcp, MigrationToolsAreJudgedByTheirSql) {
+  EXPECT_TRUE(has_rule(decide("mcp__supabase__apply_migration",
+                              {{"name", "drop_email"}, {"query", "ALTER TABLE users DROP COLUMN email"}}),
+                       "sql.drop-column"));
+  EXPECT_EQ(decide("mcp__supabase__apply_migration",
+                   {{"name", "add_idx"}, {"query", "CREATE INDEX idx_users_email ON users (email)"}})
+                .verdict,
+            Verdict::Allow);
+}
+
+TEST(Mcp, ProductionTargetIsHardEvenForAReads) {
+  auto d = decide("mcp__postgres__query", {{"host", "prod-db.internal"}, {"sql", "SELECT 1"}});
+  EXPECT_EQ(d.verdict, Verdict::Deny);
+  EXPECT_TRUE(d.hard);
+  EXPECT_TRUE(has_rule(d, "production.db-client"));
+  auto destructive = decide("mcp__supabase__execute_sql", {{"project_id", "acme-production"}, {"query", "DELETE FROM users"}});
+  EXPECT_TRUE(destructive.hard);
+  EXPECT_EQ(decide("mcp__postgres__query", {{"host", "localhost"}, {"sql", "SELECT 1"}}).verdict, Verdict::Allow);
+}
+
+TEST(Mcp, FileToolsPass) {
+  EXPECT_EQ(Engine::embedded().decide_tool("Write", {{"file_path", "/tmp/x.sql"}, {"content", "DROP TABLE users;"}}, "/tmp").verdict,
+            Verdict::Allow);
+  EXPECT_EQ(Engine::embedded().decide_tool("Read", {{"file_path", "/tmp/x.sql"}}, "/tmp").verdict, Verdict::Allow);
+}
+
+}  // namespace

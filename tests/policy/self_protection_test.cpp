@@ -1,0 +1,158 @@
+// The guard protects itself: an agent's attempt to edit each protected file is
+// denied (Write/Edit/MultiEdit events and shell forms), through the real hook.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "../support/process.h"
+
+using namespace dbguard::testing;
+
+namespace {
+
+class SelfProtection : public ::testing::Test {
+ protected:
+  SelfProtection() : d_("self-protection"), env_(isolated_env(d_)) {
+    env_["DBGUARD_AUDIT_LOG"] = d_ / "state/audit.jsonl";
+    proj_ = d_ / "proj";
+    write_file(proj_ + "/.claude/settings.json",
+               R"J({"permissions": {"allow": ["Bash(ls:*)"]}, "hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "/usr/local/bin/dbguard hook || exit 2"}]}]}})J");
+    write_file(proj_ + "/.dbguard.toml", "[production]\nhosts = [\"*.corp\"]\n");
+    write_file(d_ / "home/.claude/settings.json", "{}\n");
+    write_file(d_ / "home/.config/dbguard/policy.toml", "\n");
+    write_file(d_ / "etc/dbguard/policy.toml", "\n");
+    write_file(proj_ + "/src/app.py", "print(1)\n");
+  }
+
+  dbguard::testing::Run hook(const nlohmann::json& event) {
+    nlohmann::json e = event;
+    e["hook_event_name"] = "PreToolUse";
+    e["session_id"] = "s";
+    if (!e.contains("cwd")) e["cwd"] = proj_;
+    return run({DBGUARD_BINARY, "hook"}, e.dump(), env_);
+  }
+  dbguard::testing::Run shell(const std::string& command) {
+    return hook({{"tool_name", "Bash"}, {"tool_input", {{"command", command}}}});
+  }
+  static bool self_protected(const dbguard::testing::Run& r) {
+    return r.code == 2 && r.err.find("guard.self-protection") != std::string::npos &&
+           r.err.find("HARD BLOCK") != std::string::npos;
+  }
+
+  ScratchDir d_;
+  std::map<std::string, std::string> env_;
+  std::string proj_;
+};
+
+}  // namespace
+
+TEST_F(SelfProtection, WriteToEachProtectedFileIsDenied) {
+  std::vector<std::string> files = {
+      d_ / "etc/dbguard/policy.toml",            // managed policy
+      d_ / "home/.config/dbguard/policy.toml",   // user policy
+      proj_ + "/.dbguard.toml",                  // project policy
+      proj_ + "/sub/.dbguard.toml",              // a new project policy
+      DBGUARD_BINARY,                            // the binary
+      d_ / "state/audit.jsonl",                  // the audit log
+      d_ / "state/audit.jsonl.lock",             // its head
+  };
+  for (const auto& f : files) {
+    auto r = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", f}, {"content", "x"}}}});
+    EXPECT_TRUE(self_protected(r)) << f << ": " << r.code << " " << r.err;
+    auto e = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", f}, {"old_string", "a"}, {"new_string", "b"}}}});
+    EXPECT_TRUE(self_protected(e)) << f << ": " << e.code << " " << e.err;
+  }
+  // an ordinary file is fine
+  auto ok = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", proj_ + "/src/app.py"}, {"content", "x"}}}});
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
+
+TEST_F(SelfProtection, SettingsFilesKeepTheirHooks) {
+  std::string settings = proj_ + "/.claude/settings.json";
+  // Changing permissions is the agent's business; the hooks are not.
+  auto perms = hook({{"tool_name", "Edit"},
+                     {"tool_input", {{"file_path", settings}, {"old_string", "Bash(ls:*)"}, {"new_string", "Bash(git:*)"}}}});
+  EXPECT_EQ(perms.code, 0) << perms.err;
+  auto drop = hook({{"tool_name", "Edit"},
+                    {"tool_input", {{"file_path", settings}, {"old_string", "/usr/local/bin/dbguard hook || exit 2"}, {"new_string", "true"}}}});
+  EXPECT_TRUE(self_protected(drop)) << drop.err;
+  auto rewrite = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", settings}, {"content", "{\"permissions\": {}}"}}}});
+  EXPECT_TRUE(self_protected(rewrite)) << rewrite.err;
+  nlohmann::json edit = {{"old_string", "{\"permissions\""}, {"new_string", "{\"disableAllHooks\": true, \"permissions\""}};
+  auto disable = hook({{"tool_name", "MultiEdit"},
+                       {"tool_input", {{"file_path", settings}, {"edits", nlohmann::json::array({edit})}}}});
+  EXPECT_TRUE(self_protected(disable)) << disable.err;
+  auto garbage = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", settings}, {"content", "{ not json"}}}});
+  EXPECT_TRUE(self_protected(garbage)) << garbage.err;
+  // user settings and settings.local.json, including creating one with hooks
+  auto user = hook({{"tool_name", "Write"},
+                    {"tool_input", {{"file_path", d_ / "home/.claude/settings.json"}, {"content", "{\"hooks\": {}}"}}}});
+  EXPECT_TRUE(self_protected(user)) << user.err;
+  auto local = hook({{"tool_name", "Write"},
+                     {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"}, {"content", "{\"disableAllHooks\": true}"}}}});
+  EXPECT_TRUE(self_protected(local)) << local.err;
+  auto local_ok = hook({{"tool_name", "Write"},
+                        {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"}, {"content", "{\"model\": \"x\"}"}}}});
+  EXPECT_EQ(local_ok.code, 0) << local_ok.err;
+}
+
+TEST_F(SelfProtection, ShellFormsAreDenied) {
+  std::string bin = DBGUARD_BINARY;
+  std::vector<std::string> commands = {
+      "sed -i 's/dbguard/true/' .claude/settings.json",
+      "sed -i.bak -e 's/x/y/' ~/.config/dbguard/policy.toml",
+      "perl -pi -e 's/hook/nohook/' ~/.claude/settings.json",
+      "echo '{}' > .claude/settings.json",
+      "echo '[rules]' >> .dbguard.toml",
+      "cat /dev/null > " + d_ / "etc/dbguard/policy.toml",
+      "rm .dbguard.toml",
+      "rm -rf .claude",
+      "rm -rf ~/.config/dbguard",
+      "cd .claude && rm settings.json",
+      "mv .dbguard.toml /tmp/x",
+      "mv /tmp/evil.json .claude/settings.json",
+      "chmod 000 " + bin,
+      "chmod -x " + bin,
+      "cp /bin/true " + bin,
+      "cp /tmp/settings.json .claude/",
+      "cp /tmp/evil.json ~/.claude/settings.json",
+      "ln -sf /bin/true " + bin,
+      "tee .claude/settings.local.json < /tmp/x",
+      "truncate -s 0 " + d_ / "state/audit.jsonl",
+      "rm " + d_ / "state/audit.jsonl",
+      "sudo rm -f " + d_ / "etc/dbguard/policy.toml",
+      "bash -c 'rm .dbguard.toml'",
+      "dd if=/dev/zero of=" + bin,
+      "git checkout -- .claude/settings.json",
+      "dbguard uninstall",
+      bin + " uninstall --user",
+      "echo x | tee -a $HOME/.claude/settings.json",
+      "rm \"$CLAUDE_PROJECT_DIR/.dbguard.toml\"",
+      "cat x > \"$UNKNOWN_DIR/.claude/settings.json\"",
+  };
+  for (const auto& c : commands) {
+    auto r = shell(c);
+    EXPECT_TRUE(self_protected(r)) << c << "\n  exit " << r.code << "\n" << r.err;
+  }
+}
+
+TEST_F(SelfProtection, ReadingAndUsingTheGuardIsFine) {
+  for (std::string c :
+       {"cat .claude/settings.json", "cat .dbguard.toml", "ls -la ~/.config/dbguard", "grep -r hooks .claude",
+        "cp .claude/settings.json /tmp/settings-copy.json", "dbguard audit tail", "dbguard policy show", "dbguard doctor",
+        "sed -n 1p .dbguard.toml", "rm -rf build", "echo hi > notes.txt", "vim src/app.py"}) {
+    auto r = shell(c);
+    EXPECT_EQ(r.code, 0) << c << "\n" << r.err;
+  }
+  auto read = hook({{"tool_name", "Read"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.json"}}}});
+  EXPECT_EQ(read.code, 0) << read.err;
+}
+
+TEST_F(SelfProtection, TheAuditKeyCannotBeRead) {
+  write_file(d_ / "secret/audit.key", "k3y\n");
+  write_file(d_ / "home/.config/dbguard/policy.toml", "[audit]\nkey_file = \"" + d_ / "secret/audit.key" + "\"\n");
+  auto read = hook({{"tool_name", "Read"}, {"tool_input", {{"file_path", d_ / "secret/audit.key"}}}});
+  EXPECT_TRUE(self_protected(read)) << read.err;
+  EXPECT_TRUE(self_protected(shell("cat " + d_ / "secret/audit.key")));
+  EXPECT_TRUE(self_protected(shell("cp " + d_ / "secret/audit.key" + " /tmp/k")));
+}
