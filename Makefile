@@ -14,7 +14,7 @@ DEB_PACKAGES := build-essential cmake pkg-config git \
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libprotobuf-c-dev libssl-dev \
   postgresql postgresql-client shellcheck util-linux docker-compose
 
-.PHONY: all deps build test demo bench clean help
+.PHONY: all deps build test demo bench clean help install uninstall
 all: build
 
 help:
@@ -22,6 +22,8 @@ help:
 	@echo "make test   install packages, build, run every test (ctest)"
 	@echo "make build  build/dbguard"
 	@echo "make bench  benchmarks"
+	@echo "make install    build/dbguard to \$$(PREFIX)/bin and its hook into ~/.claude/settings.json"
+	@echo "make uninstall  the hook out of ~/.claude/settings.json, the binary out of \$$(PREFIX)/bin"
 
 # Installs only what is missing; runs apt-get update once, only when needed.
 deps:
@@ -52,6 +54,20 @@ bench: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# One command for a person: the binary into PREFIX, then the fail-closed hook into
+# Claude Code's user settings (a backup of them is kept beside them). A staged
+# install (DESTDIR, for packaging) only copies the binary.
+PREFIX ?= /usr/local
+install: build
+	install -D -m 0755 $(BUILD_DIR)/dbguard $(DESTDIR)$(PREFIX)/bin/dbguard
+	@if [ -z "$(DESTDIR)" ]; then \
+	  $(PREFIX)/bin/dbguard install --user && $(PREFIX)/bin/dbguard doctor --cwd "$(CURDIR)"; \
+	fi
+
+uninstall:
+	@if [ -x $(PREFIX)/bin/dbguard ]; then $(PREFIX)/bin/dbguard uninstall --user; fi
+	rm -f $(DESTDIR)$(PREFIX)/bin/dbguard
 
 # Human-facing targets (up, down, down-volumes, backup, backups, restore) live beside the wrappers.
 -include wrappers/wrappers.mk
