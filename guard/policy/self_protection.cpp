@@ -256,6 +256,12 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
       deny(out, inv.segment, "`dbguard uninstall` removes the guard's hook; only a person may run it", "command line");
       return;
     }
+    // install replaces the hook entry: with --binary it could point it at anything.
+    if (!ops.empty() && ops[0] == "install") {
+      deny(out, inv.segment, "`dbguard install` rewrites the guard's hook in Claude Code's settings; only a person may run it",
+           "command line");
+      return;
+    }
   }
 
   static const std::set<std::string> any_operand = {

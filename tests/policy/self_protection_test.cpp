@@ -126,6 +126,8 @@ TEST_F(SelfProtection, ShellFormsAreDenied) {
       "git checkout -- .claude/settings.json",
       "dbguard uninstall",
       bin + " uninstall --user",
+      "dbguard install --user --binary /bin/true",
+      bin + " install --project",
       "echo x | tee -a $HOME/.claude/settings.json",
       "rm \"$CLAUDE_PROJECT_DIR/.dbguard.toml\"",
       "cat x > \"$UNKNOWN_DIR/.claude/settings.json\"",
