@@ -57,6 +57,14 @@ describe('the shipped settings snippet', () => {
   });
 });
 
+describe('dbguard install and the snippet agree', () => {
+  test('the snippet people paste is what `dbguard install` writes, but for the path', () => {
+    const snippet = JSON.parse(fs.readFileSync(SNIPPET, 'utf8'));
+    const { settings } = installedSettings('/usr/local/bin/dbguard');
+    assert.deepEqual(settings.hooks, snippet.hooks);
+  });
+});
+
 describe('a broken dbguard install still blocks', { concurrency: CONCURRENCY }, () => {
   test('the crash stand-in really dies of SIGSEGV', () => {
     assert.ok(CRASH, 'E2E_CRASH_BIN is not set (ctest builds and sets it)');

@@ -12,7 +12,7 @@
 //                          `touch MARKER` lands if the command runs
 //   <tmp>/settings.json    passed with --settings
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -54,12 +54,22 @@ export const matcherMatches = (m, tool) => !m || m === '*' || new RegExp(`^(?:${
 const FIRST_WORD = /^\s*('[^']*'|"[^"]*"|\S+)/;
 
 /**
- * The settings users install (hooks/claude-settings.json, the snippet the README tells
- * them to merge), with the hook's program path replaced by `program`.
+ * The settings users install: what `dbguard install --settings FILE` writes into an
+ * empty settings file, with the hook's program path replaced by `program` (which may
+ * be a crashing or missing stand-in; install itself only accepts a working binary).
  * Returns {settings, bashCommand}: bashCommand is the command Claude Code runs for Bash.
  */
 export function installedSettings(program = DBGUARD) {
-  const settings = JSON.parse(fs.readFileSync(SNIPPET, 'utf8'));
+  const dir = fs.mkdtempSync(path.join(process.env.E2E_TMPDIR || os.tmpdir(), 'dbguard-e2e-install-'));
+  let settings;
+  try {
+    const file = path.join(dir, 'settings.json');
+    const r = spawnSync(DBGUARD, ['install', '--settings', file, '--binary', DBGUARD], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`dbguard install --settings failed (exit ${r.status}): ${r.stderr}`);
+    settings = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   let bashCommand = null;
   for (const group of settings?.hooks?.PreToolUse || []) {
     for (const hook of group.hooks || []) {
@@ -68,7 +78,7 @@ export function installedSettings(program = DBGUARD) {
       if (!bashCommand && matcherMatches(group.matcher, 'Bash')) bashCommand = hook.command;
     }
   }
-  if (!bashCommand) throw new Error(`${SNIPPET} has no PreToolUse command hook matching Bash`);
+  if (!bashCommand) throw new Error('dbguard install wrote no PreToolUse command hook matching Bash');
   return { settings, bashCommand };
 }
 
