@@ -165,21 +165,29 @@ std::string production_script(const ProductionExtras& x, const Invocation& inv) 
   static const std::set<std::string> interpreters = {"python", "python3", "python2", "bash", "sh", "zsh", "dash",
                                                      "node", "ruby", "perl", "php", "deno", "bun", "tsx", "ts-node",
                                                      "uv", "poetry", "pipenv", "npx"};
-  std::vector<std::string> cands;
-  cands.push_back(basename_of(inv.argv[0].text));
+  std::vector<std::string> cands;  // the script as written: a path or a bare name
+  cands.push_back(inv.program_path.empty() ? inv.argv[0].text : inv.program_path);
   std::string prog = basename_of(inv.argv[0].text);
   if (interpreters.count(prog) || prog.rfind("python", 0) == 0) {
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
       const std::string& a = inv.argv[i].text;
       if (a == "run" || a == "-m") continue;
       if (!a.empty() && a[0] == '-') continue;
-      cands.push_back(basename_of(a));
+      cands.push_back(a);
       break;
     }
   }
+  // A pattern with a slash names a path (`ops/run_live.sh` also matches
+  // `./ops/run_live.sh` and `/srv/app/ops/run_live.sh`); without one, a file name.
+  auto matches = [](const std::string& pattern, std::string path) {
+    if (pattern.find('/') == std::string::npos) return glob(pattern, basename_of(path));
+    while (path.rfind("./", 0) == 0) path.erase(0, 2);
+    return glob(pattern, path) || (pattern[0] != '/' && glob("*/" + pattern, path));
+  };
   for (const auto& c : cands)
     for (const auto& s : x.scripts)
-      if (glob(s.value, c)) return "script " + c + " (production script " + s.value + ", " + s.origin.describe() + ")";
+      if (matches(s.value, c))
+        return "script " + basename_of(c) + " (production script " + s.value + ", " + s.origin.describe() + ")";
   return "";
 }
 

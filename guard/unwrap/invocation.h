@@ -52,6 +52,7 @@ class SharedText {
 
 struct Invocation {
   std::vector<Arg> argv;                           // argv[0] normalized (basename, docker-compose split)
+  std::string program_path;                        // argv[0] as written (./ops/x.sh), when known
   std::vector<std::pair<std::string, Arg>> env;    // assignments in effect for this command
   std::vector<std::string> var_refs;               // variables referenced by name ($PROD_DATABASE_URL)
   Input stdin_source;

@@ -311,6 +311,7 @@ class Walker {
 
   void run(std::vector<Arg> argv, Env env, Input in, Ctx ctx, Scope& scope, const std::vector<std::string>& refs,
            const std::string& segment, const std::vector<std::string>& writes, bool dynamic_ok) {
+    std::string written;  // the program as written, before normalize_program
     for (int hops = 0;; ++hops) {
       if (hops > 32) {
         out_.issues.push_back({"guard.depth-exceeded", segment, "more than 32 nested wrappers", false});
@@ -321,7 +322,7 @@ class Walker {
         // ./x.sh: the script's commands run; the call itself is matched too
         std::vector<Arg> shown = argv;
         normalize_program(shown);
-        emit(shown, env, in, ctx, refs, segment, writes, scope.cwd);
+        emit(shown, env, in, ctx, refs, segment, writes, scope.cwd, argv[0].text);
         Peel p;
         p.kind = Peel::Kind::Script;
         p.text = argv[0].text;
@@ -329,11 +330,12 @@ class Walker {
         run_script(p, in, ctx, env, scope, segment);
         return;
       }
+      if (!argv.empty() && !argv[0].dynamic) written = argv[0].text;
       normalize_program(argv);
       if (argv.empty()) return;
       Peel p = peel(argv);
       if (p.kind == Peel::Kind::None) break;
-      if (p.keep_outer) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd);
+      if (p.keep_outer) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
       for (auto& kv : p.env) env.push_back(kv);
       if (p.carries_target) ctx.context.push_back(join_args(argv));
       ctx.via.push_back(p.via);
@@ -381,7 +383,7 @@ class Walker {
           break;
       }
     }
-    emit(argv, env, in, ctx, refs, segment, writes, scope.cwd);
+    emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
     run_project_commands(argv, in, ctx, env, scope, segment);
     run_inline_code(argv, in, ctx, env, scope, segment);
   }
@@ -558,7 +560,7 @@ class Walker {
 
   void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
             const std::vector<std::string>& refs, const std::string& segment, const std::vector<std::string>& writes,
-            const std::string& cwd) {
+            const std::string& cwd, const std::string& program_path = "") {
     if (out_.invocations.size() >= limits_.max_invocations) {
       if (!too_complex_)
         out_.issues.push_back({"guard.too-complex", segment,
@@ -570,6 +572,7 @@ class Walker {
     }
     Invocation inv;
     inv.argv = argv;
+    inv.program_path = program_path;
     inv.env = env;
     inv.var_refs = refs;
     inv.stdin_source = in;

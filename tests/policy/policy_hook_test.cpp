@@ -135,6 +135,16 @@ TEST_F(PolicyHook, ExtraProductionScriptsAndDatabases) {
   EXPECT_DECIDES(in_project("psql -d clinic_dev -c 'select 1'"), "allow");
 }
 
+TEST_F(PolicyHook, ProductionScriptsByPath) {
+  managed("[production]\nscripts = [\"ops/run_live.sh\", \"/srv/tools/*\"]\n");
+  EXPECT_DECIDES(in_project("bash ops/run_live.sh"), "hard");
+  EXPECT_DECIDES(in_project("./ops/run_live.sh --now"), "hard");
+  EXPECT_DECIDES(in_project("sh /home/dev/app/ops/run_live.sh"), "hard");
+  EXPECT_DECIDES(in_project("/srv/tools/reindex"), "hard");
+  EXPECT_DECIDES(in_project("bash run_live.sh"), "allow");  // another file of that name
+  EXPECT_DECIDES(in_project("bash ops/run_live.sh.bak"), "allow");
+}
+
 TEST_F(PolicyHook, InvalidPolicyDeniesEveryCallNamingFileLineAndKey) {
   project("[production]\nhosts = [\"ok.example.com\"]\n\n[rules]\n\"containers.volume-rm\" = \"sometimes\"\n");
   for (std::string cmd : {"ls", "git status", "echo hello"}) {
