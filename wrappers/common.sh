@@ -3,6 +3,8 @@
 # shellcheck disable=SC2034
 # common.sh — helpers shared by safe-docker-down.sh and restore.sh (sourced, never run).
 # bash + coreutils + PostgreSQL client tools only, like the scripts that source it.
+# backup-sidecar.sh keeps its own copies of a few of these (conninfo_db, usage): it is mounted
+# alone into the stock postgres image as the sidecar's entrypoint, with nothing to source.
 #
 # Typed confirmation:
 #   confirm_open_tty        opens fd 3 on /dev/tty. Returns 1, with the reason in CONFIRM_WHY, when
@@ -183,4 +185,15 @@ now_epoch() {
   else
     date -u +%s
   fi
+}
+
+# Prints the comment block at the top of the script being run (its --help).
+usage() {
+  local line
+  while IFS= read -r line; do
+    [[ $line == '#!'* ]] && continue
+    [[ $line == '#'* ]] || break
+    line=${line#\#}
+    printf '%s\n' "${line# }"
+  done <"${BASH_SOURCE[-1]}"
 }

@@ -52,16 +52,6 @@ die() {
   exit "$code"
 }
 
-usage() {
-  local line
-  while IFS= read -r line; do
-    [[ $line == '#!'* ]] && continue
-    [[ $line == '#'* ]] || break
-    line=${line#\#}
-    printf '%s\n' "${line# }"
-  done <"${BASH_SOURCE[0]}"
-}
-
 psql_maint() {
   psql -X -A -t -q -w -v ON_ERROR_STOP=1 -d "$MAINT_DB" "$@"
 }

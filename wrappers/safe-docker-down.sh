@@ -54,16 +54,6 @@ refuse() {
   exit 1
 }
 
-usage() {
-  local line
-  while IFS= read -r line; do
-    [[ $line == '#!'* ]] && continue
-    [[ $line == '#'* ]] || break
-    line=${line#\#}
-    printf '%s\n' "${line# }"
-  done <"${BASH_SOURCE[0]}"
-}
-
 # Splits the arguments into COMPOSE, GLOBAL and DOWN_OPTS.
 parse() {
   local args=("$@") i=0 n found_down=0

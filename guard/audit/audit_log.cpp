@@ -66,9 +66,9 @@ void write_head(int lock_fd, std::uint64_t seq, const std::string& hash) {
   }
 }
 
-// PATH.N with the highest N, or 0 when there is none.
-unsigned long highest_rotation(const std::string& path) {
-  unsigned long best = 0;
+// The rotated files PATH.N, by N (higher is newer).
+std::vector<std::pair<unsigned long, std::string>> rotated_files(const std::string& path) {
+  std::vector<std::pair<unsigned long, std::string>> rotated;
   fs::path p(path);
   std::string prefix = p.filename().string() + ".";
   std::error_code ec;
@@ -77,9 +77,16 @@ unsigned long highest_rotation(const std::string& path) {
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
     std::string num = name.substr(prefix.size());
     if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) continue;
-    best = std::max(best, std::stoul(num));
+    rotated.emplace_back(std::stoul(num), e.path().string());
   }
-  return best;
+  std::sort(rotated.begin(), rotated.end());
+  return rotated;
+}
+
+// PATH.N with the highest N, or 0 when there is none.
+unsigned long highest_rotation(const std::string& path) {
+  auto rotated = rotated_files(path);
+  return rotated.empty() ? 0 : rotated.back().first;
 }
 
 }  // namespace
@@ -94,20 +101,10 @@ std::string default_audit_path() {
 std::string lock_path(const std::string& log_path) { return log_path + ".lock"; }
 
 std::vector<std::string> log_files(const std::string& path) {
-  std::vector<std::pair<unsigned long, std::string>> rotated;
-  fs::path p(path);
-  std::string prefix = p.filename().string() + ".";
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(p.parent_path().empty() ? "." : p.parent_path(), ec)) {
-    std::string name = e.path().filename().string();
-    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    std::string num = name.substr(prefix.size());
-    if (num.find_first_not_of("0123456789") != std::string::npos || num.size() > 9) continue;
-    rotated.emplace_back(std::stoul(num), e.path().string());
-  }
-  std::sort(rotated.begin(), rotated.end());
+  auto rotated = rotated_files(path);
   std::vector<std::string> out;
   for (auto& r : rotated) out.push_back(r.second);
+  std::error_code ec;
   if (fs::exists(path, ec)) out.push_back(path);
   return out;
 }
