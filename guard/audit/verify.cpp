@@ -1,8 +1,6 @@
 #include "audit/verify.h"
 
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>

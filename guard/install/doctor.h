@@ -28,14 +28,4 @@ struct DoctorCheck {
 
 std::vector<DoctorCheck> run_doctor(const DoctorOptions& options);
 
-// Runs `argv` with `input` on stdin, at most `timeout_ms`.
-struct ProcessResult {
-  bool started = false;
-  bool timed_out = false;
-  int exit_code = -1;  // -1 when killed by a signal
-  int signal = 0;
-  std::string out, err;
-};
-ProcessResult run_process(const std::vector<std::string>& argv, const std::string& input, int timeout_ms);
-
 }  // namespace dbguard::install

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include "audit/chain_hash.h"
 #include "packs/embedded.h"

@@ -2,12 +2,6 @@
 // its own environment, and scratch directories that clean up after themselves.
 #pragma once
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +11,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>  // tests build events and read audit records through it
+
+#include "support/process.h"
 
 extern char** environ;
 
@@ -43,75 +39,15 @@ inline Run run(const std::vector<std::string>& argv, const std::string& input = 
   }
   std::vector<std::string> envs;
   for (const auto& [k, v] : merged) envs.push_back(k + "=" + v);
-  std::vector<char*> envp, args;
-  for (auto& s : envs) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (auto& s : argv_copy) args.push_back(s.data());
-  args.push_back(nullptr);
-
-  int in[2], out[2], err[2];
-  if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) || pipe2(err, O_CLOEXEC)) return {};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  pid_t pid;
-  int rc = posix_spawn(&pid, args[0], &fa, nullptr, args.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  close(in[0]);
-  close(out[1]);
-  close(err[1]);
+  ProcessResult p = run_process(argv, input, 60000, &envs);
   Run r;
-  if (rc != 0) {
-    close(in[1]);
-    close(out[0]);
-    close(err[0]);
-    r.err = "spawn failed";
-    return r;
-  }
-  std::size_t written = 0;
-  int wfd = in[1];
-  if (input.empty()) {
-    close(wfd);
-    wfd = -1;
-  }
-  bool o = true, e = true;
-  while (o || e || wfd >= 0) {
-    pollfd fds[3];
-    int n = 0;
-    if (o) fds[n++] = {out[0], POLLIN, 0};
-    if (e) fds[n++] = {err[0], POLLIN, 0};
-    if (wfd >= 0) fds[n++] = {wfd, POLLOUT, 0};
-    if (poll(fds, static_cast<nfds_t>(n), 60000) <= 0) break;
-    for (int i = 0; i < n; ++i) {
-      if (!fds[i].revents) continue;
-      if (fds[i].fd == wfd) {
-        ssize_t w = write(wfd, input.data() + written, input.size() - written);
-        if (w > 0) written += static_cast<std::size_t>(w);
-        if (w <= 0 || written == input.size()) {
-          close(wfd);
-          wfd = -1;
-        }
-        continue;
-      }
-      char buf[8192];
-      ssize_t got = read(fds[i].fd, buf, sizeof buf);
-      if (got <= 0) (fds[i].fd == out[0] ? o : e) = false;
-      else (fds[i].fd == out[0] ? r.out : r.err).append(buf, static_cast<std::size_t>(got));
-    }
-  }
-  if (wfd >= 0) close(wfd);
-  close(out[0]);
-  close(err[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (!p.started) r.err = "spawn failed";
+  r.code = p.timed_out ? -1 : p.exit_code;
+  r.out = std::move(p.out);
+  r.err += p.err;
   return r;
 }
 
-// A directory under the system temp dir, removed at the end of the test.
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& tag) {
