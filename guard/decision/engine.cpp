@@ -162,11 +162,29 @@ void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input
       for (std::size_t i = 0; i < j.size(); ++i) collect(j[i], path + "[" + std::to_string(i) + "]", depth + 1);
   };
   collect(input, "", 0);
-  bool carries_sql = false;
+  // The server's name may say where it points (mcp__prod_db__query).
   std::string production;
+  if (auto sep = tool_name.find("__", 5); sep != std::string::npos) {
+    std::string server = tool_name.substr(5, sep - 5);
+    for (const auto& h : matcher_->scan(server))
+      if (packs_.rules[h.rule].kind == packs::RuleKind::Marker) production = "MCP server " + server;
+  }
+  std::string lower = tool_name;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  bool named_for_database = false;
+  for (const char* w : {"sql", "query", "postgres", "mysql", "database", "supabase", "neon", "migration", "db", "table",
+                        "collection", "mongo", "redis", "schema"})
+    named_for_database = named_for_database || lower.find(w) != std::string::npos;
+  // Text a tool stores or sends (a file's content, an issue's body) is data, not a
+  // statement: writing SQL is not running it. A database tool's fields still count.
+  static const std::set<std::string> data_fields = {"content", "contents", "body", "text", "description", "title",
+                                                    "message", "comment", "notes", "summary", "old_string",
+                                                    "new_string", "patch", "diff"};
+  bool carries_sql = false;
   for (const auto& [path, value] : strings) {
     std::string key = path.substr(path.find_last_of('.') == std::string::npos ? 0 : path.find_last_of('.') + 1);
     bool named = sql_fields.count(key) > 0;
+    if (!named && !named_for_database && data_fields.count(key)) continue;
     auto verdict = sql::classify(value);
     if (!named && !verdict.parsed) {
       // not SQL: it may still name a production host or project
@@ -187,20 +205,63 @@ void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input
         d.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, tool_name + " " + path,
                               f.detail + " — in: " + f.statement, "MCP field " + path, ""});
   }
+  judge_mcp_operation(tool_name, input, d, opt);
   if (production.empty()) return;
   // A database tool aimed at production: hard, even for a read.
   for (auto& f : d.findings) {
     f.hard = true;
     f.production = production;
   }
-  std::string lower = tool_name;
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  bool database_tool = carries_sql;
-  for (const char* w : {"sql", "query", "postgres", "mysql", "database", "supabase", "neon", "migration", "db"})
-    database_tool = database_tool || lower.find(w) != std::string::npos;
-  if (database_tool)
+  if (carries_sql || named_for_database)
     if (const auto* rule = packs_.find("production.db-client"))
       d.findings.push_back({rule->id, true, tool_name, "MCP database tool aimed at production", "MCP input", production});
+}
+
+void Engine::judge_mcp_operation(const std::string& tool_name, const nlohmann::json& input, Decision& d,
+                                 const EngineOptions& opt) const {
+  // mcp__<server>__<tool>: the server's name may itself contain "__"-free underscores.
+  std::string rest = tool_name.substr(5);
+  auto sep = rest.find("__");
+  std::string server = sep == std::string::npos ? rest : rest.substr(0, sep);
+  std::string tool = sep == std::string::npos ? "" : rest.substr(sep + 2);
+  auto as_call = [&](std::vector<Arg> argv) {
+    Invocation call;
+    call.argv = std::move(argv);
+    call.segment = tool_name;
+    InvocationJudge(*this, d, opt, 0).judge(call);
+  };
+  // The tool itself (patterns/mcp.toml), with ` filter={}` when a filter is missing or empty.
+  std::vector<Arg> argv = {{"mcp-tool", false}, {server, false}, {tool, false}};
+  const nlohmann::json* filter = nullptr;
+  for (const char* key : {"filter", "query", "where"})
+    if (input.is_object() && input.contains(key)) filter = &input[key];
+  if (!filter || (filter->is_object() && filter->empty()) || (filter->is_string() && (filter->get<std::string>() == "{}" || filter->get<std::string>().empty())))
+    argv.push_back({"filter={}", false});
+  as_call(std::move(argv));
+  // Commands a Redis tool passes through are judged as redis-cli would run them.
+  std::string lower = server + " " + tool;
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower.find("redis") == std::string::npos || !input.is_object()) return;
+  for (const char* key : {"command", "cmd", "args"}) {
+    if (!input.contains(key)) continue;
+    std::vector<Arg> words = {{"redis-cli", false}};
+    auto add_words = [&](const std::string& text) {
+      std::size_t i = 0;
+      while (i < text.size()) {
+        while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+        std::size_t j = i;
+        while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+        if (j > i) words.push_back({text.substr(i, j - i), false});
+        i = j;
+      }
+    };
+    const auto& v = input[key];
+    if (v.is_string()) add_words(v.get<std::string>());
+    else if (v.is_array())
+      for (const auto& e : v)
+        if (e.is_string()) words.push_back({e.get<std::string>(), false});
+    if (words.size() > 1) as_call(std::move(words));
+  }
 }
 
 }  // namespace dbguard

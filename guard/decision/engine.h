@@ -54,6 +54,9 @@ class Engine {
                      const EngineOptions& opt) const;
   void finish(Decision& d) const;
   void judge_mcp(const std::string& tool_name, const nlohmann::json& input, Decision& d, const EngineOptions& opt) const;
+  // What an MCP tool does by its name (drop_collection, flush…) and what a Redis tool passes on.
+  void judge_mcp_operation(const std::string& tool_name, const nlohmann::json& input, Decision& d,
+                           const EngineOptions& opt) const;
   bool could_reach(std::string_view text) const;
 
   const packs::PackSet& packs_;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include "decision/engine.h"
@@ -16,8 +17,10 @@ using dbguard::Verdict;
 
 namespace {
 
+// A case is a Bash command, or another tool's event (`tool` and its `input` as JSON).
 struct Case {
   std::string id, command, expect, rule, file;
+  std::string tool = "Bash", input;
   std::vector<std::pair<std::string, std::string>> files;
 };
 
@@ -31,6 +34,8 @@ std::vector<Case> load(const fs::path& path) {
     c.command = t["command"].value_or(std::string());
     c.expect = t["expect"].value_or(std::string());
     c.rule = t["rule"].value_or(std::string());
+    c.tool = t["tool"].value_or(std::string("Bash"));
+    c.input = t["input"].value_or(std::string());
     c.file = path.filename().string();
     if (const auto* files = t["files"].as_table())
       for (const auto& [name, body] : *files) c.files.emplace_back(std::string(name.str()), body.value_or(std::string()));
@@ -45,6 +50,20 @@ std::string outcome(const Decision& d) {
   return d.hard ? "hard" : "deny";
 }
 
+// Decides a case in a scratch directory holding its files.
+Decision decide(const Case& c, const std::string& tag) {
+  fs::path dir = fs::temp_directory_path() / ("dbguard-" + tag + "-" + std::to_string(::getpid()) + "-" + c.id);
+  fs::create_directories(dir);
+  for (const auto& [name, body] : c.files) {
+    fs::create_directories((dir / name).parent_path());
+    std::ofstream(dir / name) << body;
+  }
+  Decision d = c.tool == "Bash" ? Engine::embedded().decide_command(c.command, dir.string())
+                                : Engine::embedded().decide_tool(c.tool, nlohmann::json::parse(c.input), dir.string());
+  fs::remove_all(dir);
+  return d;
+}
+
 class Corpus : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Corpus, EveryCaseDecidesAsLabelled) {
@@ -52,14 +71,7 @@ TEST_P(Corpus, EveryCaseDecidesAsLabelled) {
   ASSERT_FALSE(cases.empty());
   int failures = 0;
   for (const auto& c : cases) {
-    fs::path dir = fs::temp_directory_path() / ("dbguard-corpus-" + std::to_string(::getpid()) + "-" + c.id);
-    fs::create_directories(dir);
-    for (const auto& [name, body] : c.files) {
-      fs::create_directories((dir / name).parent_path());
-      std::ofstream(dir / name) << body;
-    }
-    Decision d = Engine::embedded().decide_command(c.command, dir.string());
-    fs::remove_all(dir);
+    Decision d = decide(c, "corpus");
     std::string got = outcome(d);
     bool rule_ok = c.rule.empty() || std::any_of(d.findings.begin(), d.findings.end(),
                                                  [&](const auto& f) { return f.rule == c.rule; });
@@ -68,7 +80,7 @@ TEST_P(Corpus, EveryCaseDecidesAsLabelled) {
       std::string rules;
       for (const auto& f : d.findings) rules += f.rule + " ";
       ADD_FAILURE() << c.id << ": expected " << c.expect << (c.rule.empty() ? "" : " (" + c.rule + ")") << ", got "
-                    << got << " [" << rules << "]\n    " << c.command;
+                    << got << " [" << rules << "]\n    " << (c.tool == "Bash" ? c.command : c.tool + " " + c.input);
     }
   }
   EXPECT_EQ(failures, 0) << "of " << cases.size() << " cases in " << GetParam();
@@ -95,14 +107,7 @@ TEST(CorpusRates, BlockRateAndFalsePositiveRate) {
   std::size_t destructive = 0, blocked = 0, everyday = 0, false_positives = 0, hard = 0, hard_right = 0;
   for (const auto& f : corpus_files()) {
     for (const auto& c : load(fs::path(DBGUARD_SOURCE_DIR) / "tests" / "corpus" / f)) {
-      fs::path dir = fs::temp_directory_path() / ("dbguard-rates-" + std::to_string(::getpid()) + "-" + c.id);
-      fs::create_directories(dir);
-      for (const auto& [name, body] : c.files) {
-        fs::create_directories((dir / name).parent_path());
-        std::ofstream(dir / name) << body;
-      }
-      std::string got = outcome(Engine::embedded().decide_command(c.command, dir.string()));
-      fs::remove_all(dir);
+      std::string got = outcome(decide(c, "rates"));
       if (c.expect == "allow") {
         ++everyday;
         false_positives += got != "allow";

@@ -56,3 +56,26 @@ TEST(Mcp, FileToolsPass) {
 }
 
 }  // namespace
+
+TEST(Mcp, ToolsThatDestroyByWhatTheyAre) {
+  EXPECT_TRUE(has_rule(decide("mcp__mongodb__drop_collection", {{"collection", "users"}}), "mcp.destructive-tool"));
+  EXPECT_TRUE(has_rule(decide("mcp__mongo__delete_many", {{"collection", "users"}, {"filter", json::object()}}),
+                       "mcp.mass-delete"));
+  EXPECT_EQ(decide("mcp__mongo__delete_many", {{"collection", "users"}, {"filter", {{"age", 3}}}}).verdict,
+            Verdict::Allow);
+  EXPECT_TRUE(has_rule(decide("mcp__redis__execute", {{"command", "flushall"}}), "nosql.redis-flush"));
+  EXPECT_EQ(decide("mcp__github__delete_branch", {{"branch", "x"}}).verdict, Verdict::Allow);
+}
+
+TEST(Mcp, DataANonDatabaseToolStoresIsNotAStatement) {
+  EXPECT_EQ(decide("mcp__filesystem__write_file", {{"path", "m.sql"}, {"content", "DROP TABLE t;"}}).verdict,
+            Verdict::Allow);
+  // a database tool's fields count whatever their name
+  EXPECT_TRUE(has_rule(decide("mcp__db__exec", {{"text", "DROP TABLE t"}}), "sql.drop"));
+}
+
+TEST(Mcp, AProductionServerNameIsHard) {
+  Decision d = decide("mcp__prod_db__query", {{"sql", "select 1"}});
+  EXPECT_TRUE(d.hard);
+  EXPECT_TRUE(has_rule(d, "production.db-client"));
+}
