@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "decision/engine.h"
 #include "match/haystack.h"
+#include "protocol/event.h"
 
 namespace dbguard::cli {
 namespace {
@@ -30,16 +31,8 @@ const char* input_kind(Input::Kind k) {
   return "?";
 }
 
-void explain(const std::vector<std::string>& words, std::string cwd) {
-  if (cwd.empty()) {
-    char buf[4096];
-    cwd = getcwd(buf, sizeof buf) ? buf : ".";
-  }
-  std::string command = command_from_args(words);
-  EngineOptions opt;
-  opt.trace = true;
-  Decision d = Engine::embedded().decide_command(command, cwd, opt);
-  std::cout << "command: " << show(command) << "\n";
+// What the engine saw and decided, stage by stage.
+void print_trace(const Decision& d) {
   for (const auto& n : d.notes) std::cout << "note: " << n << "\n";
   int i = 0;
   for (const auto& t : d.trace) {
@@ -73,6 +66,35 @@ void explain(const std::vector<std::string>& words, std::string cwd) {
   if (!d.reason.empty()) std::cout << "\n" << d.reason;
 }
 
+void explain_command(const std::vector<std::string>& words, std::string cwd) {
+  if (cwd.empty()) {
+    char buf[4096];
+    cwd = getcwd(buf, sizeof buf) ? buf : ".";
+  }
+  std::string command = command_from_args(words);
+  EngineOptions opt;
+  opt.trace = true;
+  Decision d = Engine::embedded().decide_command(command, cwd, opt);
+  std::cout << "command: " << show(command) << "\n";
+  print_trace(d);
+}
+
+// No command: a hook event on stdin (an MCP tool call, or any other tool).
+void explain_event() {
+  std::string bytes;
+  bool complete = protocol::read_all_bounded(stdin, bytes, protocol::kMaxEventBytes);
+  auto ev = protocol::parse_event(bytes, !complete);
+  if (!ev.ok) {
+    std::cerr << "dbguard explain: " << ev.error << "\n";
+    std::exit(1);
+  }
+  EngineOptions opt;
+  opt.trace = true;
+  Decision d = Engine::embedded().decide_tool(ev.event.tool_name, ev.event.tool_input, ev.event.cwd, opt);
+  std::cout << "event: " << ev.event.tool_name << " " << show(ev.event.tool_input.dump()) << "\n";
+  print_trace(d);
+}
+
 }  // namespace
 
 void add_explain(CLI::App& app) {
@@ -80,8 +102,11 @@ void add_explain(CLI::App& app) {
   auto cwd = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("explain", "Show the parse, every rule that matched and why, and the decision");
   cmd->add_option("--cwd", *cwd, "directory relative files resolve against");
-  cmd->add_option("command", *words, "the command: one string, or words after --")->required();
-  cmd->callback([words, cwd] { explain(*words, *cwd); });
+  cmd->add_option("command", *words, "the command: one string, or words after --; none: a hook event on stdin");
+  cmd->callback([words, cwd] {
+    if (words->empty()) explain_event();
+    else explain_command(*words, *cwd);
+  });
 }
 
 }  // namespace dbguard::cli

@@ -224,11 +224,13 @@ void Engine::judge_mcp_operation(const std::string& tool_name, const nlohmann::j
   auto sep = rest.find("__");
   std::string server = sep == std::string::npos ? rest : rest.substr(0, sep);
   std::string tool = sep == std::string::npos ? "" : rest.substr(sep + 2);
-  auto as_call = [&](std::vector<Arg> argv) {
+  auto as_call = [&](std::vector<Arg> argv, const std::string& origin) {
     Invocation call;
     call.argv = std::move(argv);
     call.segment = tool_name;
+    std::size_t before = d.findings.size();
     InvocationJudge(*this, d, opt, 0).judge(call);
+    for (std::size_t i = before; i < d.findings.size(); ++i) d.findings[i].source = origin;
   };
   // The tool itself (patterns/mcp.toml), with ` filter={}` when a filter is missing or empty.
   std::vector<Arg> argv = {{"mcp-tool", false}, {server, false}, {tool, false}};
@@ -237,7 +239,7 @@ void Engine::judge_mcp_operation(const std::string& tool_name, const nlohmann::j
     if (input.is_object() && input.contains(key)) filter = &input[key];
   if (!filter || (filter->is_object() && filter->empty()) || (filter->is_string() && (filter->get<std::string>() == "{}" || filter->get<std::string>().empty())))
     argv.push_back({"filter={}", false});
-  as_call(std::move(argv));
+  as_call(std::move(argv), "MCP tool name");
   // Commands a Redis tool passes through are judged as redis-cli would run them.
   std::string lower = server + " " + tool;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -260,7 +262,7 @@ void Engine::judge_mcp_operation(const std::string& tool_name, const nlohmann::j
     else if (v.is_array())
       for (const auto& e : v)
         if (e.is_string()) words.push_back({e.get<std::string>(), false});
-    if (words.size() > 1) as_call(std::move(words));
+    if (words.size() > 1) as_call(std::move(words), std::string("MCP field ") + key);
   }
 }
 

@@ -154,6 +154,18 @@ TEST(ExplainBinary, ShowsParseMatchesAndDecision) {
   EXPECT_NE(r.out.find("decision: deny"), std::string::npos);
 }
 
+TEST(ExplainBinary, AnEventOnStdinShowsWhereItsSqlCameFrom) {
+  auto r = run({"explain"},
+               R"({"tool_name":"mcp__db__query","tool_input":{"params":{"sql":"TRUNCATE users"}},"cwd":"/tmp"})");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("event: mcp__db__query"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sql from MCP field params.sql:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("decision: deny"), std::string::npos) << r.out;
+  auto bad = run({"explain"}, "not an event");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("not valid JSON"), std::string::npos) << bad.err;
+}
+
 TEST(PatternsBinary, ListAndValidate) {
   auto list = run({"patterns", "list"}, "");
   EXPECT_EQ(list.exit_code, 0);
