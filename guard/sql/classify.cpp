@@ -3,6 +3,8 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cctype>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
@@ -58,6 +60,30 @@ std::string dropped_names(const json& drop) {
     if (!name.empty()) names += (names.empty() ? "" : ", ") + name;
   }
   return names;
+}
+
+// The '…' string constants of an expression, unquoted and joined by spaces:
+// EXECUTE 'DROP TABLE ' || t is judged by what it is built from.
+std::string string_constants(const std::string& q) {
+  std::string literal;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q[i] != '\'') continue;
+    std::size_t j = i + 1;
+    while (j < q.size() && !(q[j] == '\'' && (j + 1 >= q.size() || q[j + 1] != '\''))) j += (q[j] == '\'') ? 2 : 1;
+    literal += q.substr(i + 1, j - i - 1) + " ";
+    i = j;
+  }
+  return literal;
+}
+
+bool starts_with_word(const std::string& text, const char* word) {
+  std::size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  std::size_t n = std::char_traits<char>::length(word);
+  if (text.size() - i < n) return false;
+  for (std::size_t k = 0; k < n; ++k)
+    if (std::toupper(static_cast<unsigned char>(text[i + k])) != word[k]) return false;
+  return i + n == text.size() || !(std::isalnum(static_cast<unsigned char>(text[i + n])) || text[i + n] == '_');
 }
 
 class Classifier {
@@ -142,16 +168,33 @@ class Classifier {
                           "$dbguard_body$ LANGUAGE plpgsql";
     PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(wrapped.c_str());
     if (r.error) {
-      // the body could not be parsed: judge its text by the scanner
-      for (auto& f : scan_for_destructive(body)) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
+      judge_uncompiled_body(body, stmt);
     } else if (r.plpgsql_funcs) {
       json tree = json::parse(r.plpgsql_funcs, nullptr, false);
       if (tree.is_discarded())
-        for (auto& f : scan_for_destructive(body)) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
+        judge_uncompiled_body(body, stmt);
       else
         collect_queries(tree, stmt);
     }
     pg_query_free_plpgsql_parse_result(r);
+  }
+
+  // A body libpg_query's PL/pgSQL compiler rejects may still run: the compiler lacks
+  // parts of PostgreSQL's (FOR r IN cursor LOOP is one). Judge the text from every
+  // place a statement may begin, by the parser where it accepts the statement and by
+  // the scanner where not; EXECUTE by the string constants it is built from.
+  void judge_uncompiled_body(const std::string& body, const std::string& stmt) {
+    std::vector<SqlFinding> inner;
+    for (const auto& span : procedural_statement_spans(body)) {
+      std::string text = body.substr(span.begin, span.end - span.begin);
+      if (starts_with_word(text, "EXECUTE")) {
+        for (auto& f : scan_for_destructive(string_constants(text)))
+          out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
+      } else if (may_be_destructive(text)) {
+        classify_into(text, inner, depth_ + 1, stmt, false);
+      }
+    }
+    for (auto& f : inner) out_.push_back({f.kind, stmt, f.detail + " in a procedural body"});
   }
 
   void collect_queries(const json& node, const std::string& stmt) {
@@ -164,15 +207,8 @@ class Classifier {
       if (it.key() == "PLpgSQL_stmt_dynexecute" && it.value().contains("query")) {
         // EXECUTE 'DROP TABLE ' || t: judge the string constants it is built from
         std::string q = it.value()["query"].value("PLpgSQL_expr", json::object()).value("query", "");
-        std::string literal;
-        for (std::size_t i = 0; i < q.size(); ++i) {
-          if (q[i] != '\'') continue;
-          std::size_t j = i + 1;
-          while (j < q.size() && !(q[j] == '\'' && (j + 1 >= q.size() || q[j + 1] != '\''))) j += (q[j] == '\'') ? 2 : 1;
-          literal += q.substr(i + 1, j - i - 1) + " ";
-          i = j;
-        }
-        for (auto& f : scan_for_destructive(literal)) out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
+        for (auto& f : scan_for_destructive(string_constants(q)))
+          out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
       } else if (it.key() == "PLpgSQL_expr" && it.value().contains("query")) {
         std::string q = it.value().value("query", "");
         std::vector<SqlFinding> inner;
@@ -184,16 +220,32 @@ class Classifier {
   }
 
  public:
-  static void classify_into(const std::string& sql, std::vector<SqlFinding>& out, int depth, const std::string& stmt) {
+  static void classify_into(const std::string& sql, std::vector<SqlFinding>& out, int depth, const std::string& stmt,
+                            bool split = true) {
     PgQueryParseResult r = pg_query_parse(sql.c_str());
     json tree = !r.error && r.parse_tree ? json::parse(r.parse_tree, nullptr, false) : json();
+    pg_query_free_parse_result(r);
     if (tree.is_object()) {
       Classifier c(out, depth);
       c.walk(tree, stmt);
     } else {
-      for (auto& f : scan_for_destructive(sql)) out.push_back({f.kind, stmt, f.detail});
+      classify_rejected(sql, split ? split_statements(sql) : std::vector<std::string>{}, out, depth, stmt);
     }
-    pg_query_free_parse_result(r);
+  }
+
+  // Text the parser rejects as a whole. psql and the other clients run a script
+  // statement by statement, so one statement they reject does not stop the others:
+  // each statement the parser accepts on its own is judged by its tree (procedural
+  // bodies, always-true WHEREs), only the rest by the scanner's tokens. `stmt` names
+  // the statement findings belong to; empty: each statement itself.
+  static void classify_rejected(const std::string& sql, const std::vector<std::string>& statements,
+                                std::vector<SqlFinding>& out, int depth, const std::string& stmt) {
+    if (statements.size() < 2) {
+      for (auto& f : scan_for_destructive(sql)) out.push_back({f.kind, stmt.empty() ? f.statement : stmt, f.detail});
+      return;
+    }
+    for (const auto& text : statements)
+      if (may_be_destructive(text)) classify_into(text, out, depth, stmt.empty() ? trim(text) : stmt, false);
   }
 
  private:
@@ -221,16 +273,10 @@ SqlVerdict classify(std::string_view sql_text) {
     v.parsed = false;
     v.parse_error = !r.error ? "parse tree unreadable" : r.error->message ? r.error->message : "syntax error";
     if (r.error) pg_query_free_parse_result(r);
-    // split by the scanner for display and judge each statement's tokens
-    PgQuerySplitResult split = pg_query_split_with_scanner(sql.c_str());
-    if (!split.error)
-      for (int k = 0; k < split.n_stmts; ++k) {
-        const auto* s = split.stmts[k];
-        if (s->stmt_location >= 0 && static_cast<size_t>(s->stmt_location + s->stmt_len) <= sql.size())
-          v.statements.push_back(trim(sql.substr(static_cast<size_t>(s->stmt_location), static_cast<size_t>(s->stmt_len))));
-      }
-    pg_query_free_split_result(split);
-    v.findings = scan_for_destructive(sql);
+    // split by the scanner for display; each statement judged on its own
+    std::vector<std::string> statements = split_statements(sql);
+    for (const auto& text : statements) v.statements.push_back(trim(text));
+    Classifier::classify_rejected(sql, statements, v.findings, 0, "");
     return v;
   }
   if (!tree.contains("stmts")) return v;  // only comments or whitespace

@@ -12,7 +12,8 @@ namespace {
 
 struct Token {
   int kind;
-  std::string text;
+  std::string text;   // upper-cased
+  std::size_t start;  // offset in the statement
 };
 
 std::string upper(std::string s) {
@@ -41,7 +42,8 @@ std::vector<Token> tokens_of(const std::string& stmt) {
         const PgQuery__ScanToken* t = sr->tokens[i];
         if (t->start < 0 || t->end > static_cast<int32_t>(stmt.size()) || t->end < t->start) continue;
         if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT) continue;
-        out.push_back({t->token, upper(stmt.substr(static_cast<size_t>(t->start), static_cast<size_t>(t->end - t->start)))});
+        out.push_back({t->token, upper(stmt.substr(static_cast<size_t>(t->start), static_cast<size_t>(t->end - t->start))),
+                       static_cast<size_t>(t->start)});
       }
       pg_query__scan_result__free_unpacked(sr, nullptr);
     }
@@ -96,7 +98,62 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
   }
 }
 
+// Statement spans of the text as the scanner splits it; when it cannot split the
+// text (an unterminated quote), one span for the whole text and split_ok false.
+std::vector<TextSpan> statement_spans(const std::string& text, bool* split_ok = nullptr) {
+  std::vector<TextSpan> spans;
+  PgQuerySplitResult split = pg_query_split_with_scanner(text.c_str());
+  if (split_ok) *split_ok = !split.error;
+  if (split.error) {
+    spans.push_back({0, text.size()});
+  } else {
+    for (int k = 0; k < split.n_stmts; ++k) {
+      const auto* s = split.stmts[k];
+      if (s->stmt_location < 0 || s->stmt_len < 0 ||
+          static_cast<size_t>(s->stmt_location) + static_cast<size_t>(s->stmt_len) > text.size())
+        continue;
+      spans.push_back({static_cast<size_t>(s->stmt_location),
+                       static_cast<size_t>(s->stmt_location) + static_cast<size_t>(s->stmt_len)});
+    }
+  }
+  pg_query_free_split_result(split);
+  return spans;
+}
+
 }  // namespace
+
+std::vector<std::string> split_statements(std::string_view sql) {
+  std::string text(sql);
+  std::vector<std::string> out;
+  bool ok = false;
+  auto spans = statement_spans(text, &ok);
+  if (ok)
+    for (const auto& span : spans) out.push_back(text.substr(span.begin, span.end - span.begin));
+  return out;
+}
+
+bool may_be_destructive(std::string_view statement) {
+  for (const auto& t : tokens_of(std::string(statement)))
+    if (t.text == "DROP" || t.text == "TRUNCATE" || t.text == "DELETE" || t.text == "UPDATE" || t.text == "DO" ||
+        t.text == "FUNCTION" || t.text == "PROCEDURE")
+      return true;
+  return false;
+}
+
+std::vector<TextSpan> procedural_statement_spans(std::string_view body) {
+  std::string text(body);
+  std::vector<TextSpan> out;
+  for (const auto& stmt : statement_spans(text)) {
+    out.push_back(stmt);
+    auto toks = tokens_of(text.substr(stmt.begin, stmt.end - stmt.begin));
+    for (std::size_t i = 0; i + 1 < toks.size(); ++i) {
+      const std::string& t = toks[i].text;
+      if (t == "BEGIN" || t == "LOOP" || t == "THEN" || t == "ELSE" || t == ">>")
+        out.push_back({stmt.begin + toks[i + 1].start, stmt.end});
+    }
+  }
+  return out;
+}
 
 std::vector<SqlFinding> scan_for_destructive(std::string_view sql) {
   std::vector<SqlFinding> out;

@@ -5,6 +5,8 @@
 // keywords inside strings, identifiers and comments are not.
 #pragma once
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -13,5 +15,26 @@
 namespace dbguard::sql {
 
 std::vector<SqlFinding> scan_for_destructive(std::string_view sql);
+
+// The statements of the text as the scanner splits them (at semicolons outside
+// strings, comments and dollar quotes), untrimmed; empty when it cannot split it.
+std::vector<std::string> split_statements(std::string_view sql);
+
+// Whether the statement holds one of the keywords every finding needs: DROP,
+// TRUNCATE, DELETE, UPDATE, or DO, FUNCTION, PROCEDURE (a body that may hold
+// them), outside strings and comments. Without one, a statement is destructive
+// neither by the parser's reading nor by the scanner's.
+bool may_be_destructive(std::string_view statement);
+
+// For a PL/pgSQL body that libpg_query's PL/pgSQL compiler rejects: every place a
+// statement may begin — each statement start the scanner finds, and the token after
+// each BEGIN, LOOP, THEN, ELSE and label (<<name>>) — with the end of its statement.
+// PL/pgSQL statements follow block keywords ("BEGIN FOR r IN c LOOP DROP TABLE t"),
+// where a scan of statement starts alone would not look.
+struct TextSpan {
+  std::size_t begin;
+  std::size_t end;
+};
+std::vector<TextSpan> procedural_statement_spans(std::string_view body);
 
 }  // namespace dbguard::sql

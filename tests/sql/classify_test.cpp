@@ -78,3 +78,44 @@ TEST(SqlClassify, InvalidUtf8IsStillJudged) {
   EXPECT_EQ(kinds("SELECT '\xfe\xff'"), V{});
   EXPECT_EQ(kinds("DO $$ BEGIN TRUNCATE t\xff; END $$"), V{"truncate"});
 }
+
+// psql (and the other clients) run a script statement by statement, so a statement
+// PostgreSQL's parser rejects does not stop the ones after it. One such statement
+// once sent the whole script to the token scanner, which sees neither procedural
+// bodies nor always-true WHEREs: a DO block that drops a table was allowed.
+TEST(SqlClassify, OneRejectedStatementLeavesTheOthersToTheParser) {
+  EXPECT_EQ(kinds("DO $$ BEGIN DROP TABLE users; END $$;\nSELECT `x`;"), V{"drop"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 1=1;\nSELECT `x`;"), V{"delete-all"});
+  EXPECT_EQ(kinds("SELECT `x`;\nWITH d AS (DELETE FROM users WHERE true RETURNING *) SELECT 1;"), V{"delete-all"});
+  EXPECT_EQ(kinds("SELECT `x`;\nCREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'TRUNCATE users';"), V{"truncate"});
+  EXPECT_EQ(kinds("DROP TABLE IF EXISTS `users`;\nTRUNCATE t;"), (V{"drop", "truncate"}));
+  EXPECT_EQ(kinds("DELETE FROM users WHERE id = 7;\nSELECT `x`;"), V{});
+  EXPECT_EQ(kinds("DROP TYPE mood;\nSELECT `x`;"), V{});  // as when the whole script parses
+  EXPECT_EQ(kinds("INSERT INTO `t` VALUES (1);\nINSERT INTO `t` VALUES ('DROP TABLE t');"), V{});
+  auto v = classify("SELECT `x`;\nDELETE FROM users WHERE 1=1;");
+  EXPECT_FALSE(v.parsed);
+  EXPECT_EQ(v.statements, (V{"SELECT `x`", "DELETE FROM users WHERE 1=1"}));
+  ASSERT_EQ(v.findings.size(), 1u);
+  EXPECT_EQ(v.findings[0].statement, "DELETE FROM users WHERE 1=1");
+}
+
+// libpg_query's PL/pgSQL compiler rejects some bodies PostgreSQL runs: FOR r IN cursor
+// LOOP is one. Such a body was judged by the token scanner, which looks at statement
+// starts only; PL/pgSQL statements follow BEGIN, LOOP, THEN, ELSE, so a DROP inside
+// the loop was allowed (and PostgreSQL 15 dropped the table).
+TEST(SqlClassify, BodiesTheCompilerRejectsAreReadFromEveryStatement) {
+  const std::string loop = "DO $$ DECLARE c CURSOR FOR SELECT 1; BEGIN FOR r IN c LOOP ";
+  const std::string end = " END LOOP; END $$";
+  EXPECT_EQ(kinds(loop + "DROP TABLE users;" + end), V{"drop"});
+  EXPECT_EQ(kinds(loop + "TRUNCATE users;" + end), V{"truncate"});
+  EXPECT_EQ(kinds(loop + "DELETE FROM users WHERE 1=1;" + end), V{"delete-all"});
+  EXPECT_EQ(kinds(loop + "IF r IS NULL THEN NULL; ELSE UPDATE users SET a = 1; END IF;" + end), V{"update-all"});
+  EXPECT_EQ(kinds(loop + "<<inner>> BEGIN ALTER TABLE users DROP COLUMN email; END;" + end), V{"drop-column"});
+  EXPECT_EQ(kinds(loop + "EXECUTE 'DROP TABLE ' || 'users';" + end), V{"drop"});
+  EXPECT_EQ(kinds("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ DECLARE c CURSOR FOR SELECT 1; "
+                  "BEGIN FOR r IN c LOOP DROP TABLE users; END LOOP; END $$"),
+            V{"drop"});
+  EXPECT_EQ(kinds(loop + "DELETE FROM users WHERE id = r.id;" + end), V{});
+  EXPECT_EQ(kinds(loop + "RAISE NOTICE 'DROP TABLE users';" + end), V{});
+  EXPECT_EQ(kinds(loop + "UPDATE t SET a = CASE WHEN b THEN 1 ELSE 2 END WHERE id = 3;" + end), V{});
+}
