@@ -173,7 +173,7 @@ class Walker {
       walk_simple(cmd.simple, scope, in, ctx);
       return;
     }
-    Input body_in = apply_input_redirects(cmd.redirects, scope, in, ctx);
+    Input body_in = apply_input_redirects(cmd.redirects, scope, in, &ctx);
     Expansion ex;
     for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
     walk_substitutions(ex, scope, ctx);
@@ -188,8 +188,12 @@ class Walker {
     }
   }
 
+  // The stdin a command's redirects give it (and, when asked, the files they write).
+  // Substitutions in heredocs and redirect targets run once, when the command runs:
+  // they are walked with the command's ctx. A null ctx only computes the input, for a
+  // pipeline stage's output after the stage itself was walked.
   Input apply_input_redirects(const std::vector<shell::Redirect>& redirects, Scope& scope, const Input& in,
-                              const Ctx& ctx, std::vector<std::string>* writes = nullptr) {
+                              const Ctx* ctx, std::vector<std::string>* writes = nullptr) {
     Input result = in;
     for (const auto& r : redirects) {
       Expansion ex;
@@ -198,14 +202,14 @@ class Walker {
         if (r.heredoc_expands) {
           Expansion body;
           Arg a = expand_single(r.heredoc_word, scope, body);
-          walk_substitutions(body, scope, ctx);
+          if (ctx) walk_substitutions(body, scope, *ctx);
           result.content = a.text;
           result.partial = a.dynamic;
         }
         continue;
       }
       Arg target = expand_single(r.target, scope, ex);
-      walk_substitutions(ex, scope, ctx);
+      if (ctx) walk_substitutions(ex, scope, *ctx);
       if (r.op == "<<<") {
         result = Input{Input::Kind::Text, target.text + "\n", "here-string", target.dynamic};
       } else if (r.op == "<" && (r.fd == -1 || r.fd == 0)) {
@@ -238,7 +242,7 @@ class Walker {
 
     std::string segment(ctx.source.substr(sc.begin, sc.end - sc.begin));
     std::vector<std::string> writes;
-    Input stdin_source = apply_input_redirects(sc.redirects, scope, in, ctx, &writes);
+    Input stdin_source = apply_input_redirects(sc.redirects, scope, in, &ctx, &writes);
 
     if (argv.empty()) {  // assignments only: they change the shell's variables
       for (auto& [name, value] : own) set_var(scope, name, value);
@@ -539,7 +543,7 @@ class Walker {
     }
     if (prog == "cat" && !dynamic) {
       if (argv.size() == 1) {
-        Input own = apply_input_redirects(cmd.simple.redirects, scope, its_input, Ctx{});
+        Input own = apply_input_redirects(cmd.simple.redirects, scope, its_input, nullptr);
         return own.kind == Input::Kind::None ? Input{Input::Kind::Opaque, "", "pipe from cat", false} : own;
       }
       if (argv.size() == 2 && argv[1].text != "-")

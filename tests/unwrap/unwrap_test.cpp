@@ -162,6 +162,24 @@ TEST(Unwrap, RedirectionTargetsAreRecorded) {
   EXPECT_EQ(r.invocations[0].writes[0], "/p/.dbguard.toml");
 }
 
+// A pipeline stage's output is worked out after the stage was walked. For `cat` with a
+// heredoc, that second look walked the heredoc's substitutions again with an empty
+// context: substr past the end of an empty source threw, and the whole command was
+// denied as guard.internal-error (found by the shell_parser fuzz target).
+TEST(Unwrap, HeredocSubstitutionsOfAPipelineStageAreWalkedOnce) {
+  auto r = unwrap_command("cat <<EOF | grep x\n$(ls)\nEOF", "/tmp");
+  int ls = 0;
+  for (const auto& inv : r.invocations) ls += !inv.argv.empty() && inv.argv[0].text == "ls";
+  EXPECT_EQ(ls, 1);
+  ASSERT_NE(find(r, "grep"), nullptr);
+  EXPECT_TRUE(r.issues.empty());
+
+  auto d = unwrap_command("cat db/report.sql | cat <<EOF\n$(dropdb x)\nEpsql app", "/tmp");  // unterminated
+  const Invocation* dropdb = find(d, "dropdb");
+  ASSERT_NE(dropdb, nullptr);
+  EXPECT_EQ(argv_of(*dropdb), (V{"dropdb", "x"}));
+}
+
 TEST(ShellQuoteJoin, RoundTripsThroughTheParser) {
   V words = {"psql", "-c", "DROP TABLE \"x\"; it's", "$HOME"};
   auto r = unwrap_command(shell_quote_join(words), "/tmp");
