@@ -80,6 +80,29 @@ TEST(PackLoader, InvalidTomlNamesTheLine) {
   EXPECT_NE(errors[0].find("broken.toml:3"), std::string::npos) << errors[0];
 }
 
+// toml++ 3.3.0 reached __builtin_unreachable() when a non-ASCII character such as
+// U+03A0 or U+00A7 stood where whitespace may (found by the pack_loader fuzz target;
+// the build applies the upstream fix, cmake/tomlplusplus_fix.cmake). UBSan stops the
+// sanitizer build here without it; every build must reject or read these cleanly.
+TEST(PackLoader, NonAsciiWhereWhitespaceMayStandIsAParseError) {
+  for (const char* body : {"[pack]\n\xce\xa0 = 1\n", "[pack]\nid = \xce\xa0\n", "[pack]\nid = 1 \xce\xa0\n",
+                           "[pack]\n \xce\xa0 = 1\n"}) {
+    auto path = write_pack("unicode.toml", body);
+    packs::PackSet set;
+    std::vector<std::string> errors;
+    EXPECT_FALSE(packs::load_pack_file(path.string(), set, errors)) << body;
+    ASSERT_FALSE(errors.empty()) << body;
+    EXPECT_NE(errors[0].find("unicode.toml:2"), std::string::npos) << errors[0];
+  }
+  // Valid TOML: a line-ending backslash in a multi-line string trims the next line's
+  // leading whitespace, so the character after it is looked at too.
+  auto path = write_pack("trimmed.toml", "[pack]\nid = \"\"\"\\\n\xc2\xa7x\"\"\"\n");
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  packs::load_pack_file(path.string(), set, errors);
+  for (const auto& e : errors) EXPECT_EQ(e.find("trimmed.toml:2"), std::string::npos) << e;
+}
+
 TEST(Matcher, CompiledAndSerializedAgree) {
   packs::PackSet set;
   std::vector<std::string> errors;
