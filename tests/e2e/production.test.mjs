@@ -13,6 +13,12 @@ const CASES = [
   ['python prod_db_exec.py', 'production.script'],
   ['psql -h prod-db.example.com -c "select 1"', 'production.db-client'],
   ['aws rds delete-db-instance --db-instance-identifier app-db', 'aws.rds-delete-instance'],
+  ['aws rds delete-db-cluster --db-cluster-identifier app', 'aws.rds-delete-cluster'],
+  ['terraform destroy -target=aws_db_instance.main', 'terraform.destroy-database'],
+  ['alembic -x env=production downgrade -1', 'production.migration'],
+  ['DATABASE_URL=$PROD_DATABASE_URL alembic upgrade head', 'production.migration'],
+  ['psql postgres://app:pw@db.prod.internal/app -c "select 1"', 'production.db-client', 'psql postgres://app:'],
+  ['kubectl --context prod exec pg-0 -- psql -c "TRUNCATE users"', 'production.db-client'],
 ];
 
 describe('production calls are hard-blocked through Claude Code', { concurrency: CONCURRENCY }, () => {
