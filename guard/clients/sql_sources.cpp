@@ -4,6 +4,7 @@
 
 #include "support/files.h"
 #include "support/text.h"
+#include "unwrap/file_writes.h"
 
 namespace dbguard::clients {
 namespace {
@@ -80,6 +81,10 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
     return;
   }
   std::string path = resolve_path(cwd, path_text);
+  if (limits.rewritten && std::binary_search(limits.rewritten->begin(), limits.rewritten->end(), normal_path(path))) {
+    out.push_back({SqlSource::Kind::Opaque, path_text + " is written earlier in this command: its SQL is only known at run time", origin});
+    return;
+  }
   std::string text, error;
   if (!read_file_bounded(path, limits.max_file_bytes, text, error)) {
     out.push_back({SqlSource::Kind::Unreadable, "cannot read " + path_text + ": " + error, origin});
@@ -156,8 +161,10 @@ void split_script(const std::string& text, const std::string& origin, const std:
   if (sql.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back({SqlSource::Kind::Sql, sql, origin});
 }
 
-std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& limits) {
+std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& given) {
   std::vector<SqlSource> out;
+  SourceLimits limits = given;
+  if (!limits.rewritten) limits.rewritten = &inv.rewritten;
   const ClientSpec* spec = spec_for(inv);
   if (!spec) return out;
   const auto& argv = inv.argv;
@@ -228,9 +235,11 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& li
       read_sql_file(in.content, false, inv.cwd, in.origin, spec->meta, limits, 0, out);
       break;
     case Input::Kind::Text:
-      if (in.partial && only_placeholders(in.content))
-        out.push_back({SqlSource::Kind::Opaque, "SQL only known at run time (" + in.origin + ")", in.origin});
-      else
+      // An unquoted heredoc / here-string with $(…) or an unknown $VAR: the shell
+      // pastes run-time text into the SQL, which can add any statement.
+      if (in.partial)
+        out.push_back({SqlSource::Kind::Opaque, "SQL with parts only known at run time (" + in.origin + ")", in.origin});
+      if (!in.partial || !only_placeholders(in.content))
         split_script(in.content, in.origin, inv.cwd, spec->meta, limits, 0, out);
       break;
   }

@@ -24,6 +24,9 @@ struct SqlSource {
 struct SourceLimits {
   std::size_t max_file_bytes = 8u << 20;  // larger SQL files are denied, not skipped
   int max_include_depth = 8;
+  // Files earlier commands in the same call write (sorted, resolved): their
+  // contents when this client runs are unknown, so reading one is opaque.
+  const std::vector<std::string>* rewritten = nullptr;
 };
 
 enum class MetaSyntax { Psql, Mysql, Sqlite, None };

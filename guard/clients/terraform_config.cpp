@@ -14,6 +14,13 @@ std::string terraform_dir(const Invocation& inv) {
   return inv.cwd;
 }
 
+std::string selected_workspace(const std::string& dir) {
+  std::string text, error;
+  if (!read_file_bounded(dir + "/.terraform/environment", 4096, text, error)) return "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 std::string declared_database(const std::string& dir, const std::vector<std::string>& resource_types,
                               const std::vector<std::string>& module_words) {
   // Compiled only when a destroy is being judged, never at start-up.

@@ -13,6 +13,9 @@ namespace dbguard::clients {
 // The directory a terraform/tofu/terragrunt invocation works in (-chdir=DIR, else cwd).
 std::string terraform_dir(const Invocation& inv);
 
+// The workspace `terraform workspace select` left in DIR/.terraform/environment, or "".
+std::string selected_workspace(const std::string& dir);
+
 // The first database resource or module declared in `dir` ("aws_db_instance.main",
 // "module.rds"), or "" when none is. `resource_types` are resource type names,
 // `module_words` words that mark a module as holding a database.

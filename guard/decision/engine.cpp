@@ -36,6 +36,7 @@ Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
     : packs_(packs), matcher_(std::move(matcher)) {
   unwrap_limits_.trusted_generators = packs_.setting("trusted_generators");
   unwrap_limits_.human_gated_scripts = packs_.setting("human_gated_scripts");
+  unwrap_limits_.container_safe_scripts = packs_.setting("container_safe_scripts");
 }
 
 const Engine& Engine::embedded() {

@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -12,6 +14,7 @@
 #include "policy/production_extras.h"
 #include "support/files.h"
 #include "support/text.h"
+#include "unwrap/file_writes.h"
 #include "sql/classify.h"
 
 namespace dbguard {
@@ -43,6 +46,8 @@ void InvocationJudge::judge(const Invocation& inv) {
     trace = &d_.trace.back();
   }
   Seen seen = analyse(inv, trace);
+  judge_stdin_script(inv, seen);
+  judge_human_gate(inv, seen);
   if (inv.program_dynamic) judge_dynamic_program(inv, seen);
   else if (seen.findings.empty()) judge_dynamic_arguments(inv, seen);
   if (trace) trace->production = seen.production;
@@ -61,6 +66,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   Haystack hay = build_haystack(inv);
   auto hits = engine_.matcher_->scan(hay.text);
   seen.production = production_marker(inv, hits, hay);
+  if (seen.production.empty()) seen.production = terraform_production(inv);
   if (opt_.policy) {  // production as the policy names it: hosts, markers, databases, scripts
     if (seen.production.empty()) seen.production = policy::production_marker(opt_.policy->production, inv);
     if (auto script = policy::production_script(opt_.policy->production, inv); !script.empty())
@@ -99,13 +105,43 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   judge_removed_data_dirs(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
   const auto& clients = engine_.packs_.setting("sql_clients");
+  // A heredoc / here-string with run-time parts is partly opaque the same way.
   if (!inv.argv.empty() && !inv.argv[0].dynamic && !clients::is_sql_client(inv) &&
-      inv.stdin_source.kind == Input::Kind::Opaque &&
+      (inv.stdin_source.kind == Input::Kind::Opaque ||
+       (inv.stdin_source.kind == Input::Kind::Text && inv.stdin_source.partial)) &&
       std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
     seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline,
-                             inv.argv[0].text + " reads statements from " + inv.stdin_source.origin, "stdin", ""});
+                             inv.argv[0].text + " reads statements from " + inv.stdin_source.origin +
+                                 (inv.stdin_source.kind == Input::Kind::Text ? " with parts only known at run time" : ""),
+                             "stdin", ""});
   }
   return seen;
+}
+
+bool InvocationJudge::marks_production(const std::string& piece) const {
+  for (const auto& h : engine_.matcher_->scan(piece))
+    if (engine_.packs_.rules[h.rule].kind == packs::RuleKind::Marker) return true;
+  return false;
+}
+
+std::string InvocationJudge::terraform_production(const Invocation& inv) const {
+  // The workspace selected earlier (.terraform/environment) and the directory
+  // terraform acts in (`cd infra/prod && terraform destroy`, like -chdir=envs/prod).
+  if (inv.argv.empty() || inv.argv[0].dynamic) return "";
+  const std::string& prog = inv.argv[0].text;
+  if (prog != "terraform" && prog != "tofu" && prog != "terragrunt") return "";
+  std::string dir = clients::terraform_dir(inv);
+  std::string ws = clients::selected_workspace(dir);
+  if (!ws.empty() && marks_production("TF_WORKSPACE=" + ws))
+    return "terraform workspace " + ws + " (" + dir + "/.terraform/environment)";
+  for (std::size_t start = 0; start < dir.size();) {
+    std::size_t end = dir.find('/', start);
+    if (end == std::string::npos) end = dir.size();
+    std::string part = dir.substr(start, end - start);
+    if (!part.empty() && marks_production(part)) return "directory " + dir;
+    start = end + 1;
+  }
+  return "";
 }
 
 std::string InvocationJudge::production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
@@ -173,6 +209,30 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
 }
 
 void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
+  // Split at run time, the word can be a whole command line (`$CMD`,
+  // `docker${IFS}volume${IFS}rm${IFS}x`): that is eval of unknown text. So is a
+  // run-time program started inside a container, where nothing else is visible.
+  static const std::vector<std::string_view> in_container = {"docker exec", "podman exec", "docker compose exec",
+                                                             "docker compose run", "podman compose exec",
+                                                             "docker run", "podman run",
+                                                             "kubectl exec", "oc exec"};
+  for (const auto& v : inv.via)
+    for (auto prefix : in_container)
+      if (v.rfind(prefix, 0) == 0) {
+        seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
+                                 "the program `" + inv.argv[0].text + "` run through " + v +
+                                     " is only known at run time: inside the container it can be any command",
+                                 "command line", ""});
+        return;
+      }
+  if (inv.program_splits) {
+    seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
+                             "program word `" + inv.argv[0].text +
+                                 "` is split into words at run time: like eval of unknown text, it can be any "
+                                 "command line (quote it, \"$VAR\", or name the program literally)",
+                             "command line", ""});
+    return;
+  }
   // The program is only known at run time. Ask what it would do as each program
   // that can reach a database or infrastructure; if any of them is blocked, so is this.
   for (const auto& candidate : engine_.packs_.setting("dynamic_program_candidates")) {
@@ -187,6 +247,58 @@ void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
                              "command line", ""});
     return;
   }
+}
+
+void InvocationJudge::judge_stdin_script(const Invocation& inv, Seen& seen) {
+  // `python - < prod_db_exec.py`, `cat prod_db_exec.py | python`: the script an
+  // interpreter reads on stdin is judged by its name, as if named on the line.
+  if (inv.argv.empty() || inv.argv[0].dynamic || inv.stdin_source.kind != Input::Kind::File) return;
+  Invocation as = inv;
+  as.argv = {inv.argv[0], Arg{inv.stdin_source.content, false}};
+  as.stdin_source = Input{};
+  as.embedded_sql.clear();
+  for (auto& f : analyse(as, nullptr).findings)
+    if (f.rule == "production.script") {
+      f.segment = inv.pipeline.empty() ? inv.segment : inv.pipeline;
+      f.source = inv.stdin_source.origin;
+      seen.findings.push_back(std::move(f));
+    }
+}
+
+void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
+  // make down-volumes / make restore and the safe wrappers refuse inside Claude
+  // Code (CLAUDECODE) and ask on the terminal: clearing CLAUDECODE or driving
+  // them from a pseudo-terminal lets an agent answer for the person.
+  if (inv.argv.empty() || inv.argv[0].dynamic) return;
+  const packs::Rule* rule = engine_.packs_.find("containers.confirmation-driven");
+  if (!rule) return;
+  auto add = [&](const std::string& detail) {
+    seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, detail, "command line", ""});
+  };
+  if (inv.argv[0].text == "expect") {  // expect FILE: the dialogue it drives
+    for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+      const Arg& a = inv.argv[i];
+      if (a.dynamic || a.text.empty() || a.text[0] == '-') continue;
+      std::string text, error;
+      if (!read_file_bounded(resolve_path(inv.cwd, a.text), 1u << 20, text, error)) continue;
+      for (const char* target : {"down-volumes", "safe-docker-down", "restore.sh", "make restore"})
+        if (text.find(target) != std::string::npos) return add("expect script " + a.text + " drives `" + target + "`");
+    }
+    return;
+  }
+  Invocation fed = inv;  // is this a human-gated target? (the rule that catches fed input says so)
+  fed.stdin_source = Input{Input::Kind::Opaque, "", "probe", false};
+  fed.embedded_sql.clear();
+  bool gated = false;
+  for (const auto& f : analyse(fed, nullptr).findings) gated = gated || f.rule == "containers.confirmation-fed";
+  if (!gated) return;
+  for (const auto& [name, value] : inv.env)
+    if (name == "CLAUDECODE" && value.text != "1")
+      return add("CLAUDECODE is cleared (`" + name + "=" + value.text + "`): the wrapper would take the agent for a person");
+  static const std::vector<std::string_view> drivers = {"script -c", "unbuffer", "expect", "socat", "empty", "zpty"};
+  for (const auto& v : inv.via)
+    for (auto d : drivers)
+      if (v.rfind(d, 0) == 0) return add("run under `" + v + "`, a pseudo-terminal the agent controls");
 }
 
 void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen) {
@@ -281,6 +393,11 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   };
   auto read = [&](const std::string& path, std::string& text) {
     std::string error;
+    if (std::binary_search(inv.rewritten.begin(), inv.rewritten.end(), normal_path(resolve_path(inv.cwd, path)))) {
+      seen.findings.push_back({"guard.opaque-input", false, inv.segment,
+                               path + " is written earlier in this command: what it holds is only known at run time", prog, ""});
+      return false;
+    }
     if (read_file_bounded(resolve_path(inv.cwd, path), 8u << 20, text, error)) return true;
     seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, "cannot read " + path + ": " + error, prog, ""});
     return false;

@@ -1,5 +1,8 @@
 #include "match/haystack.h"
 
+#include <algorithm>
+#include <string_view>
+
 namespace dbguard {
 
 std::string canonical_arg(const Arg& a) {
@@ -19,10 +22,42 @@ std::string canonical_line(const std::vector<Arg>& argv) {
   return line;
 }
 
+namespace {
+
+// Database clients whose connection options production markers must see in any
+// spelling: -hprod-db (attached short value) and libpq keyword/value strings
+// ("host=prod-db dbname=app"), which the markers cannot read as one word.
+bool is_client(const std::string& prog) {
+  static const std::vector<std::string_view> clients = {
+      "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_basebackup", "pgbench", "createdb", "dropdb", "vacuumdb",
+      "reindexdb", "clusterdb", "pgcli", "mysql", "mysqldump", "mysqladmin", "mariadb", "mariadb-dump", "mycli"};
+  return std::find(clients.begin(), clients.end(), prog) != clients.end();
+}
+
+// Lines after command_end: markers scan them, command rules do not.
+void client_target_lines(const Invocation& inv, std::string& out) {
+  if (inv.argv.empty() || inv.argv[0].dynamic || !is_client(inv.argv[0].text)) return;
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i].text;
+    if (a.size() > 2 && a[0] == '-' && (a[1] == 'h' || a[1] == 'd' || a[1] == 'D')) out += "\n" + a.substr(2);
+    if (a.find('=') == std::string::npos || a.find_first_of(" \t") == std::string::npos) continue;
+    std::size_t start = 0;  // host=prod-db dbname=app: one line per keyword=value
+    while (start < a.size()) {
+      std::size_t end = a.find_first_of(" \t", start);
+      if (end == std::string::npos) end = a.size();
+      if (end > start) out += "\n" + a.substr(start, end - start);
+      start = end + 1;
+    }
+  }
+}
+
+}  // namespace
+
 Haystack build_haystack(const Invocation& inv) {
   Haystack h;
   h.text = canonical_line(inv.argv);
   h.command_end = h.text.size();
+  client_target_lines(inv, h.text);
   for (const auto& [name, value] : inv.env) h.text += "\n" + name + "=" + canonical_arg(value);
   for (const auto& ref : inv.var_refs) h.text += "\n$" + ref;
   for (const auto& ctx : inv.context) {

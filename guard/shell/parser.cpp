@@ -180,6 +180,10 @@ Pipeline Parser::parse_pipeline(bool in_subst) {
         pos_ += 2;
         skip_blanks();
       }
+      if (peek_keyword() == "--") {  // bash accepts `time [-p] -- pipeline`
+        pos_ += 2;
+        skip_blanks();
+      }
     } else {
       break;
     }

@@ -1,5 +1,7 @@
 #include "unwrap/expand.h"
 
+#include <cstdlib>
+
 namespace dbguard {
 namespace {
 
@@ -20,9 +22,88 @@ std::vector<std::string> split_fields(const std::string& s) {
   return out;
 }
 
+// Bash brace expansion over `text`, where active[i] says the character was
+// unquoted (only those braces and commas count). Results are capped: a word
+// that would expand past the cap is returned as one run-time word.
+constexpr std::size_t kMaxBraceWords = 256;
+
+bool brace_expand(const std::string& text, const std::string& active, std::vector<std::string>& out) {
+  for (std::size_t open = 0; open < text.size(); ++open) {
+    if (text[open] != '{' || active[open] != '1') continue;
+    int depth = 0;
+    std::vector<std::size_t> commas;
+    std::size_t close = std::string::npos;
+    for (std::size_t i = open; i < text.size(); ++i) {
+      if (active[i] != '1') continue;
+      if (text[i] == '{') ++depth;
+      else if (text[i] == '}' && --depth == 0) { close = i; break; }
+      else if (text[i] == ',' && depth == 1) commas.push_back(i);
+    }
+    if (close == std::string::npos) break;
+    std::vector<std::pair<std::string, std::string>> alts;  // text, mask
+    std::string body = text.substr(open + 1, close - open - 1);
+    if (commas.empty()) {
+      auto dots = body.find("..");
+      if (dots == std::string::npos || body.size() < 4) continue;
+      std::string a = body.substr(0, dots), b = body.substr(dots + 2);
+      bool chars = a.size() == 1 && b.size() == 1 && std::isalpha(static_cast<unsigned char>(a[0])) &&
+                   std::isalpha(static_cast<unsigned char>(b[0]));
+      bool nums = !a.empty() && !b.empty() && a.size() < 9 && b.size() < 9 &&
+                  a.find_first_not_of("0123456789", a[0] == '-' ? 1 : 0) == std::string::npos &&
+                  b.find_first_not_of("0123456789", b[0] == '-' ? 1 : 0) == std::string::npos &&
+                  a != "-" && b != "-";
+      if (!chars && !nums) continue;
+      long x = chars ? a[0] : std::stol(a), y = chars ? b[0] : std::stol(b);
+      if (std::labs(y - x) >= static_cast<long>(kMaxBraceWords)) return false;
+      for (long v = x;; v += (y >= x ? 1 : -1)) {
+        std::string s = chars ? std::string(1, static_cast<char>(v)) : std::to_string(v);
+        alts.emplace_back(s, std::string(s.size(), '0'));
+        if (v == y) break;
+      }
+    } else {
+      std::size_t from = open + 1;
+      commas.push_back(close);
+      for (std::size_t c : commas) {
+        alts.emplace_back(text.substr(from, c - from), active.substr(from, c - from));
+        from = c + 1;
+      }
+    }
+    std::string pre = text.substr(0, open), pre_m = active.substr(0, open);
+    std::string post = text.substr(close + 1), post_m = active.substr(close + 1);
+    for (const auto& [alt, mask] : alts) {
+      if (!brace_expand(pre + alt + post, pre_m + mask + post_m, out)) return false;
+      if (out.size() > kMaxBraceWords) return false;
+    }
+    return true;
+  }
+  out.push_back(text);
+  return out.size() <= kMaxBraceWords;
+}
+
+// A word made only of literal text with an unquoted `{`: its brace expansion.
+bool expand_braces(const shell::Word& word, Expansion& out) {
+  std::string text, active;
+  bool any = false;
+  for (const WordPart& p : word.parts) {
+    if (p.kind != WordPart::Kind::Literal) return false;
+    text += p.text;
+    active += std::string(p.text.size(), p.quoted ? '0' : '1');
+    any = any || (!p.quoted && p.text.find('{') != std::string::npos);
+  }
+  if (!any) return false;
+  std::vector<std::string> words;
+  if (!brace_expand(text, active, words)) {
+    out.args.push_back(Arg{text, true});  // past the cap: not knowable here
+    return true;
+  }
+  for (auto& w : words) out.args.push_back(Arg{std::move(w), false});
+  return true;
+}
+
 }  // namespace
 
 void expand_word(const shell::Word& word, const Scope& scope, bool split, Expansion& out) {
+  if (split && expand_braces(word, out)) return;  // brace expansion applies to command words, not assignments
   std::vector<Arg> fields(1);
   bool any_quoted = false;
   bool produced = false;  // saw anything at all (an unquoted empty $X yields no field)
@@ -39,6 +120,7 @@ void expand_word(const shell::Word& word, const Scope& scope, bool split, Expans
         if (it == scope.vars.end()) {
           fields.back().text += "$" + p.text;
           fields.back().dynamic = true;
+          fields.back().splits = fields.back().splits || (split && !p.quoted);
           produced = true;
         } else if (split && !p.quoted) {
           auto parts = split_fields(it->second);
@@ -59,6 +141,8 @@ void expand_word(const shell::Word& word, const Scope& scope, bool split, Expans
         if (n > 0) out.var_refs.push_back(p.text.substr(0, n));
         fields.back().text += "${" + p.text + "}";
         fields.back().dynamic = true;
+        // "${arr[@]}" yields one word per element even when quoted
+        fields.back().splits = fields.back().splits || (split && (!p.quoted || p.text.find("[@]") != std::string::npos));
         produced = true;
         break;
       }
@@ -66,6 +150,7 @@ void expand_word(const shell::Word& word, const Scope& scope, bool split, Expans
         out.substitutions.push_back(p.sub);
         fields.back().text += "$(…)";
         fields.back().dynamic = true;
+        fields.back().splits = fields.back().splits || (split && !p.quoted);
         produced = true;
         break;
       case WordPart::Kind::ProcessSub:

@@ -18,6 +18,9 @@ namespace dbguard {
 struct Scope {
   std::map<std::string, std::string> vars;
   std::set<std::string> exported;  // variables child processes see
+  // Variables set to run-time text (DATABASE_URL=$PROD_DATABASE_URL): unknown
+  // values, but what they refer to still marks production.
+  std::map<std::string, std::string> dynamic;
   std::string cwd;
 };
 

@@ -16,6 +16,9 @@ namespace dbguard {
 struct Arg {
   std::string text;
   bool dynamic = false;
+  // An unquoted run-time expansion ($CMD, ${IFS}, $(…), ${arr[@]}): the shell
+  // splits it into any number of words, so it can stand for a whole command line.
+  bool splits = false;
 };
 
 // Where a command's standard input comes from.
@@ -63,11 +66,14 @@ struct Invocation {
   std::vector<std::string> context;                // argv lines of wrappers that carry a target
                                                    // (ssh HOST, kubectl --context, docker -H)
   std::vector<std::string> writes;                 // files written by output redirections
+  std::vector<std::string> rewritten;              // files earlier commands in this call write (sorted):
+                                                   // reading one sees run-time contents
   std::vector<std::pair<std::string, std::string>> embedded_sql;  // (origin, SQL) from inline code
   int depth = 0;                                   // nesting of shells / substitutions
   std::size_t ordinal = 0;                         // 1-based: the n-th command found in the call
   std::size_t stage = 0, stages = 1;               // 1-based pipeline stage, of how many (0: not piped)
   bool program_dynamic = false;
+  bool program_splits = false;                     // argv[0] is word-split at run time (see Arg::splits)
 };
 
 // Something the unwrap stage itself found: a construct it could not see through.

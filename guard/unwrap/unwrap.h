@@ -26,6 +26,10 @@ struct UnwrapLimits {
   // anything destructive (the project's safe-down and restore wrappers): they
   // are not read; running them is the human path.
   std::vector<std::string> human_gated_scripts;
+  // Scripts inside the project's own containers, by their in-container path
+  // (/opt/dbguard/backup-sidecar.sh: the sidecar only dumps). Other scripts run
+  // through docker exec/run are not on this machine and are not read.
+  std::vector<std::string> container_safe_scripts;
 };
 
 struct UnwrapResult {

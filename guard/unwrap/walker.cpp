@@ -4,12 +4,14 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "shell/parser.h"
 #include "support/files.h"
 #include "support/text.h"
 #include "unwrap/expand.h"
+#include "unwrap/file_writes.h"
 #include "unwrap/interpreters.h"
 #include "unwrap/makefile.h"
 #include "unwrap/package_scripts.h"
@@ -33,6 +35,7 @@ struct Ctx {
   std::vector<std::string> context;
   SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
   std::size_t stage = 0, stages = 1;
+  bool in_container = false;  // peeled out of docker exec/run, kubectl exec: local paths are not its files
 };
 
 std::string basename_of(const std::string& s) {
@@ -157,6 +160,8 @@ class Walker {
     const auto& first = *pl.commands.front();
     const auto& last = *pl.commands.back();
     if (last.end > first.begin) piped.pipeline = std::string(ctx.source.substr(first.begin, last.end - first.begin));
+    // stages run at the same time: a file one stage writes is not what another reads
+    for (const auto& stage : pl.commands) note_stage_writes(*stage, scope);
     for (std::size_t i = 0; i < pl.commands.size(); ++i) {
       // every stage of a pipeline runs in a subshell: variables do not flow out
       Scope stage_scope = scope;
@@ -173,7 +178,8 @@ class Walker {
       walk_simple(cmd.simple, scope, in, ctx);
       return;
     }
-    Input body_in = apply_input_redirects(cmd.redirects, scope, in, &ctx);
+    std::vector<std::string> writes;
+    Input body_in = apply_input_redirects(cmd.redirects, scope, in, &ctx, &writes);
     Expansion ex;
     for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
     walk_substitutions(ex, scope, ctx);
@@ -186,6 +192,36 @@ class Walker {
         walk_list(*body, scope, body_in, ctx);
       }
     }
+    note_writes(writes);
+  }
+
+  // Files written so far in this call (redirections, tee, cp, sed -i, curl -o, ...):
+  // a later read of one sees run-time contents, not what is on disk now.
+  void note_writes(const std::vector<std::string>& paths) {
+    for (const auto& p : paths)
+      if (!p.empty() && p[0] == '/') written_.insert(normal_path(p));
+  }
+  bool rewritten(const std::string& resolved) const { return !written_.empty() && written_.count(normal_path(resolved)) > 0; }
+
+  // A pipeline stage's writes, before any stage is walked (wrappers peeled: `| sudo tee f`).
+  void note_stage_writes(const Command& cmd, Scope& scope) {
+    std::vector<std::string> writes;
+    Scope copy = scope;
+    apply_input_redirects(cmd.kind == Command::Kind::Simple ? cmd.simple.redirects : cmd.redirects, copy, Input{},
+                          nullptr, &writes);
+    note_writes(writes);
+    if (cmd.kind != Command::Kind::Simple) return;
+    Expansion ex;
+    for (const auto& w : cmd.simple.words) expand_word(w, scope, true, ex);
+    std::vector<Arg> argv = std::move(ex.args);
+    for (int hops = 0; hops < 8 && !argv.empty(); ++hops) {
+      normalize_program(argv);
+      if (argv.empty()) return;
+      Peel p = peel(argv);
+      if (p.kind != Peel::Kind::Inner) break;
+      argv.erase(argv.begin(), argv.begin() + static_cast<long>(p.inner_begin));
+    }
+    note_writes(files_written(argv, scope.cwd));
   }
 
   // The stdin a command's redirects give it (and, when asked, the files they write).
@@ -214,6 +250,8 @@ class Walker {
         result = Input{Input::Kind::Text, target.text + "\n", "here-string", target.dynamic};
       } else if (r.op == "<" && (r.fd == -1 || r.fd == 0)) {
         if (target.dynamic) result = Input{Input::Kind::Opaque, target.text, "< " + target.text, false};
+        else if (rewritten(resolve_path(scope.cwd, target.text)))
+          result = Input{Input::Kind::Opaque, target.text, "< " + target.text + " (written earlier in this command)", false};
         else result = Input{Input::Kind::File, resolve_path(scope.cwd, target.text), "< " + target.text, false};
       } else if (writes && (r.op == ">" || r.op == ">>" || r.op == ">|" || r.op == "&>" || r.op == "&>>" ||
                             r.op == "<>")) {
@@ -252,6 +290,7 @@ class Walker {
     for (const auto& name : scope.exported) {
       auto it = scope.vars.find(name);
       if (it != scope.vars.end()) env.emplace_back(name, Arg{it->second, false});
+      else if (auto d = scope.dynamic.find(name); d != scope.dynamic.end()) env.emplace_back(name, Arg{d->second, true});
     }
     update_scope_from_builtin(argv, scope);
     bool unresolved_refs = std::any_of(ex.var_refs.begin(), ex.var_refs.end(),
@@ -259,6 +298,7 @@ class Walker {
     bool trusted_subs = substitutions_trusted(ex);
     run(std::move(argv), env, stdin_source, ctx, scope, ex.var_refs, segment, writes,
         !unresolved_refs && trusted_subs);
+    note_writes(writes);
   }
 
   bool substitutions_trusted(const Expansion& ex) {
@@ -282,8 +322,13 @@ class Walker {
   }
 
   static void set_var(Scope& scope, const std::string& name, const Arg& value) {
-    if (value.dynamic) scope.vars.erase(name);
-    else scope.vars[name] = value.text;
+    if (value.dynamic) {
+      scope.vars.erase(name);
+      scope.dynamic[name] = value.text;
+    } else {
+      scope.vars[name] = value.text;
+      scope.dynamic.erase(name);
+    }
   }
 
   void update_scope_from_builtin(const std::vector<Arg>& argv, Scope& scope) {
@@ -302,7 +347,19 @@ class Walker {
         if (exporting) scope.exported.insert(name);
       }
     } else if (prog == "unset") {
+      for (std::size_t i = 1; i < argv.size(); ++i) {
+        scope.vars.erase(argv[i].text);
+        scope.dynamic.erase(argv[i].text);
+        if (argv[i].text == "CLAUDECODE") {  // gone for later commands: the safe wrappers check it
+          scope.vars["CLAUDECODE"] = "";
+          scope.exported.insert("CLAUDECODE");
+        }
+      }
+    } else if (prog == "read" || prog == "mapfile" || prog == "readarray" || prog == "getopts") {
+      // the variables they set hold run-time text (`read c < f; $c`)
       for (std::size_t i = 1; i < argv.size(); ++i) scope.vars.erase(argv[i].text);
+      if (prog == "read" && argv.size() == 1) scope.vars.erase("REPLY");
+      if (prog != "read" && prog != "getopts") scope.vars.erase("MAPFILE");
     } else if (prog == "cd" || prog == "pushd") {
       if (argv.size() >= 2 && !argv[1].dynamic && argv[1].text != "-") scope.cwd = resolve_path(scope.cwd, argv[1].text);
     } else if ((prog == "terraform" || prog == "tofu" || prog == "terragrunt") && argv.size() >= 4 &&
@@ -321,8 +378,8 @@ class Walker {
         out_.issues.push_back({"guard.depth-exceeded", segment, "more than 32 nested wrappers", false});
         return;
       }
-      if (!argv.empty() && !argv[0].dynamic && argv[0].text.find('/') != std::string::npos &&
-          is_shell_script(resolve_path(scope.cwd, argv[0].text))) {
+      if (!argv.empty() && !argv[0].dynamic && argv[0].text.find('/') != std::string::npos && !ctx.in_container &&
+          (rewritten(resolve_path(scope.cwd, argv[0].text)) || is_shell_script(resolve_path(scope.cwd, argv[0].text)))) {
         // ./x.sh: the script's commands run; the call itself is matched too
         std::vector<Arg> shown = argv;
         normalize_program(shown);
@@ -337,17 +394,31 @@ class Walker {
       if (!argv.empty() && !argv[0].dynamic) written = argv[0].text;
       normalize_program(argv);
       if (argv.empty()) return;
+      if (!argv[0].dynamic && argv[0].text == "find") {
+        // find … -exec CMD {} \; runs CMD per file (each group; `{}` is a file name)
+        for (auto [b, e] : find_exec_groups(argv)) {
+          std::vector<Arg> cmd(argv.begin() + static_cast<long>(b), argv.begin() + static_cast<long>(e));
+          for (auto& a : cmd)
+            if (a.text.find("{}") != std::string::npos) a.dynamic = true;
+          Ctx c = ctx;
+          c.via.push_back("find " + argv[b - 1].text);
+          run(std::move(cmd), env, Input{}, c, scope, refs, segment, {}, dynamic_ok);
+        }
+        break;
+      }
       Peel p = peel(argv);
       if (p.kind == Peel::Kind::None) break;
       if (p.keep_outer) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
       for (auto& kv : p.env) env.push_back(kv);
       if (p.carries_target) ctx.context.push_back(join_args(argv));
       ctx.via.push_back(p.via);
+      if (p.kind == Peel::Kind::Inner && p.keep_outer && p.carries_target) ctx.in_container = true;
       switch (p.kind) {
         case Peel::Kind::Nothing:
           return;
         case Peel::Kind::Inner: {
-          std::vector<Arg> inner(argv.begin() + static_cast<long>(p.inner_begin), argv.end());
+          std::vector<Arg> inner(argv.begin() + static_cast<long>(p.inner_begin),
+                                 argv.begin() + static_cast<long>(std::min(p.inner_end, argv.size())));
           if (!p.replace_token.empty())
             for (auto& a : inner)
               if (a.text.find(p.replace_token) != std::string::npos) a.dynamic = true;
@@ -390,6 +461,7 @@ class Walker {
     emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
     run_project_commands(argv, in, ctx, env, scope, segment);
     run_inline_code(argv, in, ctx, env, scope, segment);
+    note_writes(files_written(argv, scope.cwd));
   }
 
   // python -c, node -e, ruby/perl -e: shell commands the code starts are
@@ -435,6 +507,21 @@ class Walker {
       lines = std::move(plan.lines);
       dir = plan.directory;
     }
+    for (const auto& path : written_) {
+      // the Makefile / package.json (or an included *.mk) was written earlier in this call
+      std::string base = path.substr(path.find_last_of('/') + 1);
+      bool project_file = base == "Makefile" || base == "makefile" || base == "GNUmakefile" || base == "package.json" ||
+                          base.ends_with(".mk");
+      bool named = std::any_of(argv.begin() + 1, argv.end(),
+                               [&](const Arg& a) { return !a.dynamic && rewritten(resolve_path(scope.cwd, a.text)) &&
+                                                          normal_path(resolve_path(scope.cwd, a.text)) == path; });
+      if ((project_file && path.substr(0, path.find_last_of('/')) == normal_path(dir)) || named) {
+        out_.issues.push_back({"guard.opaque-input", segment,
+                               prog + " reads " + path + ", which an earlier command in this call writes: "
+                                   "what it runs is only known at run time", false});
+        return;
+      }
+    }
     for (const auto& line : lines) {
       Ctx inner = ctx;
       inner.depth += 1;
@@ -460,6 +547,22 @@ class Walker {
     }
     std::string path = resolve_path(scope.cwd, p.text);
     std::string base = path.substr(path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/') + 1);
+    if (ctx.in_container) {
+      // the script is a file inside the container, not here: never read a local path for it
+      const auto& safe = limits_.container_safe_scripts;
+      if (std::find(safe.begin(), safe.end(), p.text) != safe.end()) return;
+      if (std::find(limits_.human_gated_scripts.begin(), limits_.human_gated_scripts.end(), base) !=
+          limits_.human_gated_scripts.end())
+        return;
+      out_.issues.push_back({"guard.unreadable-script", segment,
+                             "script " + p.text + " runs inside a container: its text is not on this machine", true});
+      return;
+    }
+    if (rewritten(path)) {
+      out_.issues.push_back({"guard.opaque-input", segment,
+                             p.via + " runs " + p.text + ", which an earlier command in this call writes", false});
+      return;
+    }
     if (std::find(limits_.human_gated_scripts.begin(), limits_.human_gated_scripts.end(), base) !=
         limits_.human_gated_scripts.end())
       return;  // asks a person on the terminal itself; feeding it input is its own rule
@@ -494,9 +597,12 @@ class Walker {
         out_.issues.push_back({"guard.opaque-input", shown, via + " runs commands read from " + in.origin, false});
         return;
       case Input::Kind::Text:
-        if (in.partial && only_placeholders(in.content)) {
-          out_.issues.push_back({"guard.opaque-input", shown, via + " runs commands only known at run time", false});
-          return;
+        // the shell reads text the outer shell expanded first: a $(…) or unknown
+        // $VAR in it becomes code, so any run-time part makes it opaque
+        if (in.partial) {
+          out_.issues.push_back({"guard.opaque-input", shown,
+                                 via + " runs commands with parts only known at run time (" + in.origin + ")", false});
+          if (only_placeholders(in.content)) return;
         }
         walk_source(in.content, copy, Input{}, inner, segment);
         return;
@@ -546,6 +652,9 @@ class Walker {
         Input own = apply_input_redirects(cmd.simple.redirects, scope, its_input, nullptr);
         return own.kind == Input::Kind::None ? Input{Input::Kind::Opaque, "", "pipe from cat", false} : own;
       }
+      for (std::size_t k = 1; k < argv.size(); ++k)
+        if (rewritten(resolve_path(scope.cwd, argv[k].text)))
+          return Input{Input::Kind::Opaque, "", "pipe from cat " + argv[k].text + " (written earlier in this command)", false};
       if (argv.size() == 2 && argv[1].text != "-")
         return Input{Input::Kind::File, resolve_path(scope.cwd, argv[1].text), "pipe from cat " + argv[1].text, false};
       // cat a.sql b.sql | psql: the files' contents, in order
@@ -591,13 +700,16 @@ class Walker {
     inv.depth = ctx.depth;
     inv.cwd = cwd;
     inv.program_dynamic = argv[0].dynamic;
+    inv.program_splits = argv[0].dynamic && argv[0].splits;
+    inv.rewritten.assign(written_.begin(), written_.end());
     out_.invocations.push_back(std::move(inv));
   }
 
   UnwrapResult& out_;
   const UnwrapLimits& limits_;
   std::deque<std::string> sources_;
-  bool too_complex_ = false;  // an invocation past max_invocations was refused
+  bool too_complex_ = false;
+  std::set<std::string> written_;  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
 };
 
 }  // namespace

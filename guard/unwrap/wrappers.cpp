@@ -132,6 +132,17 @@ Peel peel_docker(const std::vector<Arg>& argv) {
     }
     if (j + 1 >= argv.size()) return {};
     p = inner_at(j + 1, "docker compose " + verb + " " + argv[j].text);
+  } else if (sub == "run") {
+    // docker run [options] IMAGE [COMMAND…]: COMMAND runs in a new container
+    static const std::vector<std::string_view> run_long = {
+        "env", "env-file", "volume", "publish", "workdir", "user", "name", "network", "entrypoint", "label",
+        "mount", "platform", "add-host", "cpus", "memory", "restart", "hostname", "link", "log-driver", "log-opt",
+        "device", "dns", "cap-add", "cap-drop", "security-opt", "tmpfs", "ulimit", "gpus", "pull", "runtime",
+        "shm-size", "stop-signal", "health-cmd", "attach", "cpu-shares", "expose", "group-add", "ipc", "pid",
+        "volumes-from", "network-alias", "cidfile", "label-file", "stop-timeout", "userns", "uts", "memory-swap"};
+    std::size_t j = skip_options(argv, i + 1, "acehlmpuvw", run_long);
+    if (j + 1 >= argv.size()) return {};
+    p = inner_at(j + 1, argv[0].text + " run " + argv[j].text);
   } else {
     return {};
   }
@@ -280,6 +291,15 @@ Peel peel(const std::vector<Arg>& argv) {
     }
     i = skip_options(argv, 1, "uCS", l);
     Peel p = inner_at(i, "env");
+    // env -u NAME / -i: the variable is gone for the command (CLAUDECODE matters
+    // to the human-gated wrappers); recorded as empty
+    for (std::size_t k = 1; k < i && k < argv.size(); ++k) {
+      const std::string& a = argv[k].text;
+      if ((a == "-u" || a == "--unset") && k + 1 < argv.size()) p.env.emplace_back(argv[k + 1].text, Arg{"", false});
+      else if (a.rfind("--unset=", 0) == 0) p.env.emplace_back(a.substr(8), Arg{"", false});
+      else if (a.size() > 2 && a.rfind("-u", 0) == 0) p.env.emplace_back(a.substr(2), Arg{"", false});
+      else if (a == "-i" || a == "--ignore-environment" || a == "-") p.env.emplace_back("CLAUDECODE", Arg{"", false});
+    }
     while (p.inner_begin < argv.size() && is_assignment(argv[p.inner_begin].text)) {
       const std::string& a = argv[p.inner_begin].text;
       auto eq = a.find('=');
@@ -390,7 +410,7 @@ Peel peel(const std::vector<Arg>& argv) {
   if (prog == "docker" || prog == "podman") return peel_docker(argv);
   if (prog == "kubectl" || prog == "oc") return peel_kubectl(argv);
   if (prog == "ssh") return peel_ssh(argv);
-  return {};
+  return peel_launcher(argv);
 }
 
 }  // namespace dbguard

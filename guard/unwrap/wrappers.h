@@ -23,6 +23,7 @@ struct Peel {
   };
   Kind kind = Kind::None;
   std::size_t inner_begin = 0;
+  std::size_t inner_end = static_cast<std::size_t>(-1);  // Inner stops here (find -exec … \;, parallel … :::)
   std::string text;
   bool text_dynamic = false;
   std::vector<std::pair<std::string, Arg>> env;  // assignments the wrapper sets
@@ -35,6 +36,12 @@ struct Peel {
 };
 
 Peel peel(const std::vector<Arg>& argv);
+
+// su/runuser, chroot, strace, taskset, busybox, coproc, trap, parallel (launchers.cpp).
+Peel peel_launcher(const std::vector<Arg>& argv);
+
+// find's -exec/-execdir/-ok/-okdir groups: [begin, end) of each command, `{}` inside.
+std::vector<std::pair<std::size_t, std::size_t>> find_exec_groups(const std::vector<Arg>& argv);
 
 // Index of the first operand after options, given the short options that take a
 // value (`short_with_value`) and long ones (`long_with_value`, without `--`).
