@@ -20,6 +20,7 @@ struct Makefile {
   std::set<std::string> command_line;  // variables set on the command line: the file cannot change them
   std::map<std::string, Rule> rules;
   std::string default_target;
+  std::string oversize;  // a file read (or included) over the bound
 };
 
 std::string trim(const std::string& s) {
@@ -100,9 +101,18 @@ std::string expand(const std::string& s, const Makefile& mf, const std::string& 
   return out;
 }
 
+std::string short_path(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string& error, std::size_t max_bytes) {
   std::string text;
-  if (!read_file_bounded(path, max_bytes, text, error)) return false;
+  bool too_large = false;
+  if (!read_file_bounded(path, max_bytes, text, error, &too_large)) {
+    if (too_large && mf.oversize.empty()) mf.oversize = short_path(path) + " not read: " + error;
+    return false;
+  }
   mf.vars["MAKEFILE_LIST"] += (mf.vars["MAKEFILE_LIST"].empty() ? "" : " ") + path;
   std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
   std::vector<std::string> current;  // targets of the rule being read
@@ -234,6 +244,7 @@ MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::si
     }
     if (!file.empty()) error = "cannot read " + c + ": " + e;
   }
+  if (!mf.oversize.empty()) plan.oversize = mf.oversize;
   if (!found) {
     plan.error = error;
     return plan;

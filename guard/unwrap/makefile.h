@@ -22,6 +22,7 @@ struct MakePlan {
   std::string directory;           // where the recipes run (-C DIR)
   std::vector<RecipeLine> lines;
   std::string error;               // no makefile, unreadable, target not found
+  std::string oversize;            // a makefile (or an include) over the read bound: denied, not skipped
 };
 
 MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes);

@@ -67,8 +67,13 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv, const std::string& 
   plan.applies = true;
   std::string text, error;
   std::string path = resolve_path(plan.directory, "package.json");
-  auto j = read_file_bounded(path, max_bytes, text, error) ? nlohmann::json::parse(text, nullptr, false)
-                                                          : nlohmann::json();
+  bool too_large = false;
+  auto j = read_file_bounded(path, max_bytes, text, error, &too_large) ? nlohmann::json::parse(text, nullptr, false)
+                                                                       : nlohmann::json();
+  if (too_large) {
+    plan.oversize = "package.json not read: " + error;
+    return plan;
+  }
   bool has_script = j.is_object() && j.contains("scripts") && j["scripts"].is_object() && j["scripts"].contains(script);
   if (!has_script && pm != "npm") {
     // `yarn prisma …` / `pnpm drizzle-kit …`: with no such script, the package's binary runs.

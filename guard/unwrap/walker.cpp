@@ -427,11 +427,19 @@ class Walker {
     if (prog == "make" || prog == "gmake") {
       MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes);
       if (!plan.runs_recipes) return;
+      if (!plan.oversize.empty()) {
+        out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
+        return;
+      }
       lines = std::move(plan.lines);
       dir = plan.directory;
     } else {
       ScriptPlan plan = plan_package_script(argv, scope.cwd, limits_.max_script_bytes);
       if (!plan.applies) return;
+      if (!plan.oversize.empty()) {
+        out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
+        return;
+      }
       lines = std::move(plan.lines);
       dir = plan.directory;
     }
@@ -465,8 +473,13 @@ class Walker {
       return;  // asks a person on the terminal itself; feeding it input is its own rule
     std::string text;
     std::string error;
-    if (!read_file_bounded(path, limits_.max_script_bytes, text, error)) {
-      out_.issues.push_back({"guard.unreadable-script", segment, "cannot read script " + p.text + ": " + error, true});
+    bool too_large = false;
+    if (!read_file_bounded(path, limits_.max_script_bytes, text, error, &too_large)) {
+      // a missing script with a harmless name may pass; one too large to read never does
+      if (too_large)
+        out_.issues.push_back({"guard.file-too-large", segment, "script " + p.text + " not read: " + error, false});
+      else
+        out_.issues.push_back({"guard.unreadable-script", segment, "cannot read script " + p.text + ": " + error, true});
       return;
     }
     Ctx inner = ctx;
