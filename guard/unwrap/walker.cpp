@@ -403,6 +403,11 @@ class Walker {
                                argv[0].text + " runs a program read from " + in.origin, false});
       return;
     }
+    if (code->run_time_only) {  // like eval "$X": code that could do anything
+      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline,
+                             code->origin + " runs code only known at run time: " + code->code, false});
+      return;
+    }
     CodeFindings found = scan_code(*code);
     if (!found.sql.empty() && !out_.invocations.empty()) out_.invocations.back().embedded_sql = found.sql;
     for (const auto& [origin, command] : found.shell) {
