@@ -441,6 +441,10 @@ class Walker {
     } else {
       ScriptPlan plan = plan_package_script(argv, scope.cwd, limits_.max_script_bytes);
       if (!plan.applies) return;
+      if (!plan.unresolved.empty()) {  // as an unreadable script: denied when the command suggests database reach
+        out_.issues.push_back({"guard.unreadable-script", segment, plan.unresolved, true});
+        return;
+      }
       if (!plan.oversize.empty()) {
         out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
         return;
