@@ -436,6 +436,9 @@ class Walker {
         out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
         return;
       }
+      // commands only a running make knows: judged as an unreadable script is
+      for (const auto& u : plan.unknowable)
+        out_.issues.push_back({"guard.unreadable-script", segment, u.detail, true, u.reach_text});
       lines = std::move(plan.lines);
       dir = plan.directory;
     } else {
