@@ -1,7 +1,9 @@
 #include "clients/sql_sources.h"
 
 #include <algorithm>
+#include <cctype>
 
+#include "sql/scanner_fallback.h"
 #include "support/files.h"
 #include "support/text.h"
 #include "unwrap/file_writes.h"
@@ -21,6 +23,7 @@ struct ClientSpec {
   std::vector<std::string> value_long;
   int positional_sql_from = -1;            // positional operands from this index on are SQL (sqlite3: 1)
   MetaSyntax meta = MetaSyntax::None;
+  std::string attached_only_short = "";    // short options whose value, if any, is attached: mysql -pSECRET
 };
 
 const std::vector<ClientSpec>& specs() {
@@ -28,15 +31,16 @@ const std::vector<ClientSpec>& specs() {
       {"psql", "", "c", {"command"}, "f", {"file"}, "dhpUvPoLTFR",
        {"dbname", "host", "port", "username", "set", "variable", "pset", "output", "log-file", "field-separator",
         "record-separator", "table-attr"}, -1, MetaSyntax::Psql},
-      {"mysql", "", "e", {"execute"}, "", {}, "hPuDSWAO",
-       {"host", "port", "user", "database", "socket", "default-character-set", "init-command", "defaults-file",
-        "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql},
-      {"mariadb", "", "e", {"execute"}, "", {}, "hPuDSWAO",
-       {"host", "port", "user", "database", "socket", "default-character-set", "init-command", "defaults-file",
-        "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql},
+      // --init-command runs SQL on connecting; -pSECRET is a password, not -p -s -e cret
+      {"mysql", "", "e", {"execute", "init-command"}, "", {}, "hPuDSWAO",
+       {"host", "port", "user", "database", "socket", "default-character-set", "defaults-file",
+        "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql, "p"},
+      {"mariadb", "", "e", {"execute", "init-command"}, "", {}, "hPuDSWAO",
+       {"host", "port", "user", "database", "socket", "default-character-set", "defaults-file",
+        "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql, "p"},
       {"sqlite3", "", "", {"cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline", "vfs", "maxsize", "mmap",
         "lookaside", "pagecache", "heap"}, 1, MetaSyntax::Sqlite},
-      {"duckdb", "", "c", {"c", "cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
+      {"duckdb", "", "c", {"c", "cmd"}, "f", {"f", "init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
       {"clickhouse-client", "", "q", {"query"}, "", {"queries-file"}, "hudf",
        {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
       {"clickhouse", "client", "q", {"query"}, "", {"queries-file"}, "hudf",
@@ -90,12 +94,14 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
     out.push_back({SqlSource::Kind::Unreadable, "cannot read " + path_text + ": " + error, origin});
     return;
   }
-  split_script(text, origin, dir_of(path), meta, limits, depth + 1, out);
+  std::string dir = dir_of(path);
+  split_script(text, origin, cwd, meta, limits, depth + 1, out, dir.empty() ? "." : dir);
 }
 
 // A meta-command line: returns true when the line is one (and handles it).
-bool handle_meta(const std::string& line, const std::string& origin, const std::string& cwd, MetaSyntax meta,
-                 const SourceLimits& limits, int depth, std::vector<SqlSource>& out) {
+bool handle_meta(const std::string& line, const std::string& origin, const std::string& cwd,
+                 const std::string& file_dir, MetaSyntax meta, const SourceLimits& limits, int depth,
+                 std::vector<SqlSource>& out) {
   std::size_t first = line.find_first_not_of(" \t");
   if (first == std::string::npos) return false;
   std::string body = line.substr(first);
@@ -109,10 +115,17 @@ bool handle_meta(const std::string& line, const std::string& origin, const std::
     case MetaSyntax::Psql: {
       if (body[0] != '\\') return false;
       auto [cmd, arg] = word_and_arg(1);
-      if (cmd == "i" || cmd == "include" || cmd == "ir" || cmd == "include_relative")
-        read_sql_file(arg, false, cwd, "\\" + cmd + " " + arg, meta, limits, depth, out);
+      if (cmd == "i" || cmd == "include" || cmd == "ir" || cmd == "include_relative") {
+        // \i reads relative to psql's directory; only \ir relative to the including file
+        const std::string& base = (cmd == "ir" || cmd == "include_relative") ? file_dir : cwd;
+        std::string resolved = resolve_path(base, arg);
+        read_sql_file(resolved, false, cwd, "\\" + cmd + " " + arg + (resolved == arg ? "" : " (" + resolved + ")"),
+                      meta, limits, depth, out);
+      }
       else if (cmd == "!")
         out.push_back({SqlSource::Kind::Shell, arg, origin + " \\!"});
+      else if (cmd == "gexec")  // handled by split_script, which holds the query buffer
+        return true;
       return true;  // any other meta-command (\dt, \d users, \l) is not SQL
     }
     case MetaSyntax::Mysql: {
@@ -133,6 +146,9 @@ bool handle_meta(const std::string& line, const std::string& origin, const std::
       if (body[0] != '.') return false;
       auto [cmd, arg] = word_and_arg(1);
       if (cmd == "read") read_sql_file(arg, false, cwd, ".read " + arg, meta, limits, depth, out);
+      else if (cmd == "restore")  // replaces the open database with the backup's contents
+        out.push_back({SqlSource::Kind::Destructive, ".restore " + arg + " overwrites the database with " + arg,
+                       origin + " .restore", "restore-overwrite"});
       else if (cmd == "shell" || cmd == "system") out.push_back({SqlSource::Kind::Shell, arg, origin + " ." + cmd});
       return true;
     }
@@ -142,23 +158,143 @@ bool handle_meta(const std::string& line, const std::string& origin, const std::
   return false;
 }
 
+// MySQL and SQLite quote identifiers with backticks, which PostgreSQL's parser
+// rejects: `users` becomes "users" (outside strings and comments) so that the
+// statement is judged by its tree (an always-true WHERE) and not only its tokens.
+std::string backticks_to_double_quotes(const std::string& sql) {
+  std::string out = sql;
+  char quote = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    char c = out[i];
+    if (quote == '-' || quote == '#') {  // line comment
+      if (c == '\n') quote = 0;
+    } else if (quote == '*') {
+      if (c == '*' && i + 1 < out.size() && out[i + 1] == '/') { quote = 0; ++i; }
+    } else if (quote) {
+      if (c == '\\' && quote != '`') ++i;
+      else if (c == quote) {
+        if (quote == '`') out[i] = '"';
+        quote = 0;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '`') {
+      quote = c;
+      out[i] = '"';
+    } else if (c == '#') {
+      quote = '#';
+    } else if (c == '-' && i + 1 < out.size() && out[i + 1] == '-') {
+      quote = '-';
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '*') {
+      quote = '*';
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Where psql's lexer is at the end of a line: inside a quoted string, a dollar
+// quote or a block comment, a backslash is text, not a meta-command.
+struct PsqlLexState {
+  char quote = 0;         // ' " or '*' (block comment) or '$' (dollar quote)
+  std::string dollar_tag;
+};
+
+// The offset of the meta-command's backslash in `line`, npos when none. Tracks
+// statement ends (`;` outside quotes) in `buffer_start`, relative to `sql` plus
+// the line, so that \gexec knows the query it runs.
+std::size_t psql_meta_start(const std::string& line, PsqlLexState& st, const std::string& sql,
+                            std::size_t& buffer_start) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (st.quote == '*') {
+      if (c == '*' && i + 1 < line.size() && line[i + 1] == '/') { st.quote = 0; ++i; }
+    } else if (st.quote == '$') {
+      if (line.compare(i, st.dollar_tag.size(), st.dollar_tag) == 0) {
+        i += st.dollar_tag.size() - 1;
+        st.quote = 0;
+      }
+    } else if (st.quote) {
+      if (c == st.quote) st.quote = 0;
+    } else if (c == '\'' || c == '"') {
+      st.quote = c;
+    } else if (c == '-' && i + 1 < line.size() && line[i + 1] == '-') {
+      return std::string::npos;  // a comment to the end of the line
+    } else if (c == '/' && i + 1 < line.size() && line[i + 1] == '*') {
+      st.quote = '*';
+      ++i;
+    } else if (c == '$') {
+      std::size_t end = line.find('$', i + 1);
+      std::string tag = end == std::string::npos ? "" : line.substr(i, end - i + 1);
+      bool ok = !tag.empty() && std::all_of(tag.begin() + 1, tag.end() - 1, [](unsigned char ch) {
+        return std::isalnum(ch) || ch == '_';
+      });
+      if (ok && !(tag.size() > 2 && std::isdigit(static_cast<unsigned char>(tag[1])))) {
+        st.quote = '$';
+        st.dollar_tag = tag;
+        i = end;
+      }
+    } else if (c == ';') {
+      buffer_start = sql.size() + i + 1;
+    } else if (c == '\\') {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
+// psql's \gexec runs each value the query returns as a statement: judged by the
+// string constants the query builds them from (format('DROP TABLE %I', t));
+// a query with none builds SQL only known at run time.
+void judge_gexec(const std::string& query, const std::string& origin, std::vector<SqlSource>& out) {
+  std::string built = sql::string_constants(query);
+  if (built.find_first_not_of(" \t\r\n") == std::string::npos) {
+    out.push_back({SqlSource::Kind::Opaque, "\\gexec runs statements only known at run time", origin + " \\gexec"});
+    return;
+  }
+  out.push_back({SqlSource::Kind::Sql, built, origin + " \\gexec (statements built from its string constants)"});
+}
+
 }  // namespace
 
 bool is_sql_client(const Invocation& inv) { return spec_for(inv) != nullptr; }
 
 void split_script(const std::string& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
-                  const SourceLimits& limits, int depth, std::vector<SqlSource>& out) {
+                  const SourceLimits& limits, int depth, std::vector<SqlSource>& out, const std::string& file_dir) {
+  const std::string& here = file_dir.empty() ? cwd : file_dir;
   std::string sql;
+  std::size_t buffer_start = 0;  // where psql's query buffer begins in `sql`
+  PsqlLexState lex;
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t nl = text.find('\n', start);
     std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     start = nl == std::string::npos ? text.size() + 1 : nl + 1;
-    if (handle_meta(line, origin, cwd, meta, limits, depth, out)) continue;
+    if (meta == MetaSyntax::Psql) {
+      // SELECT 1; \i drop.sql — a backslash outside quotes ends the SQL on the line
+      std::size_t at = psql_meta_start(line, lex, sql, buffer_start);
+      if (at != std::string::npos && at > 0) {
+        sql += line.substr(0, at);
+        sql += '\n';
+        line = line.substr(at);
+      }
+      if (at != std::string::npos) {
+        std::string meta_line = line.substr(line.find_first_not_of(" \t"));
+        std::string cmd = meta_line.substr(1, meta_line.find_first_of(" \t") == std::string::npos
+                                                  ? std::string::npos
+                                                  : meta_line.find_first_of(" \t") - 1);
+        if (cmd == "gexec") judge_gexec(sql.substr(buffer_start), origin, out);
+        buffer_start = sql.size();  // \g, \gexec and the like send the buffer
+      }
+    }
+    if (handle_meta(line, origin, cwd, here, meta, limits, depth, out)) continue;
     sql += line;
     sql += '\n';
   }
-  if (sql.find_first_not_of(" \t\r\n") != std::string::npos) out.push_back({SqlSource::Kind::Sql, sql, origin});
+  if (sql.find_first_not_of(" \t\r\n") == std::string::npos) return;
+  if ((meta == MetaSyntax::Mysql || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos)
+    sql = backticks_to_double_quotes(sql);
+  out.push_back({SqlSource::Kind::Sql, sql, origin});
 }
 
 std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& given) {
@@ -207,6 +343,7 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
     if (is_option) {
       for (std::size_t k = 1; k < a.size(); ++k) {
         char c = a[k];
+        if (spec->attached_only_short.find(c) != std::string::npos) break;  // the rest is its value
         bool sql = spec->sql_short.find(c) != std::string::npos;
         bool file = spec->file_short.find(c) != std::string::npos;
         bool value = spec->value_short.find(c) != std::string::npos;

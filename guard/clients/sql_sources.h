@@ -15,10 +15,13 @@
 namespace dbguard::clients {
 
 struct SqlSource {
-  enum class Kind { Sql, Shell, Unreadable, Opaque };
+  // Destructive: a client command that destroys data by itself (sqlite3 .restore
+  // replaces the database); `sql_kind` names the SQL rule it raises.
+  enum class Kind { Sql, Shell, Unreadable, Opaque, Destructive };
   Kind kind = Kind::Sql;
-  std::string text;    // SQL (Sql), shell command (Shell), error (Unreadable/Opaque)
+  std::string text;    // SQL (Sql), shell command (Shell), error (Unreadable/Opaque), detail (Destructive)
   std::string origin;  // "psql -c", "file migrations/x.sql", "heredoc", "\\i other.sql"
+  std::string sql_kind = "";  // Destructive only
 };
 
 struct SourceLimits {
@@ -37,7 +40,10 @@ bool is_sql_client(const Invocation& inv);
 std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& limits = {});
 
 // Splits client script text into SQL and meta-commands (shared by every source).
+// `cwd` is the client's directory (psql \i, mysql source, sqlite .read resolve
+// against it); `file_dir` the directory of the file the text came from (psql \ir),
+// the client's directory when empty.
 void split_script(const std::string& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
-                  const SourceLimits& limits, int depth, std::vector<SqlSource>& out);
+                  const SourceLimits& limits, int depth, std::vector<SqlSource>& out, const std::string& file_dir = "");
 
 }  // namespace dbguard::clients

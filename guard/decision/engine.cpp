@@ -91,7 +91,7 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
   auto result = unwrap_command(command, cwd, limits);
   if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
   for (const auto& issue : result.issues) {
-    if (issue.only_if_reach && !could_reach(issue.segment)) {
+    if (issue.only_if_reach && !could_reach(issue.segment) && !could_reach(issue.reach_text)) {
       if (opt.trace) d.notes.push_back("not analysable but reaches nothing guarded: " + issue.detail);
       continue;
     }

@@ -192,6 +192,12 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
         }
         break;
       }
+      case clients::SqlSource::Kind::Destructive: {
+        const packs::Rule* rule = engine_.packs_.find_sql(src.sql_kind);
+        if (rule)
+          seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, src.text, src.origin, ""});
+        break;
+      }
       case clients::SqlSource::Kind::Shell:
         engine_.judge_command(src.text, inv.cwd, depth_ + 1, d_, opt_);
         break;

@@ -1,5 +1,9 @@
 #include "sql/always_true.h"
 
+#include <cstdlib>
+#include <optional>
+#include <string>
+
 namespace dbguard::sql {
 namespace {
 
@@ -21,33 +25,43 @@ json strip_locations(const json& j) {
   return j;
 }
 
-bool is_const(const json& n) { return n.is_object() && n.contains("A_Const"); }
+// A constant the WHERE clause holds: a number, a string or a boolean (libpg_query 15
+// writes a negative integer constant as an empty ival, read as 0). Comparing
+// two of them is decided before a row is read, so `1 < 2` deletes every row.
+struct Value {
+  enum class Kind { Number, String, Bool } kind;
+  double number = 0;
+  std::string text;
+  bool boolean = false;
+};
 
-bool const_bool(const json& n, bool& value) {
-  if (n.contains("A_Const")) {
-    const json& c = n["A_Const"];
-    if (c.contains("boolval")) {
-      const json& b = c["boolval"];
-      value = b.is_object() ? b.value("boolval", false) : b.get<bool>();
-      return true;
-    }
-    return false;
-  }
-  if (n.contains("TypeCast")) {  // 't'::bool, 'true'::boolean
-    const json& tc = n["TypeCast"];
-    std::string type = tc.dump();
-    if (type.find("\"bool\"") == std::string::npos && type.find("\"boolean\"") == std::string::npos) return false;
-    if (!tc.contains("arg") || !tc["arg"].contains("A_Const")) return false;
-    const json& c = tc["arg"]["A_Const"];
-    if (c.contains("sval")) {
-      std::string s = c["sval"].value("sval", "");
-      for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      if (s == "t" || s == "true" || s == "yes" || s == "on" || s == "1") { value = true; return true; }
-      if (s == "f" || s == "false" || s == "no" || s == "off" || s == "0") { value = false; return true; }
-    }
-    if (c.contains("boolval")) { value = c["boolval"].value("boolval", false); return true; }
-  }
-  return false;
+// libpg_query spells a field either {"ival": {"ival": 1}} or {"ival": 1}; a zero
+// or false value is an empty object.
+const json& inner(const json& c, const char* key) {
+  static const json none;
+  const json& f = c[key];
+  if (f.is_object()) return f.contains(key) ? f[key] : none;
+  return f;
+}
+
+std::string lower(std::string s) {
+  for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+std::optional<double> as_number(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || *end != '\0') return std::nullopt;
+  return d;
+}
+
+std::optional<bool> as_bool_text(const std::string& text) {
+  std::string s = lower(text);
+  if (s == "t" || s == "true" || s == "yes" || s == "y" || s == "on" || s == "1") return true;
+  if (s == "f" || s == "false" || s == "no" || s == "n" || s == "off" || s == "0") return false;
+  return std::nullopt;
 }
 
 std::string op_name(const json& expr) {
@@ -57,13 +71,187 @@ std::string op_name(const json& expr) {
   return "";
 }
 
+std::string cast_type(const json& tc) {
+  if (!tc.contains("typeName") || !tc["typeName"].contains("names")) return "";
+  const json& names = tc["typeName"]["names"];
+  if (!names.is_array() || names.empty() || !names.back().contains("String")) return "";
+  return lower(names.back()["String"].value("sval", ""));
+}
+
+std::optional<Value> constant(const json& n) {
+  if (!n.is_object()) return std::nullopt;
+  if (n.contains("A_Const")) {
+    const json& c = n["A_Const"];
+    if (c.contains("boolval")) {
+      const json& b = inner(c, "boolval");
+      return Value{Value::Kind::Bool, 0, "", b.is_boolean() && b.get<bool>()};
+    }
+    if (c.contains("ival")) {
+      const json& i = inner(c, "ival");
+      return Value{Value::Kind::Number, i.is_number() ? i.get<double>() : 0.0, "", false};
+    }
+    if (c.contains("fval")) {
+      const json& f = inner(c, "fval");
+      auto d = as_number(f.is_string() ? f.get<std::string>() : "0");
+      if (d) return Value{Value::Kind::Number, *d, "", false};
+      return std::nullopt;
+    }
+    if (c.contains("sval")) {
+      const json& s = inner(c, "sval");
+      return Value{Value::Kind::String, 0, s.is_string() ? s.get<std::string>() : "", false};
+    }
+    return std::nullopt;  // NULL: compares to nothing
+  }
+  if (n.contains("TypeCast")) {  // 't'::bool, 1::boolean, '1'::int
+    const json& tc = n["TypeCast"];
+    if (!tc.contains("arg")) return std::nullopt;
+    auto v = constant(tc["arg"]);
+    if (!v) return std::nullopt;
+    std::string type = cast_type(tc);
+    if (type == "bool" || type == "boolean") {
+      if (v->kind == Value::Kind::Number) return Value{Value::Kind::Bool, 0, "", v->number != 0};
+      if (v->kind == Value::Kind::String) {
+        auto b = as_bool_text(v->text);
+        if (!b) return std::nullopt;
+        return Value{Value::Kind::Bool, 0, "", *b};
+      }
+      return v;
+    }
+    if (type == "int2" || type == "int4" || type == "int8" || type == "numeric" || type == "float4" ||
+        type == "float8" || type == "int" || type == "integer") {
+      if (v->kind == Value::Kind::String) {
+        auto d = as_number(v->text);
+        if (!d) return std::nullopt;
+        return Value{Value::Kind::Number, *d, "", false};
+      }
+      return v;
+    }
+    return v;  // ::text and the like keep the value as it compares
+  }
+  if (n.contains("A_Expr")) {  // -1
+    const json& e = n["A_Expr"];
+    if (e.value("kind", "") == "AEXPR_OP" && !e.contains("lexpr") && e.contains("rexpr") && op_name(e) == "-") {
+      auto v = constant(e["rexpr"]);
+      if (v && v->kind == Value::Kind::Number) return Value{Value::Kind::Number, -v->number, "", false};
+    }
+  }
+  return std::nullopt;
+}
+
+// -1, 0, 1 as a <=> b; nullopt when the two cannot be compared as constants.
+std::optional<int> compare(const Value& a, const Value& b) {
+  auto cmp = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (a.kind == b.kind) {
+    if (a.kind == Value::Kind::Number) return cmp(a.number, b.number);
+    if (a.kind == Value::Kind::String) return cmp(a.text, b.text);
+    return cmp(a.boolean, b.boolean);
+  }
+  // '1' = 1: the string is read as the other side's type, as the server does
+  if (a.kind == Value::Kind::String || b.kind == Value::Kind::String) {
+    const Value& s = a.kind == Value::Kind::String ? a : b;
+    const Value& o = a.kind == Value::Kind::String ? b : a;
+    std::optional<int> r;
+    if (o.kind == Value::Kind::Number) {
+      if (auto d = as_number(s.text)) r = cmp(*d, o.number);
+    } else if (auto bl = as_bool_text(s.text)) {
+      r = cmp(*bl, o.boolean);
+    }
+    if (r && a.kind != Value::Kind::String) r = -*r;
+    return r;
+  }
+  // 1 = true (MySQL, SQLite): booleans are the numbers 1 and 0
+  double x = a.kind == Value::Kind::Bool ? (a.boolean ? 1 : 0) : a.number;
+  double y = b.kind == Value::Kind::Bool ? (b.boolean ? 1 : 0) : b.number;
+  return cmp(x, y);
+}
+
+std::optional<bool> holds(const std::string& op, int c) {
+  if (op == "=" || op == "==") return c == 0;
+  if (op == "<>" || op == "!=") return c != 0;
+  if (op == "<") return c < 0;
+  if (op == ">") return c > 0;
+  if (op == "<=") return c <= 0;
+  if (op == ">=") return c >= 0;
+  return std::nullopt;
+}
+
+// The truth of an expression that holds no column: true, false, or unknown
+// (depends on the row, or not understood). `WHERE 1` is true in MySQL and
+// SQLite (PostgreSQL rejects a non-boolean WHERE, so counting it costs nothing).
+std::optional<bool> truth(const json& node) {
+  if (!node.is_object()) return std::nullopt;
+  if (auto v = constant(node)) {
+    if (v->kind == Value::Kind::Bool) return v->boolean;
+    if (v->kind == Value::Kind::Number) return v->number != 0;
+    if (auto d = as_number(v->text)) return *d != 0;  // MySQL: '1' is 1
+    return std::nullopt;
+  }
+  if (node.contains("BoolExpr")) {
+    const json& be = node["BoolExpr"];
+    std::string op = be.value("boolop", "");
+    const json& args = be.contains("args") ? be["args"] : json::array();
+    if (op == "OR_EXPR") {
+      bool all_false = !args.empty();
+      for (const auto& a : args) {
+        auto t = always_true(a) ? std::optional<bool>(true) : truth(a);
+        if (t && *t) return true;
+        if (!t) all_false = false;
+      }
+      return all_false ? std::optional<bool>(false) : std::nullopt;
+    }
+    if (op == "AND_EXPR") {
+      if (args.empty()) return std::nullopt;
+      bool all_true = true;
+      for (const auto& a : args) {
+        auto t = always_true(a) ? std::optional<bool>(true) : truth(a);
+        if (t && !*t) return false;
+        if (!t) all_true = false;
+      }
+      return all_true ? std::optional<bool>(true) : std::nullopt;
+    }
+    if (op == "NOT_EXPR" && !args.empty()) {
+      auto t = truth(args[0]);
+      if (t) return !*t;
+    }
+    return std::nullopt;
+  }
+  if (node.contains("A_Expr")) {
+    const json& e = node["A_Expr"];
+    if (e.value("kind", "") != "AEXPR_OP" || !e.contains("lexpr") || !e.contains("rexpr")) return std::nullopt;
+    auto l = constant(e["lexpr"]), r = constant(e["rexpr"]);
+    if (!l || !r) return std::nullopt;
+    auto c = compare(*l, *r);
+    if (!c) return std::nullopt;
+    return holds(op_name(e), *c);
+  }
+  if (node.contains("BooleanTest")) {  // true IS TRUE, false IS NOT TRUE
+    const json& bt = node["BooleanTest"];
+    if (!bt.contains("arg")) return std::nullopt;
+    auto t = truth(bt["arg"]);
+    if (!t) return std::nullopt;
+    std::string type = bt.value("booltesttype", "");
+    if (type == "IS_TRUE") return *t;
+    if (type == "IS_NOT_TRUE") return !*t;
+    if (type == "IS_FALSE") return !*t;
+    if (type == "IS_NOT_FALSE") return *t;
+    return std::nullopt;
+  }
+  if (node.contains("NullTest")) {  // NULL IS NULL
+    const json& nt = node["NullTest"];
+    if (!nt.contains("arg") || !nt["arg"].contains("A_Const")) return std::nullopt;
+    bool is_null = nt["arg"]["A_Const"].value("isnull", false);
+    bool testing_null = nt.value("nulltesttype", "") == "IS_NULL";
+    return is_null == testing_null;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 bool always_true(const json& node) {
   if (!node.is_object()) return false;
-  bool b = false;
-  if (const_bool(node, b)) return b;
-  if (node.contains("BoolExpr")) {
+  if (auto t = truth(node); t && *t) return true;
+  if (node.contains("BoolExpr")) {  // arms that compare a column with itself
     const json& be = node["BoolExpr"];
     std::string op = be.value("boolop", "");
     const json& args = be.contains("args") ? be["args"] : json::array();
@@ -78,26 +266,14 @@ bool always_true(const json& node) {
         if (!always_true(a)) return false;
       return true;
     }
-    if (op == "NOT_EXPR" && !args.empty()) {
-      bool v = true;
-      return const_bool(args[0], v) && !v;
-    }
     return false;
   }
-  if (node.contains("A_Expr")) {
+  if (node.contains("A_Expr")) {  // x = x, x >= x, x <= x
     const json& e = node["A_Expr"];
     if (e.value("kind", "") != "AEXPR_OP" || !e.contains("lexpr") || !e.contains("rexpr")) return false;
     std::string op = op_name(e);
-    json l = strip_locations(e["lexpr"]), r = strip_locations(e["rexpr"]);
-    bool same = l == r;
-    if (op == "=" || op == ">=" || op == "<=") return same;
-    if ((op == "<>" || op == "!=") && is_const(l) && is_const(r)) return !same;
-    return false;
-  }
-  if (node.contains("NullTest")) {  // NULL IS NULL
-    const json& nt = node["NullTest"];
-    return nt.value("nulltesttype", "") == "IS_NULL" && nt.contains("arg") && nt["arg"].contains("A_Const") &&
-           nt["arg"]["A_Const"].value("isnull", false);
+    if (op != "=" && op != ">=" && op != "<=") return false;
+    return strip_locations(e["lexpr"]) == strip_locations(e["rexpr"]);
   }
   return false;
 }

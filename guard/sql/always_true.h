@@ -1,5 +1,7 @@
-// Whether a WHERE clause (libpg_query JSON node) is always true: `true`, 1=1,
-// 'a'='a', x = x, an OR with such an arm, an AND of only such arms, NOT false.
+// Whether a WHERE clause (libpg_query JSON node) is always true: a constant that is
+// true (`true`, `1` as MySQL/SQLite read it, `1::bool`), a comparison of constants
+// that holds (1=1, 1<2, 'a'<>'b'), x = x, NOT of a false one, an OR with such an arm,
+// an AND of only such arms.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -62,20 +62,6 @@ std::string dropped_names(const json& drop) {
   return names;
 }
 
-// The '…' string constants of an expression, unquoted and joined by spaces:
-// EXECUTE 'DROP TABLE ' || t is judged by what it is built from.
-std::string string_constants(const std::string& q) {
-  std::string literal;
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    if (q[i] != '\'') continue;
-    std::size_t j = i + 1;
-    while (j < q.size() && !(q[j] == '\'' && (j + 1 >= q.size() || q[j + 1] != '\''))) j += (q[j] == '\'') ? 2 : 1;
-    literal += q.substr(i + 1, j - i - 1) + " ";
-    i = j;
-  }
-  return literal;
-}
-
 bool starts_with_word(const std::string& text, const char* word) {
   std::size_t i = 0;
   while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
@@ -118,6 +104,10 @@ class Classifier {
         else if (always_true(v["whereClause"])) add("update-all", stmt, "UPDATE with an always-true WHERE on " + relname(v));
       } else if (key == "AlterTableCmd") {
         if (v.value("subtype", "") == "AT_DropColumn") add("drop-column", stmt, "DROP COLUMN " + v.value("name", ""));
+      } else if (key == "MergeStmt") {
+        judge_merge(v, stmt);
+      } else if (key == "ExplainStmt" && !explain_runs(v)) {
+        continue;  // EXPLAIN without ANALYZE plans the statement; it does not run it
       } else if (key == "DoStmt") {
         walk_procedural_body(v, stmt, "");
       } else if (key == "CreateFunctionStmt") {
@@ -134,6 +124,53 @@ class Classifier {
 
   void add(const std::string& kind, const std::string& stmt, const std::string& detail) {
     out_.push_back({kind, stmt, detail});
+  }
+
+  // EXPLAIN ANALYZE (or EXPLAIN (ANALYZE [true])) runs the statement it explains.
+  static bool explain_runs(const json& v) {
+    if (!v.contains("options")) return false;
+    for (const auto& o : v["options"]) {
+      if (!o.contains("DefElem") || o["DefElem"].value("defname", "") != "analyze") continue;
+      if (!o["DefElem"].contains("arg")) return true;
+      std::string arg = o["DefElem"]["arg"].dump();
+      for (auto& c : arg) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return arg.find("false") == std::string::npos && arg.find("\"off\"") == std::string::npos &&
+             arg.find("\"0\"") == std::string::npos;
+    }
+    return false;
+  }
+
+  // MERGE … ON <always true> WHEN MATCHED THEN DELETE/UPDATE reaches every row,
+  // as a DELETE/UPDATE with that WHERE would.
+  void judge_merge(const json& v, const std::string& stmt) {
+    if (!v.contains("joinCondition") || !always_true(v["joinCondition"]) || !v.contains("mergeWhenClauses")) return;
+    for (const auto& c : v["mergeWhenClauses"]) {
+      if (!c.contains("MergeWhenClause")) continue;
+      const json& w = c["MergeWhenClause"];
+      bool matched = w.value("matched", false) || w.value("kind", "") == "MERGE_WHEN_MATCHED";
+      if (!matched || (w.contains("condition") && !always_true(w["condition"]))) continue;
+      std::string cmd = w.value("commandType", "");
+      if (cmd == "CMD_DELETE") add("delete-all", stmt, "MERGE … WHEN MATCHED THEN DELETE with an always-true ON on " + relname(v));
+      else if (cmd == "CMD_UPDATE") add("update-all", stmt, "MERGE … WHEN MATCHED THEN UPDATE with an always-true ON on " + relname(v));
+    }
+  }
+
+  // EXECUTE of text built at run time: judged by the string constants it is built
+  // from; with none to judge (EXECUTE sql_var, format('%s', v)), it is unknown.
+  void judge_dynamic(const std::string& q, const std::string& stmt) {
+    std::string constants = string_constants(q);
+    std::string words;
+    for (std::size_t i = 0; i < constants.size(); ++i) {
+      if (constants[i] == '%' && i + 1 < constants.size()) { ++i; continue; }  // format() placeholders
+      if (!std::isspace(static_cast<unsigned char>(constants[i])) && constants[i] != '(' && constants[i] != ')' &&
+          constants[i] != ';' && constants[i] != ',')
+        words += constants[i];
+    }
+    if (words.empty()) {
+      out_.push_back({"dynamic-execute", stmt, "EXECUTE " + trim(q) + ": SQL only known at run time"});
+      return;
+    }
+    for (auto& f : scan_for_destructive(constants)) out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
   }
 
   // DO $$ … $$ and LANGUAGE plpgsql function bodies: the SQL they hold runs too.
@@ -188,8 +225,7 @@ class Classifier {
     for (const auto& span : procedural_statement_spans(body)) {
       std::string text = body.substr(span.begin, span.end - span.begin);
       if (starts_with_word(text, "EXECUTE")) {
-        for (auto& f : scan_for_destructive(string_constants(text)))
-          out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
+        judge_dynamic(text.substr(text.find_first_not_of(" \t\r\n") + 7), stmt);
       } else if (may_be_destructive(text)) {
         classify_into(text, inner, depth_ + 1, stmt, false);
       }
@@ -204,11 +240,12 @@ class Classifier {
     }
     if (!node.is_object()) return;
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (it.key() == "PLpgSQL_stmt_dynexecute" && it.value().contains("query")) {
+      if ((it.key() == "PLpgSQL_stmt_dynexecute" || it.key() == "PLpgSQL_stmt_dynfors") &&
+          it.value().contains("query")) {
         // EXECUTE 'DROP TABLE ' || t: judge the string constants it is built from
-        std::string q = it.value()["query"].value("PLpgSQL_expr", json::object()).value("query", "");
-        for (auto& f : scan_for_destructive(string_constants(q)))
-          out_.push_back({f.kind, stmt, f.detail + " in dynamic EXECUTE"});
+        judge_dynamic(it.value()["query"].value("PLpgSQL_expr", json::object()).value("query", ""), stmt);
+      } else if (it.key() == "dynquery" && it.value().is_object()) {  // RETURN QUERY EXECUTE, OPEN … FOR EXECUTE
+        judge_dynamic(it.value().value("PLpgSQL_expr", json::object()).value("query", ""), stmt);
       } else if (it.key() == "PLpgSQL_expr" && it.value().contains("query")) {
         std::string q = it.value().value("query", "");
         std::vector<SqlFinding> inner;

@@ -7,6 +7,10 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
+#include "sql/always_true.h"
+
 namespace dbguard::sql {
 namespace {
 
@@ -52,6 +56,38 @@ std::vector<Token> tokens_of(const std::string& stmt) {
   return out;
 }
 
+// The WHERE clause of a statement the parser rejects (MySQL's `users`, LIMIT on a
+// DELETE), judged by the parser on its own: `WHERE 1`, `1=1`, `true`, 'a'='a' are
+// as always true here as in a statement PostgreSQL accepts.
+bool where_always_true(const std::string& stmt, const std::vector<Token>& toks) {
+  std::size_t begin = std::string::npos, end = stmt.size();
+  int level = 0;
+  for (const auto& t : toks) {
+    if (t.text == "(") ++level;
+    else if (t.text == ")") --level;
+    else if (level == 0 && t.kind == PG_QUERY__TOKEN__WHERE && begin == std::string::npos) begin = t.start + 5;
+    else if (level == 0 && begin != std::string::npos &&
+             (t.text == "ORDER" || t.text == "LIMIT" || t.text == "RETURNING" || t.text == ";")) {
+      end = t.start;
+      break;
+    }
+  }
+  if (begin == std::string::npos || begin >= end) return false;
+  std::string probe = "SELECT 1 WHERE " + stmt.substr(begin, end - begin);
+  PgQueryParseResult r = pg_query_parse(probe.c_str());
+  bool result = false;
+  if (!r.error && r.parse_tree) {
+    auto tree = nlohmann::json::parse(r.parse_tree, nullptr, false);
+    if (tree.is_object() && tree.contains("stmts") && tree["stmts"].size() == 1) {
+      const auto& sel = tree["stmts"][0]["stmt"];
+      if (sel.contains("SelectStmt") && sel["SelectStmt"].contains("whereClause"))
+        result = always_true(sel["SelectStmt"]["whereClause"]);
+    }
+  }
+  pg_query_free_parse_result(r);
+  return result;
+}
+
 void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
   auto toks = tokens_of(stmt);
   std::size_t i = 0;
@@ -85,13 +121,24 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
         out.push_back({"delete-all", trimmed(), "DELETE without WHERE (not parsed by PostgreSQL's parser)"});
         break;
       }
+  } else if (first == "DELETE" && where_always_true(stmt, toks)) {
+    out.push_back({"delete-all", trimmed(), "DELETE with an always-true WHERE (not parsed by PostgreSQL's parser)"});
   } else if (first == "UPDATE" && !has_where()) {
     out.push_back({"update-all", trimmed(), "UPDATE without WHERE (not parsed by PostgreSQL's parser)"});
+  } else if (first == "UPDATE" && where_always_true(stmt, toks)) {
+    out.push_back({"update-all", trimmed(), "UPDATE with an always-true WHERE (not parsed by PostgreSQL's parser)"});
   } else if (first == "ALTER") {
+    // what holds no data: constraints, keys, indexes, defaults (MySQL: DROP FOREIGN KEY,
+    // DROP PRIMARY KEY, DROP CHECK, DROP INDEX/KEY)
+    static const char* keep[] = {"CONSTRAINT", "DEFAULT", "NOT", "INDEX", "IDENTITY", "EXPRESSION",
+                                 "FOREIGN", "PRIMARY", "CHECK", "KEY", "TRIGGER"};
+    auto holds_nothing = [&](const std::string& w) {
+      for (const char* k : keep)
+        if (w == k) return true;
+      return false;
+    };
     for (std::size_t k = i + 1; k + 1 < toks.size(); ++k)
-      if (toks[k].text == "DROP" && toks[k + 1].text != "CONSTRAINT" && toks[k + 1].text != "DEFAULT" &&
-          toks[k + 1].text != "NOT" && toks[k + 1].text != "INDEX" && toks[k + 1].text != "IDENTITY" &&
-          toks[k + 1].text != "EXPRESSION") {
+      if (toks[k].text == "DROP" && !holds_nothing(toks[k + 1].text)) {
         out.push_back({"drop-column", trimmed(), "ALTER … DROP (not parsed by PostgreSQL's parser)"});
         break;
       }
@@ -130,6 +177,18 @@ std::vector<std::string> split_statements(std::string_view sql) {
   if (ok)
     for (const auto& span : spans) out.push_back(text.substr(span.begin, span.end - span.begin));
   return out;
+}
+
+std::string string_constants(std::string_view q) {
+  std::string literal;
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    if (q[i] != '\'') continue;
+    std::size_t j = i + 1;
+    while (j < q.size() && !(q[j] == '\'' && (j + 1 >= q.size() || q[j + 1] != '\''))) j += (q[j] == '\'') ? 2 : 1;
+    literal += std::string(q.substr(i + 1, j - i - 1)) + " ";
+    i = j;
+  }
+  return literal;
 }
 
 bool may_be_destructive(std::string_view statement) {

@@ -26,6 +26,10 @@ std::vector<std::string> split_statements(std::string_view sql);
 // neither by the parser's reading nor by the scanner's.
 bool may_be_destructive(std::string_view statement);
 
+// The '…' string constants of an expression, unquoted and joined by spaces:
+// EXECUTE 'DROP TABLE ' || t and psql's \gexec are judged by what they are built from.
+std::string string_constants(std::string_view q);
+
 // For a PL/pgSQL body that libpg_query's PL/pgSQL compiler rejects: every place a
 // statement may begin — each statement start the scanner finds, and the token after
 // each BEGIN, LOOP, THEN, ELSE and label (<<name>>) — with the end of its statement.

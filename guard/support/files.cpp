@@ -8,7 +8,15 @@
 
 namespace dbguard {
 
-bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::string& out, std::string& error) {
+std::string size_text(std::size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::string& out, std::string& error,
+                       bool* too_large) {
+  if (too_large) *too_large = false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     error = std::strerror(errno);
@@ -21,7 +29,9 @@ bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::stri
     return false;
   }
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    error = "larger than " + std::to_string(max_bytes) + " bytes";
+    error = "it is " + std::to_string(st.st_size) + " bytes, over the " + size_text(max_bytes) +
+            " the guard reads (files over the bound are denied, not skipped)";
+    if (too_large) *too_large = true;
     ::close(fd);
     return false;
   }

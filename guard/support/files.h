@@ -7,8 +7,14 @@
 namespace dbguard {
 
 // Reads at most `max_bytes`; a larger file is an error (callers deny rather than
-// judge a prefix). Returns false with `error` set when the file cannot be read.
-bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::string& out, std::string& error);
+// judge a prefix). Returns false with `error` set when the file cannot be read;
+// `too_large` (when given) tells an oversized file from a missing one: callers
+// that let a missing harmless-looking file pass must still deny an oversized one.
+bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::string& out, std::string& error,
+                       bool* too_large = nullptr);
+
+// A byte count as people read it: "1 MiB", "8 MiB", "1500 bytes".
+std::string size_text(std::size_t bytes);
 
 // `path` relative to `cwd` unless absolute; `~/` is left as is (unknown home).
 std::string resolve_path(const std::string& cwd, const std::string& path);

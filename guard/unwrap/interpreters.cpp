@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 
+#include "support/text.h"
 #include "unwrap/unwrap.h"
 
 namespace dbguard {
@@ -16,8 +17,10 @@ std::string language_of(const std::string& prog) {
   return "";
 }
 
-// The string-literal alternatives (single, double, backtick-quoted); group per kind.
-const char* kLiteral = R"re((?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`((?:[^`\\]|\\.)*)`))re";
+// The string-literal alternatives (Python's triple-quoted first, then single,
+// double, backtick-quoted); group per kind.
+const char* kLiteral =
+    R"re((?:'''((?s:.)*?)'''|"""((?s:.)*?)"""|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`((?:[^`\\]|\\.)*)`))re";
 
 std::string unescape(const std::string& s) {
   std::string out;
@@ -37,8 +40,14 @@ std::vector<std::string> literals(const std::string& text) {
   static const RE2 lit(kLiteral);
   std::vector<std::string> out;
   re2::StringPiece in(text);
-  std::string a, b, c;
-  while (RE2::FindAndConsume(&in, lit, &a, &b, &c)) out.push_back(unescape(!a.empty() ? a : !b.empty() ? b : c));
+  std::string g[5];
+  while (RE2::FindAndConsume(&in, lit, &g[0], &g[1], &g[2], &g[3], &g[4])) {
+    std::string value;
+    for (auto& s : g)
+      if (value.empty() && !s.empty()) value = s;
+    out.push_back(unescape(value));
+    for (auto& s : g) s.clear();
+  }
   return out;
 }
 
@@ -52,12 +61,18 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
   bool found = false, script_named = false;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i].text;
-    bool code_flag = (lang == "python" && (a == "-c")) || (lang == "node" && (a == "-e" || a == "--eval" || a == "-p" || a == "--print")) ||
+    // python3 -Sc CODE: flags without a value clustered before c
+    bool python_c = a.size() >= 2 && a[0] == '-' && a[1] != '-' && a.back() == 'c' &&
+                    a.find_first_not_of("bBdEhiIOPqsSuvxc", 1) == std::string::npos;
+    bool code_flag = (lang == "python" && python_c) || (lang == "node" && (a == "-e" || a == "--eval" || a == "-p" || a == "--print")) ||
                      ((lang == "ruby" || lang == "perl") && a.size() >= 2 && a[0] == '-' && a[1] != '-' &&
                       (a.back() == 'e' || a.back() == 'E')) ||
                      (lang == "php" && a == "-r");
     if (code_flag && i + 1 < argv.size()) {
-      code += argv[++i].text + "\n";
+      ++i;
+      if (argv[i].dynamic && only_placeholders(argv[i].text))
+        return InlineCode{lang, argv[i].text, argv[0].text + " " + a, true};
+      code += argv[i].text + "\n";
       found = true;
       if (lang == "python") break;  // the rest are sys.argv
       continue;
@@ -118,6 +133,19 @@ CodeFindings scan_code(const InlineCode& code) {
           out.shell.emplace_back(code.origin + " backticks", unescape(s));
           s.clear();
         }
+  }
+  if (code.language == "ruby" || code.language == "perl") {
+    // system "dropdb app", exec "…", system "dropdb", "app": calls without parentheses
+    static const RE2 bare_call(
+        R"re(\b(system|exec|spawn)\s+((?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:\s*,\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))*))re");
+    re2::StringPiece bc(code.code);
+    std::string args;
+    while (RE2::FindAndConsume(&bc, bare_call, &fn, &args)) {
+      auto parts = literals(args);
+      if (parts.empty()) continue;
+      bool argv_form = parts.size() > 1 && parts[0].find(' ') == std::string::npos;
+      out.shell.emplace_back(code.origin + " " + fn, argv_form ? shell_quote_join(parts) : parts[0]);
+    }
   }
   re2::StringPiece sq(code.code);
   while (RE2::FindAndConsume(&sq, sql_call, &fn, &arg)) {

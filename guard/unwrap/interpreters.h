@@ -18,6 +18,7 @@ struct InlineCode {
   std::string language;  // python, node, ruby, perl, php
   std::string code;
   std::string origin;    // "python -c"
+  bool run_time_only = false;  // python3 -c "$CODE": nothing of the code is known before it runs
 };
 
 struct CodeFindings {

@@ -78,10 +78,14 @@ struct Invocation {
 
 // Something the unwrap stage itself found: a construct it could not see through.
 struct UnwrapIssue {
+  UnwrapIssue(std::string rule_id, std::string seg, std::string what, bool if_reach, std::string reach = {})
+      : rule(std::move(rule_id)), segment(std::move(seg)), detail(std::move(what)), only_if_reach(if_reach),
+        reach_text(std::move(reach)) {}
   std::string rule;     // guard.* rule id
   std::string segment;
   std::string detail;
-  bool only_if_reach = false;  // an issue only when the text could reach a database or infrastructure
+  bool only_if_reach;          // an issue only when the text could reach a database or infrastructure
+  std::string reach_text;      // what to judge for reach, besides the segment (a make target's recipe)
 };
 
 }  // namespace dbguard

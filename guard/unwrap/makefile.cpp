@@ -5,6 +5,7 @@
 #include <set>
 
 #include "support/files.h"
+#include "unwrap/make_expand.h"
 
 namespace dbguard {
 namespace {
@@ -13,99 +14,71 @@ struct Rule {
   std::vector<std::string> prereqs;
   std::vector<std::pair<int, std::string>> recipe;  // line number, raw text
   std::string file;
+  std::string stem;  // static pattern rules: $* for this target
 };
 
 struct Makefile {
   std::map<std::string, std::string> vars;
   std::set<std::string> command_line;  // variables set on the command line: the file cannot change them
-  std::map<std::string, Rule> rules;
+  std::map<std::string, Rule> rules;   // explicit targets, and pattern rules under their pattern (reset-%)
   std::string default_target;
+  std::string oversize;      // a file read (or included) over the bound
+  std::string generated;     // where a top-level $(eval …) may define rules the guard cannot see
 };
 
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
+using dbguard::make_trim;
+std::string trim(const std::string& s) { return make_trim(s); }
+std::vector<std::string> words(const std::string& s) { return make_words(s); }
+
+bool match_pattern(const std::string& pattern, const std::string& word, std::string& stem) {
+  return make_match_pattern(pattern, word, stem);
 }
 
-std::vector<std::string> words(const std::string& s) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (char c : s) {
-    if (c == ' ' || c == '\t') {
-      if (!cur.empty()) out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
+std::string replace_percent(std::string s, const std::string& stem) {
+  if (auto p = s.find('%'); p != std::string::npos) s.replace(p, 1, stem);
+  return s;
 }
 
-// Expands $(VAR), ${VAR}, $$ and the functions whose value matters here.
-// Unknown functions yield their argument (an approximation that keeps the text visible).
-std::string expand(const std::string& s, const Makefile& mf, const std::string& target,
-                   const std::vector<std::string>& prereqs, int depth = 0) {
-  if (depth > 16) return s;
-  std::string out;
+// C outside $( ) and ${ }: $(DBS:%=drop-%) holds a colon that is no rule's.
+std::size_t find_top(const std::string& s, char c) {
+  int level = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '$' || i + 1 >= s.size()) {
-      out += s[i];
-      continue;
-    }
-    char n = s[i + 1];
-    if (n == '$') { out += '$'; ++i; continue; }
-    if (n == '@') { out += target; ++i; continue; }
-    if (n == '<') { out += prereqs.empty() ? "" : prereqs[0]; ++i; continue; }
-    if (n == '^' || n == '+') {
-      for (std::size_t k = 0; k < prereqs.size(); ++k) out += (k ? " " : "") + prereqs[k];
-      ++i;
-      continue;
-    }
-    if (n != '(' && n != '{') {  // $X single-letter variable
-      auto it = mf.vars.find(std::string(1, n));
-      if (it != mf.vars.end()) out += expand(it->second, mf, target, prereqs, depth + 1);
-      ++i;
-      continue;
-    }
-    char close = n == '(' ? ')' : '}';
-    int level = 0;
-    std::size_t j = i + 1;
-    for (; j < s.size(); ++j) {
-      if (s[j] == n) ++level;
-      else if (s[j] == close && --level == 0) break;
-    }
-    if (j >= s.size()) { out += s.substr(i); break; }
-    std::string inner = s.substr(i + 2, j - i - 2);
-    i = j;
-    auto space = inner.find_first_of(" \t");
-    std::string fn = inner.substr(0, space);
-    if (space != std::string::npos && fn.find(':') == std::string::npos) {
-      std::string arg = expand(trim(inner.substr(space)), mf, target, prereqs, depth + 1);
-      if (fn == "shell") out += "$(" + arg + ")";  // runs at expansion: a command substitution
-      else if (fn == "error" || fn == "warning" || fn == "info" || fn == "eval") out += "";
-      else if (fn == "if") out += arg.substr(arg.find(',') == std::string::npos ? 0 : arg.find(',') + 1);
-      else if (fn == "dir") { auto p = arg.find_last_of('/'); out += p == std::string::npos ? "./" : arg.substr(0, p + 1); }
-      else if (fn == "firstword") { auto w = words(arg); out += w.empty() ? "" : w[0]; }
-      else if (fn == "lastword") { auto w = words(arg); out += w.empty() ? "" : w.back(); }
-      else out += arg.substr(arg.rfind(',') == std::string::npos ? 0 : arg.rfind(',') + 1);
-      continue;
-    }
-    auto it = mf.vars.find(inner);
-    if (it != mf.vars.end()) out += expand(it->second, mf, target, prereqs, depth + 1);
-    else if (inner == "MAKE") out += "make";
+    if (s[i] == '(' || s[i] == '{') ++level;
+    else if ((s[i] == ')' || s[i] == '}') && level > 0) --level;
+    else if (s[i] == c && level == 0) return i;
   }
-  return out;
+  return std::string::npos;
+}
+
+// Expansion while reading the makefile (targets, := values, includes).
+std::string expand(const std::string& s, const Makefile& mf, const std::string& target,
+                   const std::vector<std::string>& prereqs) {
+  MakeScope scope;
+  scope.vars = &mf.vars;
+  scope.target = target;
+  scope.prereqs = prereqs;
+  return make_expand(s, scope);
+}
+
+std::string short_path(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
 bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string& error, std::size_t max_bytes) {
   std::string text;
-  if (!read_file_bounded(path, max_bytes, text, error)) return false;
+  bool too_large = false;
+  if (!read_file_bounded(path, max_bytes, text, error, &too_large)) {
+    if (too_large && mf.oversize.empty()) mf.oversize = short_path(path) + " not read: " + error;
+    return false;
+  }
   mf.vars["MAKEFILE_LIST"] += (mf.vars["MAKEFILE_LIST"].empty() ? "" : " ") + path;
   std::string dir = path.substr(0, path.find_last_of('/') == std::string::npos ? 0 : path.find_last_of('/'));
   std::vector<std::string> current;  // targets of the rule being read
+  std::string defining;              // define NAME … endef: the variable being read
+  int define_level = 0;              // nested define inside the body
+  bool define_immediate = false;     // define NAME :=
+  std::string define_body;
   int lineno = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -121,6 +94,20 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       pos = nl2 == std::string::npos ? text.size() : nl2 + 1;
       ++lineno;
     }
+    if (!defining.empty()) {
+      // a multi-line variable: a canned recipe when a recipe line names it
+      std::string d = trim(line);
+      std::string first = d.substr(0, d.find_first_of(" \t"));
+      if (first == "define" || ((first == "override" || first == "export") && d.find("define") != std::string::npos)) ++define_level;
+      if (first == "endef" && define_level-- == 0) {
+        if (!mf.command_line.count(defining))
+          mf.vars[defining] = define_immediate ? expand(define_body, mf, "", {}) : define_body;
+        defining.clear();
+        continue;
+      }
+      define_body += (define_body.empty() ? "" : "\n") + line;
+      continue;
+    }
     if (!line.empty() && line[0] == '\t') {
       for (const auto& t : current) mf.rules[t].recipe.emplace_back(first_line, line.substr(1));
       continue;
@@ -128,6 +115,35 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
     std::string t = trim(line);
     if (t.empty() || t[0] == '#') continue;
     std::string directive = t.substr(0, t.find_first_of(" \t"));
+    if (directive == "override" || directive == "export") {
+      std::string after = trim(t.substr(directive.size()));
+      if (after.rfind("define", 0) == 0 && (after.size() == 6 || after[6] == ' ' || after[6] == '\t')) {
+        t = after;
+        directive = "define";
+      }
+    }
+    if (directive == "define") {
+      std::string name = trim(t.substr(6));
+      define_immediate = false;
+      for (const char* op : {"::=", ":=", "?=", "+=", "!=", "="}) {
+        std::string o(op);
+        if (name.size() >= o.size() && name.compare(name.size() - o.size(), o.size(), o) == 0) {
+          define_immediate = o == ":=" || o == "::=";
+          name = trim(name.substr(0, name.size() - o.size()));
+          break;
+        }
+      }
+      defining = expand(name, mf, "", {});
+      define_level = 0;
+      define_body.clear();
+      current.clear();
+      continue;
+    }
+    if (t[0] == '$' && (t.find("$(eval") != std::string::npos || t.find("${eval") != std::string::npos)) {
+      // rules written by $(eval …) exist only in a running make
+      if (mf.generated.empty()) mf.generated = short_path(path) + ":" + std::to_string(first_line);
+      continue;
+    }
     if (directive == "ifeq" || directive == "ifneq" || directive == "ifdef" || directive == "ifndef" ||
         directive == "else" || directive == "endif" || directive == "endef" || directive == "define" ||
         directive == "vpath" || directive == "unexport")
@@ -142,8 +158,8 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
     }
     if (directive == "export" || directive == "override") t = trim(t.substr(directive.size()));
     // assignment: NAME = v, := ::= ?= +=
-    auto eq = t.find('=');
-    auto colon = t.find(':');
+    auto eq = find_top(t, '=');
+    auto colon = find_top(t, ':');
     if (eq != std::string::npos && (colon == std::string::npos || colon >= eq - 1)) {
       std::size_t name_end = eq;
       char op = eq > 0 ? t[eq - 1] : ' ';
@@ -170,11 +186,22 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
         rest = rest.substr(0, semi);
       }
       if (auto pipe = rest.find('|'); pipe != std::string::npos) rest[pipe] = ' ';  // order-only prerequisites
+      std::string target_pattern;  // static pattern rule: TARGETS: PATTERN: PREREQS
+      if (auto second = find_top(rest, ':'); second != std::string::npos) {
+        target_pattern = trim(rest.substr(0, second));
+        rest = rest.substr(second + 1);
+      }
       current = words(targets);
       for (const auto& tg : current) {
         Rule& r = mf.rules[tg];
         r.file = path;
-        for (const auto& p : words(expand(rest, mf, tg, {}))) r.prereqs.push_back(p);
+        std::string stem;
+        bool stemmed = !target_pattern.empty() && match_pattern(target_pattern, tg, stem);
+        if (stemmed) r.stem = stem;
+        for (auto p : words(expand(rest, mf, tg, {}))) {
+          if (stemmed) p = replace_percent(p, stem);
+          r.prereqs.push_back(p);
+        }
         if (!trim(inline_recipe).empty()) r.recipe.emplace_back(first_line, trim(inline_recipe));
         if (mf.default_target.empty() && tg[0] != '.' && tg.find('%') == std::string::npos) mf.default_target = tg;
       }
@@ -200,7 +227,9 @@ MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::si
     const std::string& a = argv[i].text;
     auto value = [&](std::size_t skip) { return a.size() > skip ? a.substr(skip) : (i + 1 < argv.size() ? argv[++i].text : ""); };
     if (a == "-n" || a == "--dry-run" || a == "--just-print" || a == "--recon" || a == "-q" || a == "--question" ||
-        a == "-p" || a == "--print-data-base" || a == "--help" || a == "-h" || a == "-v" || a == "--version") {
+        a == "-t" || a == "--touch") {
+      plan.dry_run = true;  // still runs `+` lines and $(MAKE) lines
+    } else if (a == "--help" || a == "-h" || a == "-v" || a == "--version") {
       plan.runs_recipes = false;
     } else if (a.rfind("-C", 0) == 0 || a.rfind("--directory=", 0) == 0) {
       std::string d = a.rfind("--", 0) == 0 ? a.substr(12) : value(2);
@@ -212,8 +241,8 @@ MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::si
     } else if (a == "-I" || a == "-o" || a == "-W") {
       ++i;
     } else if (!a.empty() && a[0] == '-') {
-      if (a.find('n') != std::string::npos && a[1] != '-' && a.find_first_not_of("-nksiBeswrRS") == std::string::npos)
-        plan.runs_recipes = false;
+      if (a.find_first_of("nqt") != std::string::npos && a[1] != '-' && a.find_first_not_of("-nqtksiBeswrRS") == std::string::npos)
+        plan.dry_run = true;
     } else if (a.find('=') != std::string::npos) {
       mf.vars[a.substr(0, a.find('='))] = a.substr(a.find('=') + 1);  // command-line variables win
       mf.command_line.insert(a.substr(0, a.find('=')));
@@ -234,26 +263,85 @@ MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::si
     }
     if (!file.empty()) error = "cannot read " + c + ": " + e;
   }
+  if (!mf.oversize.empty()) plan.oversize = mf.oversize;
   if (!found) {
     plan.error = error;
     return plan;
   }
   if (goals.empty() && !mf.default_target.empty()) goals.push_back(mf.default_target);
+  // The rule make uses for TARGET: its own when it has a recipe, else the
+  // pattern rule with the shortest stem (reset-% for reset-app).
+  auto find_rule = [&](const std::string& target, Rule& out) {
+    auto it = mf.rules.find(target);
+    if (it != mf.rules.end() && !it->second.recipe.empty()) {
+      out = it->second;
+      return true;
+    }
+    const Rule* best = nullptr;
+    std::string best_stem;
+    for (const auto& [pattern, rule] : mf.rules) {
+      std::string stem;
+      if (pattern.find('%') == std::string::npos || rule.recipe.empty() || !match_pattern(pattern, target, stem)) continue;
+      if (!best || stem.size() < best_stem.size()) best = &rule, best_stem = stem;
+    }
+    if (!best) {
+      if (it == mf.rules.end()) return false;
+      out = it->second;
+      return true;
+    }
+    out = *best;
+    out.stem = best_stem;
+    for (auto& p : out.prereqs) p = replace_percent(p, best_stem);
+    if (it != mf.rules.end())  // the target's own prerequisites still count
+      out.prereqs.insert(out.prereqs.begin(), it->second.prereqs.begin(), it->second.prereqs.end());
+    return true;
+  };
   std::set<std::string> visited;
   std::function<void(const std::string&, int)> visit = [&](const std::string& target, int depth) {
     if (depth > 64 || !visited.insert(target).second) return;
-    auto it = mf.rules.find(target);
-    if (it == mf.rules.end()) return;
-    for (const auto& p : it->second.prereqs) visit(p, depth + 1);
-    for (const auto& [line, raw] : it->second.recipe) {
-      std::string cmd = expand(raw, mf, target, it->second.prereqs);
-      std::size_t k = 0;
-      while (k < cmd.size() && (cmd[k] == '@' || cmd[k] == '-' || cmd[k] == '+' || cmd[k] == ' ' || cmd[k] == '\t')) ++k;
-      plan.lines.push_back({cmd.substr(k), short_name(it->second.file) + ":" + std::to_string(line) + " (target " + target + ")"});
+    Rule rule;
+    if (!find_rule(target, rule)) return;
+    for (const auto& p : rule.prereqs) visit(p, depth + 1);
+    for (const auto& [line, raw] : rule.recipe) {
+      std::string origin = short_name(rule.file) + ":" + std::to_string(line) + " (target " + target + ")";
+      MakeScope scope;
+      scope.vars = &mf.vars;
+      scope.target = target;
+      scope.prereqs = rule.prereqs;
+      scope.stem = rule.stem;
+      // make -n still runs $(MAKE) lines, and the make they start inherits -n
+      if (plan.dry_run) scope.make_program = "make -n";
+      std::size_t k = raw.find_first_not_of("@-+ \t");
+      bool forced = raw.substr(0, k == std::string::npos ? raw.size() : k).find('+') != std::string::npos;
+      std::string expanded = make_expand(raw, scope);
+      if (!scope.unknowable.empty()) {
+        std::string text;
+        for (const auto& r : rule.recipe) text += r.second + "\n";
+        plan.unknowable.push_back({origin + ": " + scope.unknowable, target + "\n" + text});
+      }
+      // a canned recipe (define … endef) is one recipe line per line of its text
+      std::size_t pos = 0;
+      while (pos <= expanded.size()) {
+        std::size_t nl = expanded.find('\n', pos);
+        std::string cmd = expanded.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        pos = nl == std::string::npos ? expanded.size() + 1 : nl + 1;
+        std::size_t c = cmd.find_first_not_of("@-+ \t");
+        if (c == std::string::npos) continue;
+        bool line_forced = forced || scope.used_make || cmd.substr(0, c).find('+') != std::string::npos;
+        if (plan.dry_run && !line_forced) continue;
+        plan.lines.push_back({cmd.substr(c), origin});
+      }
     }
   };
   for (const auto& g : goals) {
-    if (!mf.rules.count(g)) plan.error = "no rule for target " + g;
+    Rule ignored;
+    if (!find_rule(g, ignored)) {
+      plan.error = "no rule for target " + g;
+      if (!mf.generated.empty())
+        plan.unknowable.push_back({"target " + g + " may be defined by $(eval …) at " + mf.generated +
+                                       ", which only a running make expands",
+                                   g});
+    }
     visit(g, 0);
   }
   return plan;

@@ -1,8 +1,12 @@
 // What `make TARGET…` would run, found by reading the Makefile — never by
 // running make (`make -n` evaluates $(shell …)). Follows prerequisites,
 // $(MAKE) recursion within the file (as `make` commands the walker sees again),
-// simple variables and literal includes. Conditionals are not evaluated: every
-// branch's recipes count, which can only over-report.
+// variables, canned recipes (define … endef, $(call …)), pattern rules and
+// literal includes. Conditionals are not evaluated: every branch's recipes
+// count, which can only over-report. Under make -n / -q / -t only the lines make
+// still runs (`+` lines and $(MAKE) lines) are listed. What only a running make
+// knows ($(eval …) in a recipe, a goal that only $(eval …) could define) is
+// listed as unknowable, for the caller to judge like an unreadable script.
 #pragma once
 
 #include <string>
@@ -17,11 +21,19 @@ struct RecipeLine {
   std::string origin;   // "Makefile:12 (target reset)"
 };
 
+struct Unknowable {
+  std::string detail;      // where, and what hides the commands
+  std::string reach_text;  // the target and its recipe text, to judge whether it suggests database reach
+};
+
 struct MakePlan {
-  bool runs_recipes = true;        // false for -n / -q / --help / -p
+  bool runs_recipes = true;        // false for --help / --version
+  bool dry_run = false;            // -n / -q / -t: only `+` and $(MAKE) lines run
   std::string directory;           // where the recipes run (-C DIR)
   std::vector<RecipeLine> lines;
   std::string error;               // no makefile, unreadable, target not found
+  std::vector<Unknowable> unknowable;
+  std::string oversize;            // a makefile (or an include) over the read bound: denied, not skipped
 };
 
 MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <set>
 
 #include "support/files.h"
@@ -28,14 +29,113 @@ bool builtin(const std::string& pm, const std::string& cmd) {
   return false;
 }
 
+std::string package_name(const std::string& dir, std::size_t max_bytes) {
+  std::string text, error;
+  if (!read_file_bounded(resolve_path(dir, "package.json"), max_bytes, text, error)) return "";
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  return j.is_object() && j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "";
+}
+
+// The workspace globs of the root: package.json "workspaces" (a list, or
+// {"packages": [...]}) and pnpm-workspace.yaml's `packages:` list.
+std::vector<std::string> workspace_globs(const std::string& root, std::size_t max_bytes) {
+  std::vector<std::string> globs;
+  std::string text, error;
+  if (read_file_bounded(resolve_path(root, "package.json"), max_bytes, text, error)) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_object() && j.contains("workspaces")) {
+      const auto& w = j["workspaces"].is_object() && j["workspaces"].contains("packages") ? j["workspaces"]["packages"]
+                                                                                          : j["workspaces"];
+      if (w.is_array())
+        for (const auto& g : w)
+          if (g.is_string()) globs.push_back(g.get<std::string>());
+    }
+  }
+  if (read_file_bounded(resolve_path(root, "pnpm-workspace.yaml"), max_bytes, text, error)) {
+    bool in_packages = false;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+      std::size_t nl = text.find('\n', pos);
+      std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? text.size() : nl + 1;
+      if (!line.empty() && line[0] != ' ' && line[0] != '-') in_packages = line.rfind("packages:", 0) == 0;
+      auto dash = line.find_first_not_of(" \t");
+      if (!in_packages || dash == std::string::npos || line[dash] != '-') continue;
+      std::string g = line.substr(dash + 1);
+      g.erase(0, g.find_first_not_of(" \t'\""));
+      while (!g.empty() && (g.back() == ' ' || g.back() == '\'' || g.back() == '"' || g.back() == '\r')) g.pop_back();
+      if (!g.empty() && g[0] != '!') globs.push_back(g);
+    }
+  }
+  return globs;
+}
+
+// The directory of workspace `spec` (a path, or a package name among the root's
+// workspaces: dir/* and dir/** globs, or literal directories); empty when not found.
+std::string find_workspace(const std::string& root, const std::string& spec, std::size_t max_bytes) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::string as_path = resolve_path(root, spec);
+  if (fs::exists(fs::path(as_path) / "package.json", ec)) return as_path;
+  for (std::string g : workspace_globs(root, max_bytes)) {
+    if (g.rfind("./", 0) == 0) g = g.substr(2);
+    std::vector<std::string> dirs;
+    if (g.ends_with("/*") || g.ends_with("/**")) {
+      std::string base = resolve_path(root, g.substr(0, g.find_last_of('/')));
+      for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec)) dirs.push_back(it->path().string());
+    } else {
+      dirs.push_back(resolve_path(root, g));
+    }
+    for (const auto& d : dirs)
+      if (package_name(d, max_bytes) == spec) return d;
+  }
+  return "";
+}
+
+// Takes the workspace options out of argv (npm -w/--workspace, pnpm -F/--filter,
+// yarn workspace NAME) and returns the workspace named, empty when none.
+std::string take_workspace(std::vector<Arg>& argv) {
+  std::string spec;
+  std::vector<Arg> rest;
+  const std::string& pm = argv[0].text;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    const std::string& a = argv[i].text;
+    bool npm = pm == "npm" && (a == "-w" || a == "--workspace");
+    bool pnpm = pm == "pnpm" && (a == "-F" || a == "--filter");
+    if ((npm || pnpm) && i + 1 < argv.size()) {
+      spec = argv[++i].text;
+      continue;
+    }
+    if ((pm == "npm" && a.rfind("--workspace=", 0) == 0) || (pm == "pnpm" && a.rfind("--filter=", 0) == 0)) {
+      spec = a.substr(a.find('=') + 1);
+      continue;
+    }
+    if (pm == "yarn" && a == "workspace" && spec.empty() && rest.size() >= 1 && i + 1 < argv.size()) {
+      bool before_sub = true;  // only when `workspace` is the subcommand
+      for (std::size_t k = 1; k < rest.size(); ++k)
+        if (!rest[k].text.empty() && rest[k].text[0] != '-') before_sub = false;
+      if (before_sub) {
+        spec = argv[++i].text;
+        continue;
+      }
+    }
+    rest.push_back(argv[i]);
+  }
+  argv = std::move(rest);
+  return spec;
+}
+
 }  // namespace
 
-ScriptPlan plan_package_script(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes) {
+ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::string& cwd, std::size_t max_bytes) {
   ScriptPlan plan;
   plan.directory = cwd;
-  if (argv.empty()) return plan;
-  const std::string pm = argv[0].text;
+  if (argv_in.empty()) return plan;
+  const std::string pm = argv_in[0].text;
   if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") return plan;
+  std::vector<Arg> argv = argv_in;
+  std::string workspace = take_workspace(argv);
   std::size_t i = 1;
   // options before the subcommand that move the project directory
   for (; i < argv.size() && !argv[i].text.empty() && argv[i].text[0] == '-'; ++i) {
@@ -65,10 +165,23 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv, const std::string& 
     return plan;
   }
   plan.applies = true;
+  if (!workspace.empty()) {
+    std::string dir = find_workspace(plan.directory, workspace, max_bytes);
+    if (dir.empty()) {
+      plan.unresolved = "workspace " + workspace + " not found (script " + script + ")";
+      return plan;
+    }
+    plan.directory = dir;
+  }
   std::string text, error;
   std::string path = resolve_path(plan.directory, "package.json");
-  auto j = read_file_bounded(path, max_bytes, text, error) ? nlohmann::json::parse(text, nullptr, false)
-                                                          : nlohmann::json();
+  bool too_large = false;
+  auto j = read_file_bounded(path, max_bytes, text, error, &too_large) ? nlohmann::json::parse(text, nullptr, false)
+                                                                       : nlohmann::json();
+  if (too_large) {
+    plan.oversize = "package.json not read: " + error;
+    return plan;
+  }
   bool has_script = j.is_object() && j.contains("scripts") && j["scripts"].is_object() && j["scripts"].contains(script);
   if (!has_script && pm != "npm") {
     // `yarn prisma …` / `pnpm drizzle-kit …`: with no such script, the package's binary runs.

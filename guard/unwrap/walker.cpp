@@ -475,6 +475,11 @@ class Walker {
                                argv[0].text + " runs a program read from " + in.origin, false});
       return;
     }
+    if (code->run_time_only) {  // like eval "$X": code that could do anything
+      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline,
+                             code->origin + " runs code only known at run time: " + code->code, false});
+      return;
+    }
     CodeFindings found = scan_code(*code);
     if (!found.sql.empty() && !out_.invocations.empty()) out_.invocations.back().embedded_sql = found.sql;
     for (const auto& [origin, command] : found.shell) {
@@ -499,11 +504,26 @@ class Walker {
     if (prog == "make" || prog == "gmake") {
       MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes);
       if (!plan.runs_recipes) return;
+      if (!plan.oversize.empty()) {
+        out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
+        return;
+      }
+      // commands only a running make knows: judged as an unreadable script is
+      for (const auto& u : plan.unknowable)
+        out_.issues.push_back({"guard.unreadable-script", segment, u.detail, true, u.reach_text});
       lines = std::move(plan.lines);
       dir = plan.directory;
     } else {
       ScriptPlan plan = plan_package_script(argv, scope.cwd, limits_.max_script_bytes);
       if (!plan.applies) return;
+      if (!plan.unresolved.empty()) {  // as an unreadable script: denied when the command suggests database reach
+        out_.issues.push_back({"guard.unreadable-script", segment, plan.unresolved, true});
+        return;
+      }
+      if (!plan.oversize.empty()) {
+        out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
+        return;
+      }
       lines = std::move(plan.lines);
       dir = plan.directory;
     }
@@ -568,8 +588,13 @@ class Walker {
       return;  // asks a person on the terminal itself; feeding it input is its own rule
     std::string text;
     std::string error;
-    if (!read_file_bounded(path, limits_.max_script_bytes, text, error)) {
-      out_.issues.push_back({"guard.unreadable-script", segment, "cannot read script " + p.text + ": " + error, true});
+    bool too_large = false;
+    if (!read_file_bounded(path, limits_.max_script_bytes, text, error, &too_large)) {
+      // a missing script with a harmless name may pass; one too large to read never does
+      if (too_large)
+        out_.issues.push_back({"guard.file-too-large", segment, "script " + p.text + " not read: " + error, false});
+      else
+        out_.issues.push_back({"guard.unreadable-script", segment, "cannot read script " + p.text + ": " + error, true});
       return;
     }
     Ctx inner = ctx;

@@ -177,12 +177,16 @@ Peel peel_ssh(const std::vector<Arg>& argv) {
   p.keep_outer = true;
   p.carries_target = true;
   p.via = "ssh " + argv[host].text;
-  if (host + 1 >= argv.size()) {  // interactive login: nothing analysable runs
-    p.kind = Peel::Kind::Nothing;
+  std::size_t command = host + 1;
+  if (command < argv.size() && argv[command].text == "--") ++command;  // ssh db1 -- dropdb app
+  if (command >= argv.size()) {
+    // no command: the remote shell runs what stdin holds (echo … | ssh db1, ssh db1 < x.sh,
+    // a heredoc); with nothing fed, an interactive login
+    p.kind = Peel::Kind::Stdin;
     return p;
   }
   p.kind = Peel::Kind::Shell;
-  p.text = join_from(argv, host + 1, p.text_dynamic);
+  p.text = join_from(argv, command, p.text_dynamic);
   return p;
 }
 

@@ -112,11 +112,13 @@ TEST(PostgresPack, SqlFilesAreRead) {
   auto dir = std::filesystem::temp_directory_path() / ("dbguard-sqlfile-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir / "sql");
   std::ofstream(dir / "sql" / "wipe.sql") << "-- cleanup\nDELETE FROM users;\n";
-  std::ofstream(dir / "sql" / "read.sql") << "SELECT count(*) FROM users;\n\\i wipe.sql\n";
+  std::ofstream(dir / "sql" / "read.sql") << "SELECT count(*) FROM users;\n\\ir wipe.sql\n";
+  std::ofstream(dir / "sql" / "from_cwd.sql") << "SELECT 1;\n\\i sql/wipe.sql\n";
   std::ofstream(dir / "sql" / "ok.sql") << "SELECT 1;\n";
   check_all({{"psql -f sql/wipe.sql", "deny", "sql.delete-all"},
              {"psql --file=sql/ok.sql", "allow"},
-             {"psql -f sql/read.sql", "deny", "sql.delete-all"},  // \i is followed, relative to the file
+             {"psql -f sql/read.sql", "deny", "sql.delete-all"},      // \ir: relative to the file
+             {"psql -f sql/from_cwd.sql", "deny", "sql.delete-all"},  // \i: relative to psql's directory
              {"psql < sql/wipe.sql", "deny", "sql.delete-all"},
              {"cat sql/wipe.sql | psql", "deny", "sql.delete-all"},
              {"psql -f sql/missing.sql", "deny", "guard.sql-file-unreadable"},

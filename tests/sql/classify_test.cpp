@@ -119,3 +119,53 @@ TEST(SqlClassify, BodiesTheCompilerRejectsAreReadFromEveryStatement) {
   EXPECT_EQ(kinds(loop + "RAISE NOTICE 'DROP TABLE users';" + end), V{});
   EXPECT_EQ(kinds(loop + "UPDATE t SET a = CASE WHEN b THEN 1 ELSE 2 END WHERE id = 3;" + end), V{});
 }
+
+namespace {
+
+TEST(SqlClassify, ConstantComparisonsOfEveryOperator) {
+  for (const char* sql :
+       {"DELETE FROM users WHERE 1 < 2", "DELETE FROM users WHERE 2 > 1", "DELETE FROM users WHERE 1 <= 1",
+        "DELETE FROM users WHERE 3 >= 2", "DELETE FROM users WHERE 1 != 2", "DELETE FROM users WHERE 'a' <> 'b'",
+        "DELETE FROM users WHERE 'b' > 'a'", "DELETE FROM users WHERE 1::bool", "DELETE FROM users WHERE 1::boolean",
+        "DELETE FROM users WHERE NOT false", "DELETE FROM users WHERE NOT (1 = 2)", "DELETE FROM users WHERE 1",
+        "DELETE FROM users WHERE 1.5 > 1", "DELETE FROM users WHERE '1' = 1",
+        "DELETE FROM users WHERE true IS TRUE", "UPDATE users SET a = 1 WHERE 2 > 1",
+        "DELETE FROM users WHERE id = 5 OR 2 > 1", "DELETE FROM users WHERE 1 < 2 AND 'x' = 'x'"})
+    EXPECT_FALSE(classify(sql).findings.empty()) << sql;
+  for (const char* sql :
+       {"DELETE FROM users WHERE 2 < 1", "DELETE FROM users WHERE 1 > 2", "DELETE FROM users WHERE 1 <> 1",
+        "DELETE FROM users WHERE 0::bool", "DELETE FROM users WHERE NOT true", "DELETE FROM users WHERE 0",
+        "DELETE FROM users WHERE id < 2", "DELETE FROM users WHERE 1 < 2 AND id = 3",
+        "DELETE FROM users WHERE NOT active", "DELETE FROM users WHERE 'a' = 'b'"})
+    EXPECT_TRUE(classify(sql).findings.empty()) << sql;
+}
+
+TEST(SqlClassify, MergeDeletingEveryMatchedRow) {
+  EXPECT_EQ(kinds("MERGE INTO users u USING staging s ON true WHEN MATCHED THEN DELETE"), V{"delete-all"});
+  EXPECT_EQ(kinds("MERGE INTO users u USING staging s ON 1 = 1 WHEN MATCHED THEN DELETE"), V{"delete-all"});
+  EXPECT_EQ(kinds("MERGE INTO users u USING staging s ON 1 = 1 WHEN MATCHED THEN UPDATE SET a = 1"),
+            V{"update-all"});
+  EXPECT_TRUE(kinds("MERGE INTO users u USING staging s ON u.id = s.id WHEN MATCHED THEN DELETE").empty());
+  EXPECT_TRUE(kinds("MERGE INTO users u USING staging s ON true WHEN NOT MATCHED THEN INSERT (id) VALUES (s.id)")
+                  .empty());
+}
+
+TEST(SqlClassify, ExecuteOfTextOnlyKnownAtRunTime) {
+  EXPECT_EQ(kinds("DO $$ DECLARE q text := current_setting('app.q'); BEGIN EXECUTE q; END $$"),
+            V{"dynamic-execute"});
+  EXPECT_EQ(kinds("DO $$ DECLARE q text; BEGIN EXECUTE format('%s', q); END $$"), V{"dynamic-execute"});
+  EXPECT_EQ(kinds("CREATE FUNCTION f(q text) RETURNS void AS $$ BEGIN EXECUTE q; END $$ LANGUAGE plpgsql"),
+            V{"dynamic-execute"});
+  // built from constants the guard can read: judged by them
+  EXPECT_TRUE(kinds("DO $$ DECLARE t text := 'x'; BEGIN EXECUTE 'ANALYZE ' || quote_ident(t); END $$").empty());
+}
+
+TEST(SqlClassify, ExplainRunsOnlyWithAnalyze) {
+  EXPECT_TRUE(kinds("EXPLAIN DELETE FROM users").empty());
+  EXPECT_TRUE(kinds("EXPLAIN (ANALYZE false) DELETE FROM users").empty());
+  EXPECT_EQ(kinds("EXPLAIN ANALYZE DELETE FROM users"), V{"delete-all"});
+  EXPECT_EQ(kinds("EXPLAIN (ANALYZE, BUFFERS) DELETE FROM users"), V{"delete-all"});
+  EXPECT_EQ(kinds("EXPLAIN (ANALYZE true) UPDATE users SET a = 1"), V{"update-all"});
+}
+
+}  // namespace

@@ -49,9 +49,64 @@ TEST(MakePlan, DefaultTargetContinuationsAndShellFunction) {
 
 TEST(MakePlan, DryRunRunsNothingAndCommandLineVariablesWin) {
   auto dir = project("T = logs\nx:\n\tdocker compose $(T)\n");
-  EXPECT_FALSE(plan_make(args({"make", "-n", "x"}), dir.string(), 1 << 20).runs_recipes);
+  auto dry = plan_make(args({"make", "-n", "x"}), dir.string(), 1 << 20);
+  EXPECT_TRUE(dry.dry_run);
+  EXPECT_TRUE(dry.lines.empty());
+  EXPECT_FALSE(plan_make(args({"make", "--version"}), dir.string(), 1 << 20).runs_recipes);
   EXPECT_EQ(commands(plan_make(args({"make", "x", "T=down -v"}), dir.string(), 1 << 20)),
             (std::vector<std::string>{"docker compose down -v"}));
+}
+
+TEST(MakePlan, CannedRecipesAreRecipeLines) {
+  auto dir = project("define RESET\n\t@docker compose down -v\n\tdocker compose up -d\nendef\n"
+                     "define DROP =\ndropdb $(1)\nendef\n"
+                     "reset:\n\t$(RESET)\ndrop:\n\t$(call DROP,app_dev)\n");
+  EXPECT_EQ(commands(plan_make(args({"make", "reset"}), dir.string(), 1 << 20)),
+            (std::vector<std::string>{"docker compose down -v", "docker compose up -d"}));
+  auto drop = plan_make(args({"make", "drop"}), dir.string(), 1 << 20);
+  EXPECT_EQ(commands(drop), (std::vector<std::string>{"dropdb app_dev"}));
+  EXPECT_EQ(drop.lines.at(0).origin, "Makefile:11 (target drop)");
+}
+
+TEST(MakePlan, CallSubstitutesParametersInOneLineVariables) {
+  auto dir = project("rmvol = docker volume rm $(1)_$(2)\nclean:\n\t$(call rmvol,app,pgdata)\n"
+                     "each:\n\t$(foreach v,a b,docker volume rm $(v);)\n");
+  EXPECT_EQ(commands(plan_make(args({"make", "clean"}), dir.string(), 1 << 20)),
+            (std::vector<std::string>{"docker volume rm app_pgdata"}));
+  EXPECT_EQ(commands(plan_make(args({"make", "each"}), dir.string(), 1 << 20)),
+            (std::vector<std::string>{"docker volume rm a; docker volume rm b;"}));
+}
+
+TEST(MakePlan, PatternRulesMatchTheGoalWithStemAndTarget) {
+  auto dir = project("reset-%: stop-%\n\tdropdb $* # $@\nstop-%:\n\techo stop $*\nreset-keep:\n\techo kept\n");
+  EXPECT_EQ(commands(plan_make(args({"make", "reset-app"}), dir.string(), 1 << 20)),
+            (std::vector<std::string>{"echo stop app", "dropdb app # reset-app"}));
+  EXPECT_EQ(commands(plan_make(args({"make", "reset-keep"}), dir.string(), 1 << 20)),
+            (std::vector<std::string>{"echo kept"}));
+  auto stat = project("DBS = a b\n$(DBS:%=drop-%): drop-%:\n\tdropdb $*\n");
+  EXPECT_EQ(commands(plan_make(args({"make", "drop-b"}), stat.string(), 1 << 20)),
+            (std::vector<std::string>{"dropdb b"}));
+}
+
+TEST(MakePlan, DryRunStillListsPlusLinesAndMakeRecursion) {
+  auto dir = project("reset:\n\techo planning\n\t+docker compose down -v\n\t$(MAKE) seed\nseed:\n\t+@psql -c 'select 1'\n");
+  auto plan = plan_make(args({"make", "-n", "reset"}), dir.string(), 1 << 20);
+  EXPECT_EQ(commands(plan), (std::vector<std::string>{"docker compose down -v", "make -n seed"}));
+  EXPECT_EQ(commands(plan_make(args({"make", "-nk", "seed"}), dir.string(), 1 << 20)),
+            (std::vector<std::string>{"psql -c 'select 1'"}));
+  // -p prints the database and then runs the goals as usual
+  EXPECT_EQ(plan_make(args({"make", "-p", "reset"}), dir.string(), 1 << 20).lines.size(), 3u);
+}
+
+TEST(MakePlan, EvalMakesTheRecipeUnknowable) {
+  auto dir = project("reset:\n\t$(eval CMD := docker compose down -v)\n\t$(CMD)\n"
+                     "$(foreach d,a b,$(eval $(call GEN,$(d))))\nbuild:\n\tgo build\n");
+  auto plan = plan_make(args({"make", "reset"}), dir.string(), 1 << 20);
+  ASSERT_EQ(plan.unknowable.size(), 1u);
+  EXPECT_NE(plan.unknowable[0].detail.find("Makefile:2 (target reset)"), std::string::npos);
+  EXPECT_NE(plan.unknowable[0].reach_text.find("docker compose down"), std::string::npos);
+  EXPECT_EQ(plan_make(args({"make", "gen-a"}), dir.string(), 1 << 20).unknowable.size(), 1u);
+  EXPECT_TRUE(plan_make(args({"make", "build"}), dir.string(), 1 << 20).unknowable.empty());
 }
 
 TEST(MakePlan, MissingMakefileIsReported) {
