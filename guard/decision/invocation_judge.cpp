@@ -10,6 +10,7 @@
 
 #include "clients/sql_sources.h"
 #include "clients/terraform_config.h"
+#include "decision/data_dirs.h"
 #include "policy/policy.h"
 #include "policy/production_extras.h"
 #include "support/files.h"
@@ -469,30 +470,16 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
 }
 
 void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen) {
-  // rm -r DIR where DIR holds PG_VERSION (or another engine's marker file) is a
-  // database's data directory, whatever it is called.
-  if (inv.argv.empty() || inv.argv[0].dynamic || inv.argv[0].text != "rm") return;
-  bool recursive = false;
-  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
-    const std::string& a = inv.argv[i].text;
-    if (a == "--recursive" || (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of("rR") != std::string::npos))
-      recursive = true;
-  }
-  if (!recursive) return;
-  const packs::Rule* rule = engine_.packs_.find("datadirs.rm-database-dir");
-  if (!rule) return;
-  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
-    const Arg& a = inv.argv[i];
-    if (a.dynamic || a.text.empty() || a.text[0] == '-') continue;
-    for (const auto& marker : engine_.packs_.setting("data_dir_markers")) {
-      std::error_code ec;
-      std::string dir = resolve_path(inv.cwd, a.text);
-      if (std::filesystem::exists(std::filesystem::path(dir) / marker, ec)) {
-        seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment,
-                                 a.text + " holds " + marker + ": it is a database's data directory", "filesystem", ""});
-        return;
-      }
-    }
+  // What rm / find / truncate / a redirect would remove or empty on disk: a
+  // database's data directory whatever its name, or a database file.
+  const auto& packs = engine_.packs_;
+  datadirs::Settings s{packs.setting("data_dir_markers"), packs.setting("data_dir_names"),
+                       packs.setting("data_name_words"), packs.setting("data_file_suffixes"),
+                       packs.setting("data_dir_variables")};
+  for (const auto& hit : datadirs::judge(inv, s)) {
+    const packs::Rule* rule = packs.find(hit.removes_dir ? "datadirs.rm-database-dir" : "datadirs.empty-database-file");
+    if (!rule) continue;
+    seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, hit.detail, "filesystem", ""});
   }
 }
 

@@ -2,6 +2,7 @@
 // could run, with its stdin source, environment and wrapper chain.
 #include <algorithm>
 #include <deque>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -36,7 +37,25 @@ struct Ctx {
   SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
   std::size_t stage = 0, stages = 1;
   bool in_container = false;  // peeled out of docker exec/run, kubectl exec: local paths are not its files
+  // When `source` is a script read from a file: its name as written and where
+  // its lines start, so each command's origin carries its line (reset.sh:4).
+  std::string script;
+  std::shared_ptr<const std::vector<std::size_t>> line_starts;
 };
+
+std::shared_ptr<const std::vector<std::size_t>> line_starts_of(std::string_view text) {
+  auto starts = std::make_shared<std::vector<std::size_t>>(1, 0);
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') starts->push_back(i + 1);
+  return starts;
+}
+
+// "reset.sh:4": the script line holding OFFSET.
+std::string script_line(const Ctx& ctx, std::size_t offset) {
+  const auto& starts = *ctx.line_starts;
+  auto line = std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin();
+  return ctx.script + ":" + std::to_string(line);
+}
 
 std::string basename_of(const std::string& s) {
   auto slash = s.find_last_of('/');
@@ -117,7 +136,8 @@ class Walker {
  public:
   Walker(UnwrapResult& out, const UnwrapLimits& limits) : out_(out), limits_(limits) {}
 
-  void walk_source(std::string text, Scope& scope, const Input& in, const Ctx& ctx, std::string_view what) {
+  void walk_source(std::string text, Scope& scope, const Input& in, const Ctx& ctx, std::string_view what,
+                   const std::string& script = {}) {
     if (ctx.depth > limits_.max_depth) {
       out_.issues.push_back({"guard.depth-exceeded", std::string(what),
                              "nested shells deeper than " + std::to_string(limits_.max_depth), false});
@@ -138,6 +158,8 @@ class Walker {
     }
     Ctx inner = ctx;
     inner.source = src;
+    inner.script = script;
+    inner.line_starts = script.empty() ? nullptr : line_starts_of(src);
     walk_list(*parsed.list, scope, in, inner);
   }
 
@@ -296,7 +318,9 @@ class Walker {
     bool unresolved_refs = std::any_of(ex.var_refs.begin(), ex.var_refs.end(),
                                        [&](const std::string& v) { return !scope.vars.count(v); });
     bool trusted_subs = substitutions_trusted(ex);
-    run(std::move(argv), env, stdin_source, ctx, scope, ex.var_refs, segment, writes,
+    Ctx here = ctx;
+    if (!ctx.script.empty()) here.via.push_back(script_line(ctx, sc.begin));
+    run(std::move(argv), env, stdin_source, here, scope, ex.var_refs, segment, writes,
         !unresolved_refs && trusted_subs);
     note_writes(writes);
   }
@@ -601,10 +625,10 @@ class Walker {
     inner.depth += 1;
     inner.env = env;
     if (p.same_scope) {
-      walk_source(std::move(text), scope, in, inner, segment);
+      walk_source(std::move(text), scope, in, inner, segment, p.text);
     } else {
       Scope copy = scope;
-      walk_source(std::move(text), copy, in, inner, segment);
+      walk_source(std::move(text), copy, in, inner, segment, p.text);
     }
   }
 

@@ -1,6 +1,7 @@
 // The hook protocol byte for byte, through the built binary with real events:
 // stdout, stderr and exit code for allow, deny, hard deny and each malformed input.
 #include <gtest/gtest.h>
+#include <filesystem>
 
 #include <array>
 #include <cstdio>
@@ -152,6 +153,16 @@ TEST(ExplainBinary, ShowsParseMatchesAndDecision) {
   EXPECT_NE(r.out.find("sql from psql -c:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("sql.truncate"), std::string::npos);
   EXPECT_NE(r.out.find("decision: deny"), std::string::npos);
+}
+
+TEST(ExplainBinary, ScriptCommandsShowTheirScriptLine) {
+  std::string dir = std::filesystem::temp_directory_path() / ("dbguard-explain-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/reset.sh") << "#!/bin/bash\nset -e\necho resetting\ndocker compose down -v\n";
+  auto r = run({"explain", "--cwd", dir, "--", "bash reset.sh"}, "");
+  EXPECT_NE(r.out.find("via: bash reset.sh > reset.sh:4 >"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[command run through reset.sh:4]"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ExplainBinary, AnEventOnStdinShowsWhereItsSqlCameFrom) {

@@ -1,6 +1,10 @@
 #include "unwrap/unwrap.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 
 using namespace dbguard;
 
@@ -178,6 +182,31 @@ TEST(Unwrap, HeredocSubstitutionsOfAPipelineStageAreWalkedOnce) {
   const Invocation* dropdb = find(d, "dropdb");
   ASSERT_NE(dropdb, nullptr);
   EXPECT_EQ(argv_of(*dropdb), (V{"dropdb", "x"}));
+}
+
+TEST(Unwrap, ScriptCommandsCarryTheirLine) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("dbguard-lines-" + std::to_string(::getpid()));
+  fs::create_directories(dir / "ops");
+  std::ofstream(dir / "ops/reset.sh") << "#!/bin/bash\nset -e\n\nif true; then\n  echo $(docker volume ls -q)\nfi\n"
+                                         "docker compose down -v\n";
+  for (const char* cmd : {"bash ops/reset.sh", "./ops/reset.sh", "source ops/reset.sh"}) {
+    auto r = unwrap_command(cmd, dir.string());
+    const Invocation* down = find(r, "docker");
+    ASSERT_NE(down, nullptr) << cmd;
+    std::string script = std::string(cmd).find("./") == 0 ? "./ops/reset.sh" : "ops/reset.sh";
+    EXPECT_EQ(down->via.back(), script + ":7") << cmd;
+    const Invocation* echo = find(r, "echo");
+    ASSERT_NE(echo, nullptr) << cmd;
+    EXPECT_EQ(echo->via.back(), script + ":5") << cmd;
+  }
+  // a nested shell in the script is its own text: its commands carry the script line of the shell
+  std::ofstream(dir / "x.sh") << "echo one\nbash -c 'dropdb app'\n";
+  auto r = unwrap_command("sh x.sh", dir.string());
+  const Invocation* drop = find(r, "dropdb");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_EQ(drop->via, (V{"sh x.sh", "x.sh:2", "bash -c"}));
+  fs::remove_all(dir);
 }
 
 TEST(ShellQuoteJoin, RoundTripsThroughTheParser) {

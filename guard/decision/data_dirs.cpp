@@ -1,0 +1,291 @@
+#include "decision/data_dirs.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <deque>
+#include <filesystem>
+#include <optional>
+
+#include "support/files.h"
+
+namespace dbguard::datadirs {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kBraceResults = 256;
+
+bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+std::string base_name(std::string p) {
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  auto slash = p.find_last_of('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
+}
+
+bool in(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// The shell's pathname expansion of PATTERN against the filesystem (hidden
+// names only when the pattern spells the dot), bounded; no match keeps the word.
+std::vector<std::string> expand_glob(const std::string& cwd, const std::string& pattern) {
+  if (!has_glob(pattern)) return {pattern};
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : pattern) {
+    if (c == '/') {
+      parts.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  parts.push_back(cur);
+  bool absolute = !pattern.empty() && pattern[0] == '/';
+  std::vector<std::string> found{absolute ? "/" : ""};  // as written, without the cwd
+  for (std::size_t k = absolute ? 1 : 0; k < parts.size(); ++k) {
+    const std::string& part = parts[k];
+    if (part.empty()) continue;
+    std::vector<std::string> next;
+    for (const auto& prefix : found) {
+      std::string shown = prefix.empty() || prefix.back() == '/' ? prefix + part : prefix + "/" + part;
+      if (!has_glob(part)) {
+        next.push_back(shown);
+        continue;
+      }
+      std::error_code ec;
+      std::string dir = resolve_path(cwd, prefix.empty() ? "." : prefix);
+      for (fs::directory_iterator it(dir, ec), end; !ec && it != end && next.size() < kGlobMatches; it.increment(ec)) {
+        std::string name = it->path().filename().string();
+        if (fnmatch(part.c_str(), name.c_str(), FNM_PERIOD) == 0)
+          next.push_back(prefix.empty() || prefix.back() == '/' ? prefix + name : prefix + "/" + name);
+      }
+    }
+    found = std::move(next);
+    if (found.empty()) return {pattern};
+  }
+  return found;
+}
+
+struct Search {
+  const Settings& s;
+  std::size_t budget = kSearchEntries;  // shared by every target of one command
+
+  std::string marker_in(const fs::path& dir) const {
+    std::error_code ec;
+    for (const auto& m : s.markers)
+      if (fs::exists(dir / m, ec)) return m;
+    return "";
+  }
+
+  // A data directory at or below DIR within the bounds: its path, "" if none,
+  // or nullopt when the bounds ran out first.
+  std::optional<std::string> below(const fs::path& dir) {
+    std::deque<std::pair<fs::path, int>> queue{{dir, 0}};
+    while (!queue.empty()) {
+      auto [d, depth] = queue.front();
+      queue.pop_front();
+      if (auto m = marker_in(d); !m.empty()) return (d / m).string();
+      if (depth >= kSearchDepth) continue;
+      std::error_code ec;
+      for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
+        if (budget == 0) return std::nullopt;
+        --budget;
+        std::error_code e2;
+        if (it->is_directory(e2) && !it->is_symlink(e2)) queue.emplace_back(it->path(), depth + 1);
+      }
+    }
+    return "";
+  }
+
+  bool suggests_data(const std::string& text) const {
+    std::string word;
+    for (char c : text + " ") {
+      if (std::isalnum(static_cast<unsigned char>(c))) {
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        continue;
+      }
+      if (in(s.name_words, word)) return true;
+      word.clear();
+    }
+    return false;
+  }
+
+  bool data_file(const std::string& path) const {
+    for (const auto& suf : s.file_suffixes)
+      if (path.size() > suf.size() && path.compare(path.size() - suf.size(), suf.size(), suf) == 0) return true;
+    return false;
+  }
+
+  // Why removing TARGET (as written; EXPANDED when a glob or brace produced it)
+  // destroys a database, or "".
+  std::string removed(const std::string& cwd, const std::string& target, bool recursive, bool expanded,
+                      bool search_below) {
+    fs::path p = fs::path(resolve_path(cwd, target)).lexically_normal();
+    std::error_code ec;
+    bool is_dir = fs::is_directory(p, ec);
+    if (recursive && is_dir)
+      if (auto m = marker_in(p); !m.empty()) return target + " holds " + m + ": it is a database's data directory";
+    for (fs::path up = p.parent_path(); !up.empty(); up = up.parent_path()) {
+      if (auto m = marker_in(up); !m.empty())
+        return target + " is inside " + up.string() + ", a database's data directory (it holds " + m + ")";
+      if (up == up.root_path()) break;
+    }
+    if (expanded && recursive && in(s.names, base_name(target))) return target + " is named like a database data directory";
+    if (expanded && data_file(target) && !is_dir) return target + " is a database file";
+    if (recursive && is_dir && search_below) {
+      auto found = below(p);
+      if (!found) {
+        if (suggests_data(base_name(p.string())))
+          return target + " is too large to search for a data directory and its name suggests data";
+      } else if (!found->empty()) {
+        return target + " holds the database data directory " + fs::path(*found).parent_path().string();
+      }
+    }
+    return "";
+  }
+
+  // A target only known at run time ("$PGDATA", $(…)): what it could be.
+  std::string dynamic(const std::string& cwd, const std::string& text) {
+    for (const auto& v : s.variables)
+      if (text.find("$" + v) != std::string::npos || text.find("${" + v) != std::string::npos)
+        return text + " names " + v + ", the database's data directory";
+    if (suggests_data(text)) return text + " is only known at run time and its name suggests data";
+    // the static part before the unknown one: the directory it lies in
+    std::string prefix = text.substr(0, text.find_first_of("$`"));
+    std::string dir = prefix.substr(0, prefix.find_last_of('/') == std::string::npos ? 0 : prefix.find_last_of('/') + 1);
+    fs::path base = fs::path(resolve_path(cwd, dir.empty() ? "." : dir)).lexically_normal();
+    auto found = below(base);
+    if (found && !found->empty())
+      return text + " is only known at run time and could be the database data directory " +
+             fs::path(*found).parent_path().string();
+    return "";
+  }
+};
+
+bool is_option(const Arg& a) { return !a.dynamic && !a.text.empty() && a.text[0] == '-'; }
+
+}  // namespace
+
+std::vector<std::string> expand_braces(const std::string& word) {
+  // the first {…} holding a top-level comma; its alternatives each expanded again
+  for (std::size_t open = word.find('{'); open != std::string::npos; open = word.find('{', open + 1)) {
+    int level = 0;
+    std::vector<std::size_t> commas;
+    std::size_t close = std::string::npos;
+    for (std::size_t i = open; i < word.size() && close == std::string::npos; ++i) {
+      if (word[i] == '{') ++level;
+      else if (word[i] == '}' && --level == 0) close = i;
+      else if (word[i] == ',' && level == 1) commas.push_back(i);
+    }
+    if (close == std::string::npos) break;
+    if (commas.empty()) continue;
+    std::vector<std::string> out;
+    std::size_t from = open + 1;
+    commas.push_back(close);
+    for (std::size_t c : commas) {
+      std::string alt = word.substr(0, open) + word.substr(from, c - from) + word.substr(close + 1);
+      for (auto& e : expand_braces(alt)) {
+        if (out.size() >= kBraceResults) return out;
+        out.push_back(std::move(e));
+      }
+      from = c + 1;
+    }
+    return out;
+  }
+  return {word};
+}
+
+std::vector<Hit> judge(const Invocation& inv, const Settings& settings) {
+  std::vector<Hit> hits;
+  if (inv.argv.empty() || inv.argv[0].dynamic) return hits;
+  const std::string& prog = inv.argv[0].text;
+  Search search{settings};
+  auto empties = [&](const std::string& target, const std::string& how) {
+    fs::path p = fs::path(resolve_path(inv.cwd, target)).lexically_normal();
+    std::error_code ec;
+    if (search.data_file(target) && !fs::is_directory(p, ec))
+      hits.push_back({false, how + " empties " + target + ", a database file"});
+  };
+  // Removal: rm TARGET…, find START… -delete / -exec rm
+  std::vector<Arg> targets;
+  bool recursive = false, search_below = true;
+  if (prog == "rm") {
+    for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+      const Arg& a = inv.argv[i];
+      if (a.text == "--") continue;
+      if (is_option(a)) {
+        if (a.text == "--recursive" || (a.text.size() > 1 && a.text[1] != '-' && a.text.find_first_of("rR") != std::string::npos))
+          recursive = true;
+        continue;
+      }
+      targets.push_back(a);
+    }
+  } else if (prog == "find") {
+    bool deletes = false, named = false;
+    std::size_t i = 1;
+    while (i < inv.argv.size() && (inv.argv[i].text == "-H" || inv.argv[i].text == "-L" || inv.argv[i].text == "-P")) ++i;
+    for (; i < inv.argv.size() && !is_option(inv.argv[i]) && inv.argv[i].text != "(" && inv.argv[i].text != "!"; ++i)
+      targets.push_back(inv.argv[i]);
+    for (std::size_t k = i; k < inv.argv.size(); ++k) {
+      const std::string& a = inv.argv[k].text;
+      if (a == "-delete") deletes = true;
+      if ((a == "-exec" || a == "-execdir" || a == "-ok" || a == "-okdir") && k + 1 < inv.argv.size() &&
+          fs::path(inv.argv[k + 1].text).filename() == "rm")
+        deletes = true;
+      if (a == "-name" || a == "-iname" || a == "-path" || a == "-ipath" || a == "-wholename" || a == "-regex" ||
+          a == "-iregex")
+        named = true;
+    }
+    if (!deletes) targets.clear();
+    recursive = true;
+    // find -name '*.pyc' -delete removes only what matches: a data directory
+    // below the start is not removed, one at or above it is
+    search_below = !named;
+  } else if (prog == "truncate") {
+    for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+      const Arg& a = inv.argv[i];
+      if (a.text == "-s" || a.text == "-r" || a.text == "--size" || a.text == "--reference") { ++i; continue; }
+      if (!is_option(a) && !a.dynamic) empties(a.text, "truncate");
+    }
+  } else if (prog == "cp" && inv.argv.size() >= 3) {
+    bool from_null = false;
+    for (std::size_t i = 1; i + 1 < inv.argv.size(); ++i)
+      if (inv.argv[i].text == "/dev/null" || inv.argv[i].text == "/dev/zero") from_null = true;
+    if (from_null && !inv.argv.back().dynamic) empties(inv.argv.back().text, "cp " + inv.argv[1].text);
+  } else if (prog == "dd") {
+    std::string in_file, out_file;
+    for (const auto& a : inv.argv) {
+      if (a.text.rfind("if=", 0) == 0) in_file = a.text.substr(3);
+      if (a.text.rfind("of=", 0) == 0 && !a.dynamic) out_file = a.text.substr(3);
+    }
+    if (!out_file.empty() && (in_file == "/dev/zero" || in_file == "/dev/null" || in_file == "/dev/urandom"))
+      empties(out_file, "dd if=" + in_file);
+  }
+  // `: > app.sqlite`: a redirect truncates an existing database file
+  for (const auto& w : inv.writes) {
+    std::error_code ec;
+    if (w.find('$') == std::string::npos && search.data_file(w) && fs::is_regular_file(w, ec))
+      hits.push_back({false, "> " + base_name(w) + " empties " + w + ", a database file"});
+  }
+  for (const auto& t : targets) {
+    if (t.dynamic) {
+      if (!recursive) continue;
+      if (auto why = search.dynamic(inv.cwd, t.text); !why.empty()) hits.push_back({true, why});
+      continue;
+    }
+    for (const auto& braced : expand_braces(t.text)) {
+      bool expanded = braced != t.text || has_glob(braced);
+      for (const auto& one : expand_glob(inv.cwd, braced)) {
+        std::string why = search.removed(inv.cwd, one, recursive, expanded, search_below);
+        if (why.empty()) continue;
+        if (one != t.text) why = t.text + " matches: " + why;
+        hits.push_back({true, why});
+        break;
+      }
+    }
+  }
+  return hits;
+}
+
+}  // namespace dbguard::datadirs

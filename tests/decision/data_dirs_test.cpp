@@ -1,0 +1,91 @@
+// rm / find / truncate / redirects against a project on disk: what they would
+// remove or empty is judged by the files, not only by the words.
+#include "decision/data_dirs.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "decision/engine.h"
+
+using namespace dbguard;
+namespace fs = std::filesystem;
+
+namespace {
+
+class DataDirs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("dbguard-datadirs-" + std::to_string(::getpid()));
+    for (const char* d : {"pgdata/base", "data/cluster/main", "build/obj", "node_modules/x", "dist", ".cache"})
+      fs::create_directories(dir / d);
+    for (const char* f : {"pgdata/PG_VERSION", "data/cluster/main/PG_VERSION", "app.sqlite", "db.sqlite3", "app.log",
+                          "out.txt", "build/obj/a.o", "x.pyc"})
+      std::ofstream(dir / f) << "x";
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string rule(const std::string& cmd) {
+    Decision d = Engine::embedded().decide_command(cmd, dir.string());
+    return d.verdict == Verdict::Allow || d.findings.empty() ? "allow" : d.findings.front().rule;
+  }
+  fs::path dir;
+};
+
+TEST_F(DataDirs, GlobsAndBracesAreExpandedAgainstTheCwd) {
+  EXPECT_EQ(rule("rm -rf pgdata/*"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -rf pgd*"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -rf {pgdata,build}"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -rf build/* dist/* .cache"), "allow");
+  EXPECT_EQ(rule("rm -rf node_modules"), "allow");
+}
+
+TEST_F(DataDirs, AParentOfADataDirectoryIsOne) {
+  EXPECT_EQ(rule("rm -rf data"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -rf data/*"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -r pgdata/base"), "datadirs.rm-database-dir");  // inside one
+}
+
+TEST_F(DataDirs, DynamicTargetsAreJudgedByWhatTheyCouldBe) {
+  EXPECT_EQ(rule("rm -rf \"$PGDATA\""), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -rf $(cat dir.txt)"), "datadirs.rm-database-dir");  // the cwd holds a data directory
+  fs::path empty = dir / "build";
+  EXPECT_EQ(Engine::embedded().decide_command("rm -rf \"$OUT\"", empty.string()).verdict, Verdict::Allow);
+  EXPECT_NE(Engine::embedded().decide_command("rm -rf \"$PGDATA\"", empty.string()).verdict, Verdict::Allow);
+}
+
+TEST_F(DataDirs, FindDeletesWhatItStartsFrom) {
+  EXPECT_EQ(rule("find pgdata -delete"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("find pgdata -exec rm -rf {} +"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("find . -mtime +7 -delete"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("find . -name '*.pyc' -delete"), "allow");
+}
+
+TEST_F(DataDirs, EmptyingADatabaseFile) {
+  EXPECT_EQ(rule("truncate -s 0 app.sqlite"), "datadirs.empty-database-file");
+  EXPECT_EQ(rule(": > app.sqlite"), "datadirs.empty-database-file");
+  EXPECT_EQ(rule("cp /dev/null db.sqlite3"), "datadirs.empty-database-file");
+  EXPECT_EQ(rule("truncate -s 0 app.log"), "allow");
+  EXPECT_EQ(rule(": > out.txt"), "allow");
+  EXPECT_EQ(rule("sqlite3 app.sqlite .dump > dump.sql"), "allow");
+}
+
+TEST_F(DataDirs, TheSearchBelowIsBounded) {
+  fs::path big = dir / "blobs";
+  fs::create_directories(big);
+  for (int i = 0; i < 10100; ++i) std::ofstream(big / ("f" + std::to_string(i))) << "";
+  fs::create_directories(big / "zz/deep");
+  EXPECT_EQ(rule("rm -rf blobs"), "allow");  // past the bound, a name that suggests no data
+  fs::rename(big, dir / "db-files");
+  EXPECT_EQ(rule("rm -rf db-files"), "datadirs.rm-database-dir");  // past the bound, a name that does
+}
+
+TEST(BraceExpansion, NestedAndBounded) {
+  EXPECT_EQ(datadirs::expand_braces("{pgdata,build}"), (std::vector<std::string>{"pgdata", "build"}));
+  EXPECT_EQ(datadirs::expand_braces("a{b,c{d,e}}f"), (std::vector<std::string>{"abf", "acdf", "acef"}));
+  EXPECT_EQ(datadirs::expand_braces("{x}"), (std::vector<std::string>{"{x}"}));
+  EXPECT_LE(datadirs::expand_braces("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}").size(), 256u);
+}
+
+}  // namespace
