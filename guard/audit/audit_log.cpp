@@ -58,8 +58,10 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-void write_head(int lock_fd, std::uint64_t seq, const std::string& hash) {
-  std::string line = nlohmann::json{{"seq", seq}, {"hash", hash}}.dump() + "\n";
+void write_head(int lock_fd, std::uint64_t seq, const std::string& hash, const std::string& key) {
+  nlohmann::json head{{"seq", seq}, {"hash", hash}};
+  if (!key.empty()) head["mac"] = head_mac(seq, hash, key);
+  std::string line = head.dump() + "\n";
   if (::ftruncate(lock_fd, 0) == 0) {
     ssize_t ignored = ::pwrite(lock_fd, line.data(), line.size(), 0);
     (void)ignored;
@@ -122,7 +124,13 @@ bool read_head(const std::string& log_path, Head& head) {
     return false;
   head.seq = j["seq"].get<std::uint64_t>();
   head.hash = j["hash"].get<std::string>();
+  head.mac = j.contains("mac") && j["mac"].is_string() ? j["mac"].get<std::string>() : std::string();
   return true;
+}
+
+std::string head_mac(std::uint64_t seq, const std::string& hash, const std::string& key) {
+  // A prefix of its own keeps a head MAC from ever equalling a record hash.
+  return chain_hash("dbguard-audit-head", std::to_string(seq) + "\n" + hash, key);
 }
 
 bool read_key(const std::string& key_file, std::string& key, std::string& error) {
@@ -239,7 +247,7 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
     r.error = errno_text("cannot write", config.path);
     return r;
   }
-  write_head(lock.fd, seq + 1, hash);
+  write_head(lock.fd, seq + 1, hash, key);
   r.ok = true;
   r.seq = seq + 1;
   r.hash = hash;

@@ -36,8 +36,13 @@ std::vector<std::string> log_files(const std::string& path);
 struct Head {
   std::uint64_t seq = 0;
   std::string hash;
+  std::string mac;  // HMAC-SHA256 of seq and hash under the audit key; empty without a key
 };
 bool read_head(const std::string& log_path, Head& head);
+
+// The head's HMAC under `key`: without it a keyed chain's head could be edited
+// to match a log whose last records were cut off.
+std::string head_mac(std::uint64_t seq, const std::string& hash, const std::string& key);
 
 // Reads a key file (trailing newline removed). False with `error` when unreadable or empty.
 bool read_key(const std::string& key_file, std::string& key, std::string& error);

@@ -103,12 +103,16 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
     nlohmann::json body = e.record;
     std::string stored = body["hash"].get<std::string>();
     body.erase("hash");
-    std::string alg = body.value("alg", std::string("sha256"));
+    std::string alg = body.contains("alg") && body["alg"].is_string() ? body["alg"].get<std::string>() : "sha256";
     if (alg == "hmac-sha256" && key.empty())
       return fail(e, "the record is signed with HMAC-SHA256: the audit key file is needed to verify it");
     if (alg != "sha256" && alg != "hmac-sha256") return fail(e, "unknown hash algorithm `" + alg + "`");
-    std::string computed = chain_hash(body["prev"].get<std::string>(), canonical(body),
-                                      alg == "hmac-sha256" ? std::string_view(key) : std::string_view());
+    // With a key, the record's own `alg` is not trusted: a plain SHA-256 record
+    // is one anybody could have written (a downgrade), so it is a bad line.
+    if (!key.empty() && alg != "hmac-sha256")
+      return fail(e, "record not signed with the audit key (alg " + alg +
+                         " in a keyed chain): forged or written without the key (seq " + std::to_string(e.seq) + ")");
+    std::string computed = chain_hash(body["prev"].get<std::string>(), canonical(body), key);
     if (computed != stored) return fail(e, "record modified: its hash does not match its content (seq " +
                                                std::to_string(e.seq) + ")");
     std::uint64_t expect = prev_seq + 1;
@@ -150,16 +154,29 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
     prev_seq = e.seq;
     ++r.records;
   }
+  Entry end;
+  end.file = files.size() - 1;
+  end.line = 1;
+  for (const auto& e : entries)
+    if (e.file == end.file) end.line = e.line + 1;
   Head head;
-  if (read_head(path, head) && head.seq > prev_seq) {
-    Entry end;
-    end.file = files.size() - 1;
-    end.line = 1;
-    for (const auto& e : entries)
-      if (e.file == end.file) end.line = e.line + 1;
+  bool have_head = read_head(path, head);
+  // Without a key the head is a plain file anybody can rewrite together with
+  // the log; with a key it carries a MAC, so cutting records off the end and
+  // editing the head to match is detected.
+  if (!key.empty()) {
+    if (!have_head)
+      return fail(end, "the signed head in " + lock_path(path) +
+                           " is missing: records cut from the end of the log cannot be ruled out");
+    if (head.mac.empty() || head.mac != head_mac(head.seq, head.hash, key))
+      return fail(end, "the head in " + lock_path(path) + " is not signed with the audit key (edited?)");
+  }
+  if (have_head && head.seq > prev_seq)
     return fail(end, std::to_string(head.seq - prev_seq) + " record(s) deleted at the end of the log (" +
                          range(prev_seq + 1, head.seq) + " recorded in " + lock_path(path) + " are missing)");
-  }
+  if (have_head && head.seq == prev_seq && head.hash != prev_hash)
+    return fail(end, "the last record does not match the head in " + lock_path(path) +
+                         ": the end of the log was rewritten");
   r.ok = true;
   return r;
 }
