@@ -373,9 +373,19 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
     return;
   }
   // A settings file: other settings may change, the hook configuration may not.
-  std::string path = expand(raw, cwd);
+  // Claude Code resolves the path lexically (Node's path.resolve), so
+  // `/p/missing/../.claude/settings.json` writes /p/.claude/settings.json even
+  // though the kernel cannot open it as written: read the file it will write.
+  std::string path = lexical(expand(raw, cwd));
   std::string before, error;
   bool exists = read_file_bounded(path, 4u << 20, before, error);
+  std::error_code ec;
+  if (!exists && (fs::exists(path, ec) || ec)) {
+    // Its hooks cannot be compared with what the edit leaves: fail closed.
+    deny(out, segment, "writes " + t.what + " whose current content cannot be read to check its hooks (" + error +
+                           "): " + raw, "tool input");
+    return;
+  }
   std::string after = before;
   if (tool == "Write") {
     if (!input.contains("content") || !input["content"].is_string()) return;

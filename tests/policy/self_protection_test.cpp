@@ -96,6 +96,31 @@ TEST_F(SelfProtection, SettingsFilesKeepTheirHooks) {
   EXPECT_EQ(local_ok.code, 0) << local_ok.err;
 }
 
+TEST_F(SelfProtection, SettingsPathsAreResolvedLexicallyLikeClaudeCodeDoes) {
+  write_file(d_ / "home/.claude/settings.json",
+             R"J({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "dbguard hook || exit 2"}]}]}})J");
+  // The kernel cannot open these (the directory before `..` does not exist),
+  // but Claude Code writes the file `..` leads to.
+  for (std::string path : {proj_ + "/nonexistent/../.claude/settings.json", std::string("~/nonexistent/../.claude/settings.json"),
+                           std::string("nonexistent/deeper/../../.claude/settings.json")}) {
+    auto w = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", path}, {"content", "{\"permissions\": {}}"}}}});
+    EXPECT_TRUE(self_protected(w)) << path << ": " << w.code << " " << w.err;
+    nlohmann::json edit = {{"old_string", "{"}, {"new_string", "{\"disableAllHooks\": true, "}};
+    auto m = hook({{"tool_name", "MultiEdit"}, {"tool_input", {{"file_path", path}, {"edits", nlohmann::json::array({edit})}}}});
+    EXPECT_TRUE(self_protected(m)) << path << ": " << m.code << " " << m.err;
+  }
+  // A settings file that exists but cannot be read (here: too large to judge)
+  // cannot be compared: denied rather than treated as empty.
+  write_file(proj_ + "/.claude/settings.local.json", "{" + std::string(5u << 20, ' ') + "}");
+  auto big = hook({{"tool_name", "Write"},
+                   {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"}, {"content", "{}"}}}});
+  EXPECT_TRUE(self_protected(big)) << big.code << " " << big.err;
+  // Changing other settings through such a path stays allowed.
+  auto perms = hook({{"tool_name", "Edit"},
+                     {"tool_input", {{"file_path", proj_ + "/nonexistent/../.claude/settings.json"}, {"old_string", "Bash(ls:*)"}, {"new_string", "Bash(git:*)"}}}});
+  EXPECT_EQ(perms.code, 0) << perms.err;
+}
+
 TEST_F(SelfProtection, ShellFormsAreDenied) {
   std::string bin = DBGUARD_BINARY;
   std::vector<std::string> commands = {
