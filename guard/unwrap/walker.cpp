@@ -345,6 +345,9 @@ class Walker {
       ctx.via.push_back(p.via);
       switch (p.kind) {
         case Peel::Kind::Nothing:
+          // A bare `exec 3>file` / `exec >file` runs nothing, but its
+          // redirections open (and truncate) files for the rest of the shell.
+          if (!p.keep_outer && !writes.empty()) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
           return;
         case Peel::Kind::Inner: {
           std::vector<Arg> inner(argv.begin() + static_cast<long>(p.inner_begin), argv.end());

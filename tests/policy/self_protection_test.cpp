@@ -163,6 +163,57 @@ TEST_F(SelfProtection, ShellFormsAreDenied) {
   }
 }
 
+TEST_F(SelfProtection, ExecBracesGlobsAndCopiesIntoProtectedDirectoriesAreDenied) {
+  std::vector<std::string> commands = {
+      // redirections of a bare exec open the file for the rest of the shell
+      "exec 3>.dbguard.toml",
+      "exec >.dbguard.toml",
+      "exec 3>>~/.claude/settings.json; echo '{}' >&3",
+      // brace expansion
+      "mv ~/.config/dbguard/policy.toml{,.bak}",
+      "rm .dbguard.tom{l,x}",
+      "cp /tmp/x .claude/settings.{json,bak}",
+      // globs that match a protected file, or could
+      "rm .dbguard.*",
+      "rm ./.dbg*",
+      "rm -f .claude/settings*.json",
+      "mv ~/.config/dbguard/*.toml /tmp/",
+      "rm -rf ~/.config/dbg*",
+      // copying or extracting into a directory holding a protected file
+      "cp -r /tmp/evil/dbguard ~/.config/",
+      "cp -r /tmp/x/.claude .",
+      "cp -a /tmp/x/. .",
+      "rsync -a /tmp/x/ ~/.config/dbguard/",
+      "rsync -a /tmp/x/ ~/.config/",
+      "tar xf /tmp/a.tar -C ~/.config",
+      "tar -xzf /tmp/a.tgz --directory=.claude",
+      "tar xf /tmp/a.tar",
+      "unzip -o /tmp/a.zip -d .claude",
+      "unzip -o /tmp/a.zip",
+  };
+  for (const auto& c : commands) {
+    auto r = shell(c);
+    EXPECT_TRUE(self_protected(r)) << c << "\n  exit " << r.code << "\n" << r.err;
+  }
+}
+
+TEST_F(SelfProtection, EverydayCopiesGlobsAndArchivesAreFine) {
+  write_file(proj_ + "/build/out.o", "x");
+  // Elsewhere: a directory outside the scratch tree's protected files (which
+  // all live under d_ here, as under $HOME on a real machine).
+  std::string out = d_ / "elsewhere";
+  write_file(out + "/keep", "x");
+  for (std::string c : std::vector<std::string>{"cp -r src dst", "cp -r src/ " + out, "cp -a src/. " + out, "rsync -a src/ " + out + "/", "rm -rf build/*",
+        "rm -f src/*.pyc", "tar xf /tmp/a.tar -C " + out, "tar czf /tmp/a.tgz .", "tar tf /tmp/a.tar",
+        "unzip -l /tmp/a.zip", "unzip -o /tmp/a.zip -d " + out, "mv src/app.py{,.bak}", "exec 3>/tmp/log",
+        "ls .claude/*", "cat .dbguard.*", "cp .claude/settings.json /tmp/settings-copy.json", "cp src/*.py " + out}) {
+    auto r = shell(c);
+    EXPECT_EQ(r.code, 0) << c << "\n" << r.err;
+  }
+  auto there = hook({{"tool_name", "Bash"}, {"cwd", out}, {"tool_input", {{"command", "tar xf a.tar"}}}});
+  EXPECT_EQ(there.code, 0) << there.err;
+}
+
 TEST_F(SelfProtection, ReadingAndUsingTheGuardIsFine) {
   for (std::string c :
        {"cat .claude/settings.json", "cat .dbguard.toml", "ls -la ~/.config/dbguard", "grep -r hooks .claude",
