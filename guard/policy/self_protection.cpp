@@ -489,12 +489,33 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
 
 namespace {
 
+// Environment variables that settings' `env` passes to hooks and that steer
+// the guard: its own settings (DBGUARD_*), where it finds its policy, audit log
+// and Claude's settings (HOME, XDG_*, CLAUDE_CONFIG_DIR), which `dbguard` the
+// hook command runs (PATH), and what the shell running the hook command or the
+// loader load first (BASH_ENV, ENV, LD_*).
+bool steers_the_hook(const std::string& name) {
+  static const std::set<std::string> exact = {"HOME", "CLAUDE_CONFIG_DIR", "PATH", "BASH_ENV", "ENV"};
+  for (const char* prefix : {"DBGUARD_", "XDG_", "LD_"})
+    if (name.rfind(prefix, 0) == 0) return true;
+  return exact.count(name) > 0;
+}
+
 // The settings' hook configuration: what an edit must leave as it is.
 nlohmann::json hooks_of(const nlohmann::json& settings) {
   nlohmann::json out = nlohmann::json::object();
   if (!settings.is_object()) return out;
   for (const char* k : {"hooks", "disableAllHooks", "allowManagedHooksOnly"})
     if (settings.contains(k)) out[k] = settings[k];
+  if (settings.contains("env")) {
+    const auto& env = settings["env"];
+    if (!env.is_object()) {
+      out["env"] = env;  // not a map of names: compared whole
+    } else {
+      for (const auto& [name, value] : env.items())
+        if (steers_the_hook(name)) out["env"][name] = value;
+    }
+  }
   return out;
 }
 
@@ -583,7 +604,11 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
   }
   if (old_json.is_discarded()) old_json = nlohmann::json::object();
   if (hooks_of(old_json) != hooks_of(new_json))
-    deny(out, segment, "changes the hooks of " + t.what + " (the guard's own hook lives there): " + raw, "tool input");
+    deny(out, segment,
+         "changes the hooks of " + t.what +
+             " (the guard's own hook lives there; its `env` for DBGUARD_*, HOME, XDG_*, CLAUDE_CONFIG_DIR, PATH, "
+             "BASH_ENV, ENV and LD_* counts as part of it): " + raw,
+         "tool input");
 }
 
 }  // namespace dbguard::policy

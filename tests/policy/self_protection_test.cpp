@@ -121,6 +121,38 @@ TEST_F(SelfProtection, SettingsPathsAreResolvedLexicallyLikeClaudeCodeDoes) {
   EXPECT_EQ(perms.code, 0) << perms.err;
 }
 
+TEST_F(SelfProtection, SettingsEnvThatSteersTheHookIsProtected) {
+  std::string settings = proj_ + "/.claude/settings.json";
+  // Claude Code passes settings' `env` to hooks: these would point the guard
+  // at another policy, home, PATH or shell start-up file.
+  for (std::string var : {"DBGUARD_USER_POLICY", "DBGUARD_AUDIT_LOG", "HOME", "XDG_CONFIG_HOME", "CLAUDE_CONFIG_DIR",
+                          "PATH", "BASH_ENV", "LD_PRELOAD"}) {
+    nlohmann::json edit = {{"old_string", "{\"permissions\""},
+                           {"new_string", "{\"env\": {\"" + var + "\": \"/tmp/evil\"}, \"permissions\""}};
+    auto add = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", settings}, {"old_string", edit["old_string"]}, {"new_string", edit["new_string"]}}}});
+    EXPECT_TRUE(self_protected(add)) << var << ": " << add.code << " " << add.err;
+    auto local = hook({{"tool_name", "Write"},
+                       {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                                       {"content", "{\"env\": {\"" + var + "\": \"/tmp/evil\"}}"}}}});
+    EXPECT_TRUE(self_protected(local)) << var << ": " << local.code << " " << local.err;
+    auto user = hook({{"tool_name", "Write"},
+                      {"tool_input", {{"file_path", d_ / "home/.claude/settings.json"},
+                                      {"content", "{\"env\": {\"" + var + "\": \"/tmp/evil\"}}"}}}});
+    EXPECT_TRUE(self_protected(user)) << var << ": " << user.code << " " << user.err;
+  }
+  // Changing an existing one is denied too; other variables are the agent's business.
+  write_file(proj_ + "/.claude/settings.local.json", R"J({"env": {"PATH": "/usr/bin:/bin", "NODE_ENV": "dev"}})J");
+  auto change = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                                                            {"old_string", "/usr/bin:/bin"}, {"new_string", "/tmp/evil:/usr/bin:/bin"}}}});
+  EXPECT_TRUE(self_protected(change)) << change.err;
+  auto other = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                                                           {"old_string", "\"dev\""}, {"new_string", "\"test\""}}}});
+  EXPECT_EQ(other.code, 0) << other.err;
+  auto add_other = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                        {"content", R"J({"env": {"PATH": "/usr/bin:/bin", "NODE_ENV": "dev", "RUST_LOG": "debug"}})J"}}}});
+  EXPECT_EQ(add_other.code, 0) << add_other.err;
+}
+
 TEST_F(SelfProtection, ShellFormsAreDenied) {
   std::string bin = DBGUARD_BINARY;
   std::vector<std::string> commands = {
