@@ -115,6 +115,29 @@ TEST_F(InstallCli, RefusesToEditABrokenSettingsFile) {
   EXPECT_TRUE(backups(d_.path()).empty());
 }
 
+TEST_F(InstallCli, InstallAndUninstallRefuseInsideClaudeCode) {
+  std::string settings = d_ / "settings.json";
+  ASSERT_EQ(dbguard({"install", "--settings", settings}).code, 0);
+  std::string installed = read_file(settings);
+  // A copy under another name escapes the hook's check by program name; the
+  // binary itself refuses when Claude Code (CLAUDECODE) runs it.
+  fs::copy_file(DBGUARD_BINARY, d_ / "dg");
+  ::chmod((d_ / "dg").c_str(), 0755);
+  auto inside = env_;
+  inside["CLAUDECODE"] = "1";
+  for (const char* cmd : {"uninstall", "install"}) {
+    auto r = run({d_ / "dg", cmd, "--settings", settings}, "", inside);
+    EXPECT_EQ(r.code, 1) << cmd << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("CLAUDECODE"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(settings), installed) << cmd;
+  }
+  auto fresh = run({DBGUARD_BINARY, "install", "--settings", d_ / "other.json"}, "", inside);
+  EXPECT_EQ(fresh.code, 1) << fresh.out << fresh.err;
+  EXPECT_FALSE(fs::exists(d_ / "other.json"));
+  // From a person's terminal it works.
+  EXPECT_EQ(run({d_ / "dg", "uninstall", "--settings", settings}, "", env_).code, 0);
+}
+
 TEST_F(InstallCli, DoctorPassesOnAGoodInstall) {
   std::string settings = d_ / "settings.json";
   ASSERT_EQ(dbguard({"install", "--settings", settings}).code, 0);
