@@ -7,6 +7,7 @@
 
 #include "audit/audit_log.h"
 #include "audit/chain_hash.h"
+#include "audit/torn_tail.h"
 #include "support/files.h"
 
 namespace dbguard::audit {
@@ -17,6 +18,7 @@ struct Entry {
   std::size_t line = 0;
   bool terminated = true;
   bool parsed = false;
+  std::string text;  // the line itself, kept only when it is not a record
   nlohmann::json record;
   std::uint64_t seq = 0;
   bool has_chain = false;
@@ -64,6 +66,7 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
       pos = e.terminated ? nl + 1 : text.size();
       e.record = nlohmann::json::parse(body, nullptr, false);
       e.parsed = e.record.is_object();
+      if (!e.parsed) e.text = std::move(body);
       if (e.parsed) {
         const auto& j = e.record;
         e.has_chain = j.contains("seq") && j["seq"].is_number_unsigned() && j.contains("prev") &&
@@ -95,11 +98,23 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
     const Entry& e = entries[i];
     bool last = i + 1 == entries.size();
     if (!e.parsed) {
+      // A torn line from a crash that a later append recovered: the next record
+      // in the same file vouches for exactly these bytes (and is itself checked
+      // by the chain below, so the note cannot be forged without the hash/key).
+      if (e.terminated && !last && entries[i + 1].file == e.file && vouches_for(entries[i + 1].record, e.text)) {
+        r.recovered.push_back(files[e.file] + ":" + std::to_string(e.line) + " (" + std::to_string(e.text.size()) +
+                              " bytes)");
+        continue;
+      }
       if (!e.terminated && last) return fail(e, "torn last line: an incomplete record (a write was interrupted)");
       if (!e.terminated) return fail(e, "torn record at the end of a rotated file (a write was interrupted)");
       return fail(e, "not a JSON record (corrupted or edited by hand)");
     }
     if (!e.has_chain) return fail(e, "not an audit record: seq, prev or hash missing");
+    if (is_torn_tail_record(e.record) &&
+        (i == 0 || entries[i - 1].parsed || entries[i - 1].file != e.file || !vouches_for(e.record, entries[i - 1].text)))
+      return fail(e, "a torn-tail-recovered record without the torn line it vouches for just before it "
+                     "(the fragment was removed or edited)");
     nlohmann::json body = e.record;
     std::string stored = body["hash"].get<std::string>();
     body.erase("hash");
@@ -182,7 +197,14 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
 }
 
 std::string describe(const VerifyResult& r) {
-  if (r.ok) return std::to_string(r.records) + " records, chain intact";
+  if (r.ok) {
+    std::string out = std::to_string(r.records) + " records, chain intact";
+    if (!r.recovered.empty()) {
+      out += "; " + std::to_string(r.recovered.size()) + " torn record(s) from a crash recovered, their content lost:";
+      for (const auto& where : r.recovered) out += " " + where;
+    }
+    return out;
+  }
   if (r.line == 0) return r.file + ": " + r.problem;
   return r.file + ":" + std::to_string(r.line) + ": " + r.problem;
 }

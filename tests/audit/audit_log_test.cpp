@@ -173,11 +173,7 @@ TEST(AuditLog, DetectsATornLastLine) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.line, 5u);
   EXPECT_NE(r.problem.find("torn last line"), std::string::npos) << r.problem;
-  // the next writer starts on a fresh line and chains to the last whole record
-  ASSERT_TRUE(append_record(c, record(5)).ok);
-  auto all = lines_of(read_file(c.path));
-  ASSERT_EQ(all.size(), 6u);
-  EXPECT_EQ(nlohmann::json::parse(all[5])["seq"], 5);
+  // (what the next append does with it: torn_tail_test.cpp)
 }
 
 TEST(AuditLog, RotationContinuesTheChain) {
