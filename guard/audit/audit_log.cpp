@@ -15,6 +15,7 @@
 
 #include "audit/chain_hash.h"
 #include "audit/tail.h"
+#include "audit/torn_tail.h"
 
 namespace dbguard::audit {
 namespace fs = std::filesystem;
@@ -58,8 +59,10 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-void write_head(int lock_fd, std::uint64_t seq, const std::string& hash) {
-  std::string line = nlohmann::json{{"seq", seq}, {"hash", hash}}.dump() + "\n";
+void write_head(int lock_fd, std::uint64_t seq, const std::string& hash, const std::string& key) {
+  nlohmann::json head{{"seq", seq}, {"hash", hash}};
+  if (!key.empty()) head["mac"] = head_mac(seq, hash, key);
+  std::string line = head.dump() + "\n";
   if (::ftruncate(lock_fd, 0) == 0) {
     ssize_t ignored = ::pwrite(lock_fd, line.data(), line.size(), 0);
     (void)ignored;
@@ -87,6 +90,30 @@ std::vector<std::pair<unsigned long, std::string>> rotated_files(const std::stri
 unsigned long highest_rotation(const std::string& path) {
   auto rotated = rotated_files(path);
   return rotated.empty() ? 0 : rotated.back().first;
+}
+
+// Bytes [from, to) of a file.
+bool read_range(int fd, std::uint64_t from, std::uint64_t to, std::string& out) {
+  out.assign(static_cast<std::size_t>(to - from), '\0');
+  std::size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(from + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+// Chains `record` after (seq, prev), advances them to it, and returns its line.
+std::string chain_line(nlohmann::json record, std::uint64_t& seq, std::string& prev, const std::string& key) {
+  record.erase("hash");
+  record["seq"] = ++seq;
+  record["prev"] = prev;
+  record["alg"] = key.empty() ? "sha256" : "hmac-sha256";
+  prev = chain_hash(prev, canonical(record), key);
+  record["hash"] = prev;
+  return canonical(record) + "\n";
 }
 
 }  // namespace
@@ -122,7 +149,13 @@ bool read_head(const std::string& log_path, Head& head) {
     return false;
   head.seq = j["seq"].get<std::uint64_t>();
   head.hash = j["hash"].get<std::string>();
+  head.mac = j.contains("mac") && j["mac"].is_string() ? j["mac"].get<std::string>() : std::string();
   return true;
+}
+
+std::string head_mac(std::uint64_t seq, const std::string& hash, const std::string& key) {
+  // A prefix of its own keeps a head MAC from ever equalling a record hash.
+  return chain_hash("dbguard-audit-head", std::to_string(seq) + "\n" + hash, key);
 }
 
 bool read_key(const std::string& key_file, std::string& key, std::string& error) {
@@ -193,12 +226,17 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
 
   // The tail: the last record of PATH, or of the newest rotated file when PATH is empty.
   TailRecord tail = read_tail(log.fd, static_cast<std::uint64_t>(st.st_size));
-  if (!tail.found && st.st_size == 0) {
+  if (!tail.found) {  // empty, or only a torn line: the chain continues from the newest rotated file
     if (unsigned long n = highest_rotation(config.path)) {
       Fd old;
       old.fd = ::open((config.path + "." + std::to_string(n)).c_str(), O_RDONLY | O_CLOEXEC);
       struct stat ost {};
-      if (old.fd >= 0 && ::fstat(old.fd, &ost) == 0) tail = read_tail(old.fd, static_cast<std::uint64_t>(ost.st_size));
+      if (old.fd >= 0 && ::fstat(old.fd, &ost) == 0) {
+        TailRecord older = read_tail(old.fd, static_cast<std::uint64_t>(ost.st_size));
+        tail.found = older.found;  // PATH's own torn line is still the one to recover
+        tail.seq = older.seq;
+        tail.hash = older.hash;
+      }
     }
   }
   std::uint64_t seq = tail.found ? tail.seq : 0;
@@ -210,17 +248,23 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
     prev = head.hash;
   }
 
-  record.erase("hash");
-  record["seq"] = seq + 1;
-  record["prev"] = prev;
-  record["alg"] = key.empty() ? "sha256" : "hmac-sha256";
-  std::string canon = canonical(record);
-  std::string hash = chain_hash(prev, canon, key);
-  record["hash"] = hash;
-  std::string line = canonical(record) + "\n";
+  // A torn last line (a crash mid-append) stays where it is, terminated, and a
+  // chained record that vouches for its bytes goes right after it: verify can
+  // then tell a recovered crash from a line edited by hand.
+  std::string line;
+  if (tail.torn) {
+    std::string fragment;
+    if (!read_range(log.fd, tail.torn_offset, static_cast<std::uint64_t>(st.st_size), fragment)) {
+      r.error = errno_text("cannot read the torn last line of", config.path);
+      return r;
+    }
+    line = chain_line(torn_tail_record(fragment), seq, prev, key);
+  }
+  line += chain_line(std::move(record), seq, prev, key);
   bool need_newline = tail.unterminated;
 
-  if (st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) + line.size() > config.rotate_bytes) {
+  // Not while recovering a torn line: its recovery record must follow it in the same file.
+  if (!tail.torn && st.st_size > 0 && static_cast<std::uint64_t>(st.st_size) + line.size() > config.rotate_bytes) {
     std::string rotated = config.path + "." + std::to_string(highest_rotation(config.path) + 1);
     if (::rename(config.path.c_str(), rotated.c_str()) != 0) {
       r.error = errno_text("cannot rotate", config.path);
@@ -239,10 +283,10 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
     r.error = errno_text("cannot write", config.path);
     return r;
   }
-  write_head(lock.fd, seq + 1, hash);
+  write_head(lock.fd, seq, prev, key);
   r.ok = true;
-  r.seq = seq + 1;
-  r.hash = hash;
+  r.seq = seq;
+  r.hash = prev;
   return r;
 }
 

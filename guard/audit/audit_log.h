@@ -1,7 +1,8 @@
 // The audit log: one JSON line per decision, chained by hash. Appends from
 // many hook processes at once are serialised by an exclusive flock on a
-// sidecar lock file (PATH.lock): lock, read the tail record's hash, append one
-// line with a single write, record the head, unlock. The chain never forks
+// sidecar lock file (PATH.lock): lock, read the tail record's hash, append the
+// line with a single write (two lines when a torn last line is recovered
+// first), record the head, unlock. The chain never forks
 // and lines never interleave. Rotation by size renames PATH to PATH.N (N
 // increasing, oldest lowest) under the same lock, and the chain continues into
 // the new PATH.
@@ -36,8 +37,13 @@ std::vector<std::string> log_files(const std::string& path);
 struct Head {
   std::uint64_t seq = 0;
   std::string hash;
+  std::string mac;  // HMAC-SHA256 of seq and hash under the audit key; empty without a key
 };
 bool read_head(const std::string& log_path, Head& head);
+
+// The head's HMAC under `key`: without it a keyed chain's head could be edited
+// to match a log whose last records were cut off.
+std::string head_mac(std::uint64_t seq, const std::string& hash, const std::string& key);
 
 // Reads a key file (trailing newline removed). False with `error` when unreadable or empty.
 bool read_key(const std::string& key_file, std::string& key, std::string& error);
@@ -50,7 +56,9 @@ struct AppendResult {
 };
 
 // Adds seq, alg, prev and hash to `record` and appends it. Waits for the lock
-// at most `lock_timeout_ms`.
+// at most `lock_timeout_ms`. When the log ends in a torn line (a crash
+// mid-append), a torn-tail-recovered record is chained before `record`, in the
+// same write (torn_tail.h); the result is `record`'s seq and hash.
 AppendResult append_record(const AuditConfig& config, nlohmann::json record, int lock_timeout_ms = 3000);
 
 // Whether the log could be appended to, without writing anything.

@@ -123,6 +123,43 @@ void mysql_attached_password(std::string_view s, std::vector<Span>& out) {
   }
 }
 
+// The value of the word after `at` (skipping blanks), when there is one.
+void next_word_value(std::string_view s, std::size_t at, std::vector<Span>& out) {
+  std::size_t v = at;
+  while (v < s.size() && (s[v] == ' ' || s[v] == '\t')) ++v;
+  if (v == at || v >= s.size() || word_end(s[v])) return;
+  std::size_t len = value_length(s, v);
+  if (len > 0) out.push_back({v, v + len, std::string(kRedacted)});
+}
+
+void configure_set_values(std::string_view s, std::vector<Span>& out) {
+  // aws configure set aws_secret_access_key VALUE (also profile.x.aws_session_token):
+  // the secret is the positional word after a secret-looking setting name.
+  constexpr std::string_view kSet = "configure set ";
+  for (std::size_t p = s.find(kSet); p != std::string_view::npos; p = s.find(kSet, p + 1)) {
+    std::size_t b = p + kSet.size();
+    while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
+    std::size_t e = b;
+    while (e < s.size() && name_char(s[e])) ++e;
+    std::string name = upper(s.substr(b, e - b));
+    // aws_access_key_id is an identifier: aws_key_ids masks all but its prefix.
+    bool id = name.size() > 3 && name.compare(name.size() - 3, 3, "_ID") == 0;
+    if (e > b && !id && is_secret_name(name)) next_word_value(s, e, out);
+  }
+}
+
+void redis_cli_password(std::string_view s, std::vector<Span>& out) {
+  // redis-cli -a PASSWORD (--pass PASSWORD is an ordinary secret option).
+  // Only for the Redis clients: -a means something else to most programs.
+  if (s.find("redis-cli") == std::string_view::npos && s.find("valkey-cli") == std::string_view::npos &&
+      s.find("keydb-cli") == std::string_view::npos)
+    return;
+  for (std::size_t p = s.find(" -a"); p != std::string_view::npos; p = s.find(" -a", p + 1)) {
+    std::size_t e = p + 3;
+    if (e < s.size() && (s[e] == ' ' || s[e] == '\t')) next_word_value(s, e, out);
+  }
+}
+
 }  // namespace
 
 bool is_secret_name(std::string_view name) {
@@ -143,6 +180,8 @@ std::string redact(std::string_view text) {
   aws_key_ids(text, spans);
   bearer(text, spans);
   mysql_attached_password(text, spans);
+  configure_set_values(text, spans);
+  redis_cli_password(text, spans);
   if (spans.empty()) return std::string(text);
   std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.begin < b.begin; });
   std::string out;

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "audit/audit_log.h"
+#include "audit/torn_tail.h"
 
 namespace dbguard::audit {
 namespace {
@@ -24,7 +25,8 @@ std::string one_line(std::string s, std::size_t max) {
 std::string what(const nlohmann::json& r) {
   if (auto c = str(r, "command"); !c.empty()) return c;
   if (auto c = str(r, "sql"); !c.empty()) return c;
-  return str(r, "input");
+  if (auto c = str(r, "input"); !c.empty()) return c;
+  return str(r, "reason");  // records that are not decisions (torn-tail-recovered) say what they are
 }
 
 template <typename Fn>
@@ -60,6 +62,7 @@ void print_tail(const std::string& path, std::size_t n, bool denied_only, bool j
       continue;
     }
     std::string decision = str(r, "decision");
+    if (decision.empty()) decision = str(r, "kind");
     if (r.value("hard", false)) decision += " (hard)";
     std::string rules;
     if (r.contains("rules") && r["rules"].is_array())
@@ -73,9 +76,10 @@ void print_tail(const std::string& path, std::size_t n, bool denied_only, bool j
 void print_stats(const std::string& path, std::ostream& out) {
   std::map<std::string, std::size_t> by_decision, by_rule;
   std::map<std::string, std::map<std::string, std::size_t>> by_day;
-  std::size_t total = 0, hard = 0;
+  std::size_t total = 0, hard = 0, torn = 0;
   each_record(path, [&](const nlohmann::json& r) {
     ++total;
+    if (is_torn_tail_record(r)) ++torn;
     std::string d = str(r, "decision");
     ++by_decision[d];
     if (r.value("hard", false)) ++hard;
@@ -84,7 +88,9 @@ void print_stats(const std::string& path, std::ostream& out) {
         if (id.is_string()) ++by_rule[id.get<std::string>()];
     ++by_day[str(r, "time").substr(0, 10)][d];
   });
-  out << total << " records\n\nby decision:\n";
+  out << total << " records\n";
+  if (torn) out << torn << " torn record(s) from a crash recovered (content lost; see `dbguard audit verify`)\n";
+  out << "\nby decision:\n";
   for (const char* d : {"allow", "ask", "deny"})
     out << "  " << std::left << std::setw(8) << d << by_decision[d] << (std::string(d) == "deny" && hard ? " (" + std::to_string(hard) + " hard)" : "") << "\n";
   out << "\nby rule:\n";

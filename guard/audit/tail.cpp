@@ -44,6 +44,10 @@ TailRecord read_tail(int fd, std::uint64_t size) {
       if (nl == std::string::npos && start > 0) break;  // the line may begin before this chunk
       std::size_t b = nl == std::string::npos ? 0 : nl + 1;
       if (end > b && parse_record(buf.substr(b, end - b), t)) return t;
+      if (t.unterminated && end == buf.size()) {  // the unterminated last line did not parse
+        t.torn = true;
+        t.torn_offset = start + b;
+      }
       if (nl == std::string::npos) return t;  // reached the start of the file
       end = nl;
       if (end == 0) return t;

@@ -11,6 +11,10 @@ struct TailRecord {
   std::uint64_t seq = 0;
   std::string hash;
   bool unterminated = false;  // the file does not end with a newline (a torn write)
+  // The unterminated last line is not a whole record (a whole record that
+  // lacks only its newline is `found` instead): it starts at `torn_offset`.
+  bool torn = false;
+  std::uint64_t torn_offset = 0;
 };
 
 // Reads backwards from `size` in growing chunks until the last record that

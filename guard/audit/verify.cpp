@@ -7,6 +7,7 @@
 
 #include "audit/audit_log.h"
 #include "audit/chain_hash.h"
+#include "audit/torn_tail.h"
 #include "support/files.h"
 
 namespace dbguard::audit {
@@ -17,6 +18,7 @@ struct Entry {
   std::size_t line = 0;
   bool terminated = true;
   bool parsed = false;
+  std::string text;  // the line itself, kept only when it is not a record
   nlohmann::json record;
   std::uint64_t seq = 0;
   bool has_chain = false;
@@ -64,6 +66,7 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
       pos = e.terminated ? nl + 1 : text.size();
       e.record = nlohmann::json::parse(body, nullptr, false);
       e.parsed = e.record.is_object();
+      if (!e.parsed) e.text = std::move(body);
       if (e.parsed) {
         const auto& j = e.record;
         e.has_chain = j.contains("seq") && j["seq"].is_number_unsigned() && j.contains("prev") &&
@@ -95,20 +98,36 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
     const Entry& e = entries[i];
     bool last = i + 1 == entries.size();
     if (!e.parsed) {
+      // A torn line from a crash that a later append recovered: the next record
+      // in the same file vouches for exactly these bytes (and is itself checked
+      // by the chain below, so the note cannot be forged without the hash/key).
+      if (e.terminated && !last && entries[i + 1].file == e.file && vouches_for(entries[i + 1].record, e.text)) {
+        r.recovered.push_back(files[e.file] + ":" + std::to_string(e.line) + " (" + std::to_string(e.text.size()) +
+                              " bytes)");
+        continue;
+      }
       if (!e.terminated && last) return fail(e, "torn last line: an incomplete record (a write was interrupted)");
       if (!e.terminated) return fail(e, "torn record at the end of a rotated file (a write was interrupted)");
       return fail(e, "not a JSON record (corrupted or edited by hand)");
     }
     if (!e.has_chain) return fail(e, "not an audit record: seq, prev or hash missing");
+    if (is_torn_tail_record(e.record) &&
+        (i == 0 || entries[i - 1].parsed || entries[i - 1].file != e.file || !vouches_for(e.record, entries[i - 1].text)))
+      return fail(e, "a torn-tail-recovered record without the torn line it vouches for just before it "
+                     "(the fragment was removed or edited)");
     nlohmann::json body = e.record;
     std::string stored = body["hash"].get<std::string>();
     body.erase("hash");
-    std::string alg = body.value("alg", std::string("sha256"));
+    std::string alg = body.contains("alg") && body["alg"].is_string() ? body["alg"].get<std::string>() : "sha256";
     if (alg == "hmac-sha256" && key.empty())
       return fail(e, "the record is signed with HMAC-SHA256: the audit key file is needed to verify it");
     if (alg != "sha256" && alg != "hmac-sha256") return fail(e, "unknown hash algorithm `" + alg + "`");
-    std::string computed = chain_hash(body["prev"].get<std::string>(), canonical(body),
-                                      alg == "hmac-sha256" ? std::string_view(key) : std::string_view());
+    // With a key, the record's own `alg` is not trusted: a plain SHA-256 record
+    // is one anybody could have written (a downgrade), so it is a bad line.
+    if (!key.empty() && alg != "hmac-sha256")
+      return fail(e, "record not signed with the audit key (alg " + alg +
+                         " in a keyed chain): forged or written without the key (seq " + std::to_string(e.seq) + ")");
+    std::string computed = chain_hash(body["prev"].get<std::string>(), canonical(body), key);
     if (computed != stored) return fail(e, "record modified: its hash does not match its content (seq " +
                                                std::to_string(e.seq) + ")");
     std::uint64_t expect = prev_seq + 1;
@@ -150,22 +169,42 @@ VerifyResult verify_chain(const std::string& path, const std::string& key) {
     prev_seq = e.seq;
     ++r.records;
   }
+  Entry end;
+  end.file = files.size() - 1;
+  end.line = 1;
+  for (const auto& e : entries)
+    if (e.file == end.file) end.line = e.line + 1;
   Head head;
-  if (read_head(path, head) && head.seq > prev_seq) {
-    Entry end;
-    end.file = files.size() - 1;
-    end.line = 1;
-    for (const auto& e : entries)
-      if (e.file == end.file) end.line = e.line + 1;
+  bool have_head = read_head(path, head);
+  // Without a key the head is a plain file anybody can rewrite together with
+  // the log; with a key it carries a MAC, so cutting records off the end and
+  // editing the head to match is detected.
+  if (!key.empty()) {
+    if (!have_head)
+      return fail(end, "the signed head in " + lock_path(path) +
+                           " is missing: records cut from the end of the log cannot be ruled out");
+    if (head.mac.empty() || head.mac != head_mac(head.seq, head.hash, key))
+      return fail(end, "the head in " + lock_path(path) + " is not signed with the audit key (edited?)");
+  }
+  if (have_head && head.seq > prev_seq)
     return fail(end, std::to_string(head.seq - prev_seq) + " record(s) deleted at the end of the log (" +
                          range(prev_seq + 1, head.seq) + " recorded in " + lock_path(path) + " are missing)");
-  }
+  if (have_head && head.seq == prev_seq && head.hash != prev_hash)
+    return fail(end, "the last record does not match the head in " + lock_path(path) +
+                         ": the end of the log was rewritten");
   r.ok = true;
   return r;
 }
 
 std::string describe(const VerifyResult& r) {
-  if (r.ok) return std::to_string(r.records) + " records, chain intact";
+  if (r.ok) {
+    std::string out = std::to_string(r.records) + " records, chain intact";
+    if (!r.recovered.empty()) {
+      out += "; " + std::to_string(r.recovered.size()) + " torn record(s) from a crash recovered, their content lost:";
+      for (const auto& where : r.recovered) out += " " + where;
+    }
+    return out;
+  }
   if (r.line == 0) return r.file + ": " + r.problem;
   return r.file + ":" + std::to_string(r.line) + ": " + r.problem;
 }

@@ -84,7 +84,20 @@ bool read_text(const std::string& path, std::string& out) {
   return read_file_bounded(path, kMaxSettingsBytes, out, error);
 }
 
+// Claude Code sets CLAUDECODE for the commands it runs. The hook denies
+// `dbguard install`/`uninstall` by program name, but a copy under another name
+// (cp $(which dbguard) /tmp/x && /tmp/x uninstall) is not seen: the commands
+// refuse themselves so that an agent cannot remove or repoint the guard's hook.
+void refuse_inside_claude_code(const char* what) {
+  const char* v = std::getenv("CLAUDECODE");
+  if (v && *v)
+    fail(std::string("refusing to ") + what +
+         ": CLAUDECODE is set, so this runs inside Claude Code; only a person may change the guard's hook "
+         "(run it from your own terminal)");
+}
+
 void run_install(const Target& t) {
+  refuse_inside_claude_code("install the hook");
   std::string path = settings_path(t);
   std::string binary = t.binary.empty() ? self_path() : fs::absolute(t.binary).lexically_normal().string();
   if (binary.empty() || ::access(binary.c_str(), X_OK) != 0) fail("the dbguard binary " + binary + " is not executable");
@@ -108,6 +121,7 @@ void run_install(const Target& t) {
 }
 
 void run_uninstall(const Target& t) {
+  refuse_inside_claude_code("uninstall the hook");
   std::string path = settings_path(t);
   std::string original;
   if (!read_text(path, original)) {

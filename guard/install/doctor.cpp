@@ -54,44 +54,27 @@ std::vector<DoctorCheck> run_doctor(const DoctorOptions& o) {
       candidates.push_back(o.cwd + "/.claude/settings.local.json");
     }
   }
-  std::string where, looked;
-  FoundHook hook;
-  bool found = false, bad_json = false;
-  for (const auto& c : candidates) {
-    looked += (looked.empty() ? "" : ", ") + c;
-    std::string text;
-    if (!slurp(c, text)) continue;
-    auto doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_discarded()) {
-      add(false, "settings", c + " is not valid JSON: Claude Code cannot read its hooks");
-      bad_json = true;
-      continue;
-    }
-    auto hooks = find_hooks(doc);
-    if (hooks.empty() || found) continue;
-    hook = hooks.front();
-    where = c;
-    found = true;
-  }
-  if (!found) {
-    if (!bad_json) add(false, "settings", "no dbguard PreToolUse hook in " + looked + " (run `dbguard install`)");
-  } else {
+  auto check_hook = [&](const std::string& where, const FoundHook& hook) {
     add(true, "settings", where + " runs `" + hook.command + "`");
     bool bash = matcher_matches(hook.matcher, "Bash"), mcp = matcher_matches(hook.matcher, "mcp__db__query");
     bool files = matcher_matches(hook.matcher, "Write") && matcher_matches(hook.matcher, "Edit") &&
                  matcher_matches(hook.matcher, "MultiEdit");
-    add(bash && mcp && files, "matcher",
-        "\"" + hook.matcher + "\"" +
-            (bash && mcp && files ? " screens Bash, MCP tools and Write/Edit"
-                                  : std::string(" does not screen") + (bash ? "" : " Bash") + (mcp ? "" : " MCP tools") +
-                                        (files ? "" : " Write/Edit/MultiEdit (the guard cannot protect its files)")));
+    // Read too: the audit key may not be read (with it the chain could be rewritten).
+    bool read = matcher_matches(hook.matcher, "Read");
+    bool all = bash && mcp && files && read;
+    add(all, "matcher",
+        where + ": \"" + hook.matcher + "\"" +
+            (all ? " screens Bash, MCP tools, Write/Edit and Read"
+                 : std::string(" does not screen") + (bash ? "" : " Bash") + (mcp ? "" : " MCP tools") +
+                       (files ? "" : " Write/Edit/MultiEdit (the guard cannot protect its files)") +
+                       (read ? "" : " Read (the audit key could be read)")));
     bool closed = is_fail_closed(hook.command);
     add(closed, "fail-closed",
-        closed ? "the command ends in `|| exit 2`: a crash or a missing binary still blocks"
+        where + ": " + (closed ? "the command ends in `|| exit 2`: a crash or a missing binary still blocks"
                : "the command does not end in `hook || exit 2`: if dbguard crashes or is missing, Claude Code runs "
-                 "the tool call");
+                 "the tool call"));
     bool timeout_ok = hook.timeout.is_number() && hook.timeout.get<double>() >= 1;
-    add(timeout_ok, "timeout", timeout_ok ? hook.timeout.dump() + " s" : "no usable `timeout` on the hook");
+    add(timeout_ok, "timeout", where + ": " + (timeout_ok ? hook.timeout.dump() + " s" : "no usable `timeout` on the hook"));
 
     // --- binary --------------------------------------------------------------
     std::string program = hook_program(hook.command);
@@ -130,7 +113,31 @@ std::vector<DoctorCheck> run_doctor(const DoctorOptions& o) {
         allowed ? "`ls -la` is allowed (exit 0, nothing on stdout)"
                 : "`ls -la` was not allowed through (exit " + std::to_string(allow.exit_code) + "): " +
                       allow.err.substr(0, allow.err.find('\n')));
+  };
+  // Every settings file in scope: one with `disableAllHooks: true` switches
+  // off every hook, ours included, wherever our entry lives; and each file that
+  // has a dbguard entry is checked, not only the first.
+  std::string looked;
+  bool found = false, bad_json = false;
+  for (const auto& c : candidates) {
+    looked += (looked.empty() ? "" : ", ") + c;
+    std::string text;
+    if (!slurp(c, text)) continue;
+    auto doc = nlohmann::json::parse(text, nullptr, false);
+    if (doc.is_discarded()) {
+      add(false, "settings", c + " is not valid JSON: Claude Code cannot read its hooks");
+      bad_json = true;
+      continue;
+    }
+    if (doc.is_object() && doc.contains("disableAllHooks") && doc["disableAllHooks"] != false)
+      add(false, "hooks enabled", c + " sets \"disableAllHooks\": " + doc["disableAllHooks"].dump() +
+                                      ": Claude Code runs no hook at all, dbguard's included");
+    auto hooks = find_hooks(doc);
+    if (hooks.empty()) continue;
+    found = true;
+    check_hook(c, hooks.front());
   }
+  if (!found && !bad_json) add(false, "settings", "no dbguard PreToolUse hook in " + looked + " (run `dbguard install`)");
 
   // --- policy and audit ------------------------------------------------------------
   auto ctx = policy::load_context(o.cwd);

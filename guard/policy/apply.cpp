@@ -36,17 +36,26 @@ bool allow_matches(const AllowEntry& entry, std::string_view command) {
   return re.ok() && RE2::FullMatch(c, re);
 }
 
+namespace {
+
+// The [[allow]] entry that clears `f`, if any. An entry is matched against the
+// segment the finding quotes (one simple command of a list, pipeline, $(…) or
+// bash -c), never the whole command line: `docker compose down -v.*` would
+// otherwise swallow `docker compose down -v && dropdb app`.
+const AllowEntry* allow_for(const Finding& f, const Policy& policy, bool is_bash) {
+  if (!is_bash || trim(f.segment).empty()) return nullptr;
+  for (const auto& a : policy.allow)
+    if (allow_matches(a, f.segment)) return &a;
+  return nullptr;
+}
+
+}  // namespace
+
 void apply(Decision& d, const Policy& policy, const packs::PackSet& packs, std::string_view command) {
   if (d.findings.empty() || (policy.rules.empty() && policy.allow.empty())) return;
-  const AllowEntry* allowed = nullptr;
-  if (!command.empty())
-    for (const auto& a : policy.allow)
-      if (allow_matches(a, command)) {
-        allowed = &a;
-        break;
-      }
   std::vector<std::pair<Action, Finding>> judged;
   for (auto& f : d.findings) {
+    const AllowEntry* allowed = allow_for(f, policy, !command.empty());
     Action action = Action::Deny;
     const packs::Rule* rule = packs.find(f.rule);
     bool floor = f.hard || (rule && is_floor_rule(*rule)) || f.rule.rfind("guard.", 0) == 0;
@@ -56,7 +65,8 @@ void apply(Decision& d, const Policy& policy, const packs::PackSet& packs, std::
       if (action != Action::Deny) d.policy.push_back(f.rule + ": " + to_string(action) + " (" + origin.describe() + ")");
       if (allowed && action != Action::Allow) {
         action = Action::Allow;
-        d.policy.push_back(f.rule + ": allowed by [[allow]] (" + allowed->origin.describe() + "): " + allowed->reason);
+        d.policy.push_back(f.rule + ": allowed by [[allow]] (" + allowed->origin.describe() + ") for `" +
+                           std::string(trim(f.segment)) + "`: " + allowed->reason);
       }
     } else if (allowed || policy.action_for(f.rule) != Action::Deny) {
       d.policy.push_back(f.rule + ": stays " + (f.hard ? "hard" : "deny") + " (no policy softens it)");

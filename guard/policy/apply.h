@@ -12,11 +12,13 @@
 namespace dbguard::policy {
 
 // `command`: the Bash command ("" for other tools; [[allow]] entries apply to
-// Bash commands only). Recomputes verdict, order of findings (the one that
+// Bash commands only). An [[allow]] entry clears only the findings whose
+// segment (the simple command the finding quotes) it matches. Recomputes verdict, order of findings (the one that
 // decides first) and reason; notes what the policy changed in `d.policy`.
 void apply(Decision& d, const Policy& policy, const packs::PackSet& packs, std::string_view command);
 
-// Whether an [[allow]] entry matches a whole command.
+// Whether an [[allow]] entry matches a whole command (or segment): exactly, or
+// the pattern over all of it.
 bool allow_matches(const AllowEntry& entry, std::string_view command);
 
 }  // namespace dbguard::policy

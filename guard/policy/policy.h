@@ -40,8 +40,10 @@ struct Sourced {
 
 // A command the managed policy lets through although non-hard rules match it.
 struct AllowEntry {
-  std::string command;  // the whole command, exactly (surrounding whitespace ignored)
-  std::string pattern;  // an RE2 pattern that must match the whole command
+  // Matched against each segment a finding quotes (one simple command of a
+  // list, pipeline, $(…) or bash -c), not the whole command line.
+  std::string command;  // the whole segment, exactly (surrounding whitespace ignored)
+  std::string pattern;  // an RE2 pattern that must match the whole segment
   std::string reason;
   Origin origin;
 };

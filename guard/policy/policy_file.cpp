@@ -129,7 +129,7 @@ class Reader {
       }
       if (!ok) continue;
       if (a.command.empty() == a.pattern.empty()) {
-        error(&e, key, "needs exactly one of `command` (exact) or `pattern` (RE2, whole command)");
+        error(&e, key, "needs exactly one of `command` (exact) or `pattern` (RE2, whole segment)");
         continue;
       }
       if (a.reason.empty()) {

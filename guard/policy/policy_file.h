@@ -3,7 +3,7 @@
 //
 //   [production]  hosts, markers, scripts, databases   (arrays of strings)
 //   [rules]       "pack.rule" = "deny" | "ask" | "allow"
-//   [[allow]]     command = "…" or pattern = "…" (RE2, whole command), reason = "…"
+//   [[allow]]     command = "…" or pattern = "…" (RE2, whole segment), reason = "…"
 //   [packs]       extra = ["file.toml", …]   (relative to the policy file)
 //   [audit]       path, key_file, required, log_allows, rotate_bytes
 #pragma once

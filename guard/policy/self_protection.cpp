@@ -1,5 +1,7 @@
 #include "policy/self_protection.h"
 
+#include <fnmatch.h>
+#include <glob.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -138,6 +140,101 @@ std::string holds_protected(const ProtectedFiles& files, const std::string& raw,
   return "";
 }
 
+// A destination that copying or extracting into could put a protected file
+// in: one that holds a protected file, or a Claude Code settings directory
+// (settings.local.json can be created there, with `disableAllHooks`).
+std::string receives_protected(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
+  std::string inside = holds_protected(files, raw, cwd);
+  if (!inside.empty()) return inside;
+  std::string e = expand(raw, cwd);
+  if (e.find('$') != std::string::npos) return "";
+  std::string dir = lexical(e);
+  std::error_code ec;
+  if (basename_of(dir) == ".claude") return "a Claude Code settings directory (" + dir + ")";
+  if (fs::is_directory(dir + "/.claude", ec)) return "a Claude Code settings directory (" + dir + "/.claude)";
+  return "";
+}
+
+bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+// The words one brace group of `w` expands to (a{b,c}d -> abd acd), or none.
+// `{a..b}` sequences and groups without a top-level comma are left alone.
+std::vector<std::string> expand_one_brace(const std::string& w) {
+  for (std::size_t open = w.find('{'); open != std::string::npos; open = w.find('{', open + 1)) {
+    int depth = 0;
+    std::vector<std::size_t> commas;
+    std::size_t close = std::string::npos;
+    for (std::size_t i = open; i < w.size() && close == std::string::npos; ++i) {
+      if (w[i] == '{') ++depth;
+      else if (w[i] == '}' && --depth == 0) close = i;
+      else if (w[i] == ',' && depth == 1) commas.push_back(i);
+    }
+    if (close == std::string::npos) return {};
+    if (commas.empty()) continue;
+    std::vector<std::string> out;
+    std::size_t from = open + 1;
+    commas.push_back(close);
+    for (std::size_t c : commas) {
+      out.push_back(w.substr(0, open) + w.substr(from, c - from) + w.substr(close + 1));
+      from = c + 1;
+    }
+    return out;
+  }
+  return {};
+}
+
+// Bash's brace expansion of a word (the walker keeps the braces as written):
+// `policy.toml{,.bak}` names policy.toml too. Bounded: at most 64 words.
+std::vector<std::string> brace_variants(const std::string& w) {
+  std::vector<std::string> out{w};
+  for (std::size_t i = 0; i < out.size() && out.size() < 64;) {
+    auto alt = expand_one_brace(out[i]);
+    if (alt.empty()) {
+      ++i;
+      continue;
+    }
+    out.erase(out.begin() + static_cast<long>(i));
+    out.insert(out.begin() + static_cast<long>(i), alt.begin(), alt.end());
+  }
+  return out;
+}
+
+bool glob_matches(const std::string& pattern, const std::string& path) {
+  // As the shell globs: `/` and a leading `.` are matched only explicitly.
+  return ::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
+}
+
+// What protected file (or, with dir_too, directory holding one) an absolute
+// glob pattern could match: the files that exist now, and also the protected
+// names it would match if they were created before the command runs.
+std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bool dir_too, const std::string& cwd) {
+  for (const auto& e : files.entries) {
+    if (glob_matches(pattern, e.path)) return e.what + " (" + e.path + ")";
+    if (!dir_too) continue;
+    for (fs::path a = fs::path(e.path).parent_path(); a.has_relative_path(); a = a.parent_path())
+      if (glob_matches(pattern, a.string())) return "a directory holding " + e.what + " (" + e.path + ")";
+  }
+  std::string dir = fs::path(pattern).parent_path().string(), base = basename_of(pattern);
+  if (!has_glob(dir)) {
+    if (glob_matches(base, ".dbguard.toml")) return "a project dbguard policy file (" + dir + "/.dbguard.toml)";
+    if (basename_of(dir) == ".claude")
+      for (const char* name : {"settings.json", "settings.local.json"})
+        if (glob_matches(base, name)) return "a Claude Code settings file (" + dir + "/" + name + ")";
+  }
+  glob_t g{};
+  std::string hit;
+  if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
+    for (std::size_t i = 0; i < g.gl_pathc && i < 256 && hit.empty(); ++i) {
+      std::string m = g.gl_pathv[i];
+      std::string what = protected_what(files, m);
+      if (!what.empty()) hit = what + " (" + m + ")";
+      else if (dir_too && !(what = holds_protected(files, m, cwd)).empty()) hit = "a directory holding " + what;
+    }
+  }
+  ::globfree(&g);
+  return hit;
+}
+
 void deny(std::vector<Finding>& out, const std::string& segment, const std::string& detail, const std::string& source) {
   out.push_back({kRule, true, segment, detail, source, ""});
 }
@@ -165,6 +262,34 @@ bool short_flag(const Invocation& inv, char flag, const char* long_form) {
     if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find(flag) != std::string::npos) return true;
   }
   return false;
+}
+
+// tar in extract mode (x, --extract, --get), and the directory it extracts to (-C / --directory).
+bool tar_extracts(const Invocation& inv, std::string& dir) {
+  bool extract = false;
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i].text;
+    if (a == "--extract" || a == "--get") extract = true;
+    else if ((a == "-C" || a == "--directory") && i + 1 < inv.argv.size()) dir = inv.argv[++i].text;
+    else if (a.rfind("--directory=", 0) == 0) dir = a.substr(12);
+    else if (a.size() > 2 && a[0] == '-' && a[1] == 'C') dir = a.substr(2);
+    else if (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find('x') != std::string::npos) extract = true;
+    else if (i == 1 && !a.empty() && a[0] != '-' && a.find('x') != std::string::npos &&
+             a.find_first_not_of("AcdrtuxfvzjJZaWkmOpPsSlhiGgBMnoRbCTKLNV0123456789") == std::string::npos)
+      extract = true;  // old-style bundled letters: tar xzf a.tgz
+  }
+  return extract;
+}
+
+// unzip extracts unless it only lists, tests or prints; -d names the directory.
+bool unzip_extracts(const Invocation& inv, std::string& dir) {
+  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+    const std::string& a = inv.argv[i].text;
+    if (a == "-l" || a == "-t" || a == "-v" || a == "-p" || a == "-c" || a == "-Z" || a == "-z") return false;
+    if (a == "-d" && i + 1 < inv.argv.size()) dir = inv.argv[++i].text;
+    else if (a.size() > 2 && a.rfind("-d", 0) == 0) dir = a.substr(2);
+  }
+  return true;
 }
 
 }  // namespace
@@ -220,16 +345,43 @@ std::string protected_what(const ProtectedFiles& files, const std::string& abs_p
 
 void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::vector<Finding>& out) {
   const std::string& cwd = inv.cwd;
-  auto check = [&](const std::string& raw, const std::string& how, bool dir_too) {
-    Target t = classify(files, raw, cwd);
+  auto check_word = [&](const std::string& word, const std::string& raw, const std::string& how, bool dir_too) {
+    if (has_glob(word)) {
+      // An unexpanded glob: a hit when it could match a protected file.
+      std::string e = expand(word, cwd);
+      std::string hit = e.find('$') == std::string::npos ? glob_hit(files, lexical(e), dir_too, cwd) : "";
+      if (!hit.empty()) {
+        deny(out, inv.segment, how + " " + hit + " through the pattern " + raw, "command line");
+        return true;
+      }
+    }
+    Target t = classify(files, word, cwd);
     if (!t.what.empty()) {
       deny(out, inv.segment, how + " " + t.what + ": " + raw, "command line");
       return true;
     }
     if (dir_too) {
-      std::string inside = holds_protected(files, raw, cwd);
+      std::string inside = holds_protected(files, word, cwd);
       if (!inside.empty()) {
         deny(out, inv.segment, how + " a directory holding " + inside + ": " + raw, "command line");
+        return true;
+      }
+    }
+    return false;
+  };
+  // Each word the shell's brace expansion makes of `raw` (rm x.tom{l,x}).
+  auto check = [&](const std::string& raw, const std::string& how, bool dir_too) {
+    for (const auto& word : brace_variants(raw))
+      if (check_word(word, raw, how, dir_too)) return true;
+    return false;
+  };
+  // A directory copied or extracted into (its own files, or new ones there).
+  auto check_into = [&](const std::string& raw, const std::string& how) {
+    if (check(raw, how, true)) return true;
+    for (const auto& word : brace_variants(raw)) {
+      std::string inside = receives_protected(files, word, cwd);
+      if (!inside.empty()) {
+        deny(out, inv.segment, how + " " + inside + ": " + raw, "command line");
         return true;
       }
     }
@@ -288,9 +440,30 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     std::error_code ec;
     std::string dest_abs = expand(dest, cwd);
     if (!target_dir.empty() || fs::is_directory(dest_abs, ec) || (!dest.empty() && dest.back() == '/')) {
-      for (const auto& s : sources)
-        if (check(dest_abs + "/" + basename_of(s), "`" + prog + "` writes over", false)) return;
+      for (const auto& src : sources) {
+        // What lands in the destination: SRC/. (and rsync's SRC/) copies the
+        // contents into it, anything else arrives as DEST/basename, a whole
+        // directory with `-r`.
+        std::string trimmed = src;
+        while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+        std::string base = basename_of(trimmed);
+        bool contents = base == "." || (prog == "rsync" && !src.empty() && src.back() == '/');
+        std::string target = contents ? dest_abs : dest_abs + "/" + base;
+        if (check_into(target, "`" + prog + "` copies into")) return;
+      }
     }
+    return;
+  }
+  if (prog == "tar" || prog == "gtar" || prog == "bsdtar") {
+    std::string dir;
+    if (!tar_extracts(inv, dir)) return;
+    check_into(dir.empty() ? "." : dir, "`" + prog + "` extracts into");
+    return;
+  }
+  if (prog == "unzip") {
+    std::string dir;
+    if (!unzip_extracts(inv, dir)) return;
+    check_into(dir.empty() ? "." : dir, "`unzip` extracts into");
     return;
   }
   if (prog == "dd") {
@@ -316,12 +489,33 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
 
 namespace {
 
+// Environment variables that settings' `env` passes to hooks and that steer
+// the guard: its own settings (DBGUARD_*), where it finds its policy, audit log
+// and Claude's settings (HOME, XDG_*, CLAUDE_CONFIG_DIR), which `dbguard` the
+// hook command runs (PATH), and what the shell running the hook command or the
+// loader load first (BASH_ENV, ENV, LD_*).
+bool steers_the_hook(const std::string& name) {
+  static const std::set<std::string> exact = {"HOME", "CLAUDE_CONFIG_DIR", "PATH", "BASH_ENV", "ENV"};
+  for (const char* prefix : {"DBGUARD_", "XDG_", "LD_"})
+    if (name.rfind(prefix, 0) == 0) return true;
+  return exact.count(name) > 0;
+}
+
 // The settings' hook configuration: what an edit must leave as it is.
 nlohmann::json hooks_of(const nlohmann::json& settings) {
   nlohmann::json out = nlohmann::json::object();
   if (!settings.is_object()) return out;
   for (const char* k : {"hooks", "disableAllHooks", "allowManagedHooksOnly"})
     if (settings.contains(k)) out[k] = settings[k];
+  if (settings.contains("env")) {
+    const auto& env = settings["env"];
+    if (!env.is_object()) {
+      out["env"] = env;  // not a map of names: compared whole
+    } else {
+      for (const auto& [name, value] : env.items())
+        if (steers_the_hook(name)) out["env"][name] = value;
+    }
+  }
   return out;
 }
 
@@ -373,9 +567,19 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
     return;
   }
   // A settings file: other settings may change, the hook configuration may not.
-  std::string path = expand(raw, cwd);
+  // Claude Code resolves the path lexically (Node's path.resolve), so
+  // `/p/missing/../.claude/settings.json` writes /p/.claude/settings.json even
+  // though the kernel cannot open it as written: read the file it will write.
+  std::string path = lexical(expand(raw, cwd));
   std::string before, error;
   bool exists = read_file_bounded(path, 4u << 20, before, error);
+  std::error_code ec;
+  if (!exists && (fs::exists(path, ec) || ec)) {
+    // Its hooks cannot be compared with what the edit leaves: fail closed.
+    deny(out, segment, "writes " + t.what + " whose current content cannot be read to check its hooks (" + error +
+                           "): " + raw, "tool input");
+    return;
+  }
   std::string after = before;
   if (tool == "Write") {
     if (!input.contains("content") || !input["content"].is_string()) return;
@@ -400,7 +604,11 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
   }
   if (old_json.is_discarded()) old_json = nlohmann::json::object();
   if (hooks_of(old_json) != hooks_of(new_json))
-    deny(out, segment, "changes the hooks of " + t.what + " (the guard's own hook lives there): " + raw, "tool input");
+    deny(out, segment,
+         "changes the hooks of " + t.what +
+             " (the guard's own hook lives there; its `env` for DBGUARD_*, HOME, XDG_*, CLAUDE_CONFIG_DIR, PATH, "
+             "BASH_ENV, ENV and LD_* counts as part of it): " + raw,
+         "tool input");
 }
 
 }  // namespace dbguard::policy

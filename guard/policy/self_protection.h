@@ -9,7 +9,8 @@
 //
 // Denied (rule guard.self-protection, hard): Write/Edit/MultiEdit/NotebookEdit
 // of a protected file (for settings files: an edit that changes `hooks` or
-// `disableAllHooks`, or leaves the file unparseable), Read of the audit key,
+// `disableAllHooks`, or the `env` entries that steer the hook (DBGUARD_*, HOME,
+// XDG_*, CLAUDE_CONFIG_DIR, PATH, BASH_ENV, ENV, LD_*), or leaves the file unparseable), Read of the audit key,
 // and shell commands that change, move or delete a protected file or a
 // directory holding one: output redirections, rm/unlink/shred/truncate,
 // mv, cp/install/rsync/ln onto one, chmod/chown/chattr, tee, dd of=, sed/perl

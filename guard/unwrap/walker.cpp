@@ -439,6 +439,9 @@ class Walker {
       if (p.kind == Peel::Kind::Inner && p.keep_outer && p.carries_target) ctx.in_container = true;
       switch (p.kind) {
         case Peel::Kind::Nothing:
+          // A bare `exec 3>file` / `exec >file` runs nothing, but its
+          // redirections open (and truncate) files for the rest of the shell.
+          if (!p.keep_outer && !writes.empty()) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
           return;
         case Peel::Kind::Inner: {
           std::vector<Arg> inner(argv.begin() + static_cast<long>(p.inner_begin),

@@ -173,11 +173,7 @@ TEST(AuditLog, DetectsATornLastLine) {
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.line, 5u);
   EXPECT_NE(r.problem.find("torn last line"), std::string::npos) << r.problem;
-  // the next writer starts on a fresh line and chains to the last whole record
-  ASSERT_TRUE(append_record(c, record(5)).ok);
-  auto all = lines_of(read_file(c.path));
-  ASSERT_EQ(all.size(), 6u);
-  EXPECT_EQ(nlohmann::json::parse(all[5])["seq"], 5);
+  // (what the next append does with it: torn_tail_test.cpp)
 }
 
 TEST(AuditLog, RotationContinuesTheChain) {
@@ -255,6 +251,86 @@ TEST(AuditLog, HmacChainNeedsTheKey) {
   auto r = verify_chain(c.path, "correct horse battery staple");
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.line, 2u);
+}
+
+TEST(AuditLog, KeyedChainRejectsAPlainSha256Record) {
+  ScratchDir d("audit");
+  auto c = config(d);
+  c.key_file = d / "key";
+  write_file(c.key_file, "correct horse battery staple\n");
+  fill(c, 3);
+  // Downgrade: the last record rewritten as plain SHA-256, correctly chained to
+  // the record before it, and the unsigned head edited to match.
+  auto lines = lines_of(read_file(c.path));
+  auto forged = nlohmann::json::parse(lines[2]);
+  forged["command"] = "forged";
+  forged["alg"] = "sha256";
+  forged.erase("hash");
+  forged["hash"] = chain_hash(forged["prev"].get<std::string>(), canonical(forged), "");
+  lines[2] = forged.dump();
+  write_file(c.path, join(lines));
+  write_file(lock_path(c.path), nlohmann::json{{"seq", 3}, {"hash", forged["hash"]}}.dump() + "\n");
+  auto r = verify_chain(c.path, "correct horse battery staple");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.line, 3u);
+  EXPECT_NE(r.problem.find("not signed with the audit key"), std::string::npos) << r.problem;
+  // A record with no `alg` at all is not taken for SHA-256 either.
+  forged.erase("alg");
+  forged.erase("hash");
+  forged["hash"] = chain_hash(forged["prev"].get<std::string>(), canonical(forged), "");
+  lines[2] = forged.dump();
+  write_file(c.path, join(lines));
+  r = verify_chain(c.path, "correct horse battery staple");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.line, 3u);
+}
+
+TEST(AuditLog, KeyedChainSignsItsHeadSoTruncationShows) {
+  ScratchDir d("audit");
+  auto c = config(d);
+  c.key_file = d / "key";
+  const std::string key = "correct horse battery staple";
+  write_file(c.key_file, key + "\n");
+  fill(c, 4);
+  Head head;
+  ASSERT_TRUE(read_head(c.path, head));
+  EXPECT_EQ(head.seq, 4u);
+  EXPECT_EQ(head.mac, head_mac(4, head.hash, key));
+  ASSERT_TRUE(verify_chain(c.path, key).ok);
+
+  // Cut the last record and edit the head to the new last record.
+  auto lines = lines_of(read_file(c.path));
+  lines.pop_back();
+  write_file(c.path, join(lines));
+  auto last = nlohmann::json::parse(lines.back());
+  write_file(lock_path(c.path), nlohmann::json{{"seq", 3}, {"hash", last["hash"]}}.dump() + "\n");
+  auto r = verify_chain(c.path, key);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.line, 4u);
+  EXPECT_NE(r.problem.find("not signed with the audit key"), std::string::npos) << r.problem;
+  // A MAC made with another key does not pass either, nor does a missing head.
+  write_file(lock_path(c.path), nlohmann::json{{"seq", 3}, {"hash", last["hash"]},
+                                               {"mac", head_mac(3, last["hash"], "guess")}}.dump() + "\n");
+  EXPECT_FALSE(verify_chain(c.path, key).ok);
+  fs::remove(lock_path(c.path));
+  r = verify_chain(c.path, key);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.problem.find("missing"), std::string::npos) << r.problem;
+  // With the key-protected head put back, the gap is named.
+  write_file(lock_path(c.path), nlohmann::json{{"seq", 4}, {"hash", head.hash}, {"mac", head.mac}}.dump() + "\n");
+  r = verify_chain(c.path, key);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.problem.find("deleted at the end"), std::string::npos) << r.problem;
+}
+
+TEST(AuditLog, LastRecordThatDoesNotMatchTheHeadIsReported) {
+  ScratchDir d("audit");
+  auto c = config(d);
+  fill(c, 3);
+  write_file(lock_path(c.path), nlohmann::json{{"seq", 3}, {"hash", std::string(64, 'a')}}.dump() + "\n");
+  auto r = verify_chain(c.path, "");
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.problem.find("does not match the head"), std::string::npos) << r.problem;
 }
 
 TEST(AuditLog, UnwritableLogIsAnError) {

@@ -36,6 +36,17 @@ TEST(Redact, AwsKeysAndBearerTokens) {
             "curl -H 'Authorization: Bearer ***' https://api");
 }
 
+TEST(Redact, PositionalSecretsOfAwsConfigureAndRedisCli) {
+  EXPECT_EQ(redact("aws configure set aws_secret_access_key wJalrXUtnFEMI/K7MDENG && aws s3 ls"),
+            "aws configure set aws_secret_access_key *** && aws s3 ls");
+  EXPECT_EQ(redact("aws configure set profile.prod.aws_session_token 'FQoGZXIvYXdzE'"),
+            "aws configure set profile.prod.aws_session_token ***");
+  EXPECT_EQ(redact("aws configure set region eu-west-1"), "aws configure set region eu-west-1");
+  EXPECT_EQ(redact("redis-cli -h cache -a s3cret FLUSHALL"), "redis-cli -h cache -a *** FLUSHALL");
+  EXPECT_EQ(redact("redis-cli --pass s3cret -n 2 FLUSHDB"), "redis-cli --pass *** -n 2 FLUSHDB");
+  EXPECT_EQ(redact("ls -a build"), "ls -a build");  // -a is a password only for the Redis clients
+}
+
 TEST(Redact, JsonFieldsByNameAndValue) {
   nlohmann::json in = {{"sql", "select 1"}, {"password", "pw"}, {"dsn", "postgres://u:pw@h/db"}, {"n", 3}};
   nlohmann::json out = redact_json(in);

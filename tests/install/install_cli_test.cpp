@@ -115,6 +115,58 @@ TEST_F(InstallCli, RefusesToEditABrokenSettingsFile) {
   EXPECT_TRUE(backups(d_.path()).empty());
 }
 
+TEST_F(InstallCli, InstallAndUninstallRefuseInsideClaudeCode) {
+  std::string settings = d_ / "settings.json";
+  ASSERT_EQ(dbguard({"install", "--settings", settings}).code, 0);
+  std::string installed = read_file(settings);
+  // A copy under another name escapes the hook's check by program name; the
+  // binary itself refuses when Claude Code (CLAUDECODE) runs it.
+  fs::copy_file(DBGUARD_BINARY, d_ / "dg");
+  ::chmod((d_ / "dg").c_str(), 0755);
+  auto inside = env_;
+  inside["CLAUDECODE"] = "1";
+  for (const char* cmd : {"uninstall", "install"}) {
+    auto r = run({d_ / "dg", cmd, "--settings", settings}, "", inside);
+    EXPECT_EQ(r.code, 1) << cmd << ": " << r.out << r.err;
+    EXPECT_NE(r.err.find("CLAUDECODE"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(settings), installed) << cmd;
+  }
+  auto fresh = run({DBGUARD_BINARY, "install", "--settings", d_ / "other.json"}, "", inside);
+  EXPECT_EQ(fresh.code, 1) << fresh.out << fresh.err;
+  EXPECT_FALSE(fs::exists(d_ / "other.json"));
+  // From a person's terminal it works.
+  EXPECT_EQ(run({d_ / "dg", "uninstall", "--settings", settings}, "", env_).code, 0);
+}
+
+TEST_F(InstallCli, DoctorChecksEverySettingsFileInScope) {
+  auto doctor = [&] { return dbguard({"doctor", "--cwd", d_ / "proj"}); };
+  auto fails = [](const dbguard::testing::Run& r, const std::string& check, const std::string& file) {
+    auto at = r.out.find("FAIL  " + check + ":");
+    return r.code == 1 && at != std::string::npos && r.out.find(file, at) != std::string::npos;
+  };
+  std::string user = d_ / "home/.claude/settings.json";
+  std::string project = d_ / "proj/.claude/settings.json";
+  std::string local = d_ / "proj/.claude/settings.local.json";
+  ASSERT_EQ(dbguard({"install", "--settings", user}).code, 0);
+  auto good = doctor();
+  ASSERT_EQ(good.code, 0) << good.out;
+  // disableAllHooks in any file in scope switches every hook off
+  write_file(local, "{\"disableAllHooks\": true}\n");
+  auto disabled = doctor();
+  EXPECT_TRUE(fails(disabled, "hooks enabled", local)) << disabled.out;
+  fs::remove(local);
+  // a second file with a dbguard entry is checked too: here one that is not fail-closed
+  write_file(project, settings_with(kAll, std::string(DBGUARD_BINARY) + " hook"));
+  auto second = doctor();
+  EXPECT_TRUE(fails(second, "fail-closed", project)) << second.out;
+  EXPECT_NE(second.out.find("ok    fail-closed: " + user), std::string::npos) << second.out;
+  // a matcher that leaves Read out cannot keep the audit key from being read
+  write_file(project, settings_with("Bash|Write|Edit|MultiEdit|NotebookEdit|mcp__.*", std::string(DBGUARD_BINARY) + " hook || exit 2"));
+  auto no_read = doctor();
+  EXPECT_TRUE(fails(no_read, "matcher", project)) << no_read.out;
+  EXPECT_NE(no_read.out.find("Read"), std::string::npos) << no_read.out;
+}
+
 TEST_F(InstallCli, DoctorPassesOnAGoodInstall) {
   std::string settings = d_ / "settings.json";
   ASSERT_EQ(dbguard({"install", "--settings", settings}).code, 0);

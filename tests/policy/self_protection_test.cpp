@@ -96,6 +96,63 @@ TEST_F(SelfProtection, SettingsFilesKeepTheirHooks) {
   EXPECT_EQ(local_ok.code, 0) << local_ok.err;
 }
 
+TEST_F(SelfProtection, SettingsPathsAreResolvedLexicallyLikeClaudeCodeDoes) {
+  write_file(d_ / "home/.claude/settings.json",
+             R"J({"hooks": {"PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "dbguard hook || exit 2"}]}]}})J");
+  // The kernel cannot open these (the directory before `..` does not exist),
+  // but Claude Code writes the file `..` leads to.
+  for (std::string path : {proj_ + "/nonexistent/../.claude/settings.json", std::string("~/nonexistent/../.claude/settings.json"),
+                           std::string("nonexistent/deeper/../../.claude/settings.json")}) {
+    auto w = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", path}, {"content", "{\"permissions\": {}}"}}}});
+    EXPECT_TRUE(self_protected(w)) << path << ": " << w.code << " " << w.err;
+    nlohmann::json edit = {{"old_string", "{"}, {"new_string", "{\"disableAllHooks\": true, "}};
+    auto m = hook({{"tool_name", "MultiEdit"}, {"tool_input", {{"file_path", path}, {"edits", nlohmann::json::array({edit})}}}});
+    EXPECT_TRUE(self_protected(m)) << path << ": " << m.code << " " << m.err;
+  }
+  // A settings file that exists but cannot be read (here: too large to judge)
+  // cannot be compared: denied rather than treated as empty.
+  write_file(proj_ + "/.claude/settings.local.json", "{" + std::string(5u << 20, ' ') + "}");
+  auto big = hook({{"tool_name", "Write"},
+                   {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"}, {"content", "{}"}}}});
+  EXPECT_TRUE(self_protected(big)) << big.code << " " << big.err;
+  // Changing other settings through such a path stays allowed.
+  auto perms = hook({{"tool_name", "Edit"},
+                     {"tool_input", {{"file_path", proj_ + "/nonexistent/../.claude/settings.json"}, {"old_string", "Bash(ls:*)"}, {"new_string", "Bash(git:*)"}}}});
+  EXPECT_EQ(perms.code, 0) << perms.err;
+}
+
+TEST_F(SelfProtection, SettingsEnvThatSteersTheHookIsProtected) {
+  std::string settings = proj_ + "/.claude/settings.json";
+  // Claude Code passes settings' `env` to hooks: these would point the guard
+  // at another policy, home, PATH or shell start-up file.
+  for (std::string var : {"DBGUARD_USER_POLICY", "DBGUARD_AUDIT_LOG", "HOME", "XDG_CONFIG_HOME", "CLAUDE_CONFIG_DIR",
+                          "PATH", "BASH_ENV", "LD_PRELOAD"}) {
+    nlohmann::json edit = {{"old_string", "{\"permissions\""},
+                           {"new_string", "{\"env\": {\"" + var + "\": \"/tmp/evil\"}, \"permissions\""}};
+    auto add = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", settings}, {"old_string", edit["old_string"]}, {"new_string", edit["new_string"]}}}});
+    EXPECT_TRUE(self_protected(add)) << var << ": " << add.code << " " << add.err;
+    auto local = hook({{"tool_name", "Write"},
+                       {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                                       {"content", "{\"env\": {\"" + var + "\": \"/tmp/evil\"}}"}}}});
+    EXPECT_TRUE(self_protected(local)) << var << ": " << local.code << " " << local.err;
+    auto user = hook({{"tool_name", "Write"},
+                      {"tool_input", {{"file_path", d_ / "home/.claude/settings.json"},
+                                      {"content", "{\"env\": {\"" + var + "\": \"/tmp/evil\"}}"}}}});
+    EXPECT_TRUE(self_protected(user)) << var << ": " << user.code << " " << user.err;
+  }
+  // Changing an existing one is denied too; other variables are the agent's business.
+  write_file(proj_ + "/.claude/settings.local.json", R"J({"env": {"PATH": "/usr/bin:/bin", "NODE_ENV": "dev"}})J");
+  auto change = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                                                            {"old_string", "/usr/bin:/bin"}, {"new_string", "/tmp/evil:/usr/bin:/bin"}}}});
+  EXPECT_TRUE(self_protected(change)) << change.err;
+  auto other = hook({{"tool_name", "Edit"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                                                           {"old_string", "\"dev\""}, {"new_string", "\"test\""}}}});
+  EXPECT_EQ(other.code, 0) << other.err;
+  auto add_other = hook({{"tool_name", "Write"}, {"tool_input", {{"file_path", proj_ + "/.claude/settings.local.json"},
+                        {"content", R"J({"env": {"PATH": "/usr/bin:/bin", "NODE_ENV": "dev", "RUST_LOG": "debug"}})J"}}}});
+  EXPECT_EQ(add_other.code, 0) << add_other.err;
+}
+
 TEST_F(SelfProtection, ShellFormsAreDenied) {
   std::string bin = DBGUARD_BINARY;
   std::vector<std::string> commands = {
@@ -136,6 +193,57 @@ TEST_F(SelfProtection, ShellFormsAreDenied) {
     auto r = shell(c);
     EXPECT_TRUE(self_protected(r)) << c << "\n  exit " << r.code << "\n" << r.err;
   }
+}
+
+TEST_F(SelfProtection, ExecBracesGlobsAndCopiesIntoProtectedDirectoriesAreDenied) {
+  std::vector<std::string> commands = {
+      // redirections of a bare exec open the file for the rest of the shell
+      "exec 3>.dbguard.toml",
+      "exec >.dbguard.toml",
+      "exec 3>>~/.claude/settings.json; echo '{}' >&3",
+      // brace expansion
+      "mv ~/.config/dbguard/policy.toml{,.bak}",
+      "rm .dbguard.tom{l,x}",
+      "cp /tmp/x .claude/settings.{json,bak}",
+      // globs that match a protected file, or could
+      "rm .dbguard.*",
+      "rm ./.dbg*",
+      "rm -f .claude/settings*.json",
+      "mv ~/.config/dbguard/*.toml /tmp/",
+      "rm -rf ~/.config/dbg*",
+      // copying or extracting into a directory holding a protected file
+      "cp -r /tmp/evil/dbguard ~/.config/",
+      "cp -r /tmp/x/.claude .",
+      "cp -a /tmp/x/. .",
+      "rsync -a /tmp/x/ ~/.config/dbguard/",
+      "rsync -a /tmp/x/ ~/.config/",
+      "tar xf /tmp/a.tar -C ~/.config",
+      "tar -xzf /tmp/a.tgz --directory=.claude",
+      "tar xf /tmp/a.tar",
+      "unzip -o /tmp/a.zip -d .claude",
+      "unzip -o /tmp/a.zip",
+  };
+  for (const auto& c : commands) {
+    auto r = shell(c);
+    EXPECT_TRUE(self_protected(r)) << c << "\n  exit " << r.code << "\n" << r.err;
+  }
+}
+
+TEST_F(SelfProtection, EverydayCopiesGlobsAndArchivesAreFine) {
+  write_file(proj_ + "/build/out.o", "x");
+  // Elsewhere: a directory outside the scratch tree's protected files (which
+  // all live under d_ here, as under $HOME on a real machine).
+  std::string out = d_ / "elsewhere";
+  write_file(out + "/keep", "x");
+  for (std::string c : std::vector<std::string>{"cp -r src dst", "cp -r src/ " + out, "cp -a src/. " + out, "rsync -a src/ " + out + "/", "rm -rf build/*",
+        "rm -f src/*.pyc", "tar xf /tmp/a.tar -C " + out, "tar czf /tmp/a.tgz .", "tar tf /tmp/a.tar",
+        "unzip -l /tmp/a.zip", "unzip -o /tmp/a.zip -d " + out, "mv src/app.py{,.bak}", "exec 3>/tmp/log",
+        "ls .claude/*", "cat .dbguard.*", "cp .claude/settings.json /tmp/settings-copy.json", "cp src/*.py " + out}) {
+    auto r = shell(c);
+    EXPECT_EQ(r.code, 0) << c << "\n" << r.err;
+  }
+  auto there = hook({{"tool_name", "Bash"}, {"cwd", out}, {"tool_input", {{"command", "tar xf a.tar"}}}});
+  EXPECT_EQ(there.code, 0) << there.err;
 }
 
 TEST_F(SelfProtection, ReadingAndUsingTheGuardIsFine) {

@@ -98,6 +98,7 @@ inline std::map<std::string, std::string> isolated_env(const ScratchDir& d) {
           {"XDG_CACHE_HOME", d / "home/.cache"},
           {"-CLAUDE_CONFIG_DIR", ""},
           {"-DBGUARD_AUDIT_LOG", ""},
+          {"-CLAUDECODE", ""},  // install/uninstall refuse to run inside Claude Code
           {"DBGUARD_MANAGED_POLICY", d / "etc/dbguard/policy.toml"},
           {"DBGUARD_USER_POLICY", d / "home/.config/dbguard/policy.toml"},
           {"DBGUARD_TIME_BUDGET_MS", "5000"}};
