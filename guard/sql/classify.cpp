@@ -292,13 +292,60 @@ class Classifier {
 
 }  // namespace
 
+namespace {
+
+// libpg_query reads a C string: a NUL byte (a file may hold one) would hide
+// everything after it, while psql goes on with the next line. Judge it all.
+std::string parser_ready(std::string_view sql_text) {
+  std::string sql(sql_text);
+  std::replace(sql.begin(), sql.end(), '\0', ' ');
+  return valid_utf8(sql);
+}
+
+// Whether the text holds, as a whole word in any case, a keyword every finding needs
+// (the parser's and the scanner's: may_be_destructive() looks at tokens, this at
+// words, which is never less). Identifier characters bound a word, so DOUBLE or
+// update_at do not count; a word inside a string or comment does (it only costs a parse).
+bool names_destructive_keyword(std::string_view text) {
+  static constexpr std::string_view kWords[] = {"DROP", "TRUNCATE", "DELETE", "UPDATE", "DO", "FUNCTION", "PROCEDURE"};
+  auto ident = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
+  for (std::size_t i = 0; i < text.size();) {
+    if (!std::isalpha(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && ident(static_cast<unsigned char>(text[j]))) ++j;
+    if (j - i <= 9 && (i == 0 || !ident(static_cast<unsigned char>(text[i - 1])))) {
+      char word[10] = {};
+      for (std::size_t k = i; k < j; ++k) word[k - i] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[k])));
+      for (auto w : kWords)
+        if (w == std::string_view(word, j - i)) return true;
+    }
+    i = j;
+  }
+  return false;
+}
+
+}  // namespace
+
+SqlVerdict classify_script(std::string_view sql_text) {
+  if (sql_text.size() < kScriptPrefilterBytes) return classify(sql_text);
+  std::string sql = parser_ready(sql_text);
+  std::vector<std::string> statements = split_statements(sql);
+  if (statements.empty()) return classify(sql);  // unterminated quote or comment: judged whole
+  std::string candidates;
+  for (const auto& s : statements)
+    if (names_destructive_keyword(s)) candidates.append(s).append(";\n");
+  SqlVerdict v = candidates.empty() ? SqlVerdict{} : classify(candidates);
+  v.statements.clear();
+  for (const auto& s : statements) v.statements.push_back(trim(s));
+  return v;
+}
+
 SqlVerdict classify(std::string_view sql_text) {
   SqlVerdict v;
-  std::string sql(sql_text);
-  // libpg_query reads a C string: a NUL byte (a file may hold one) would hide
-  // everything after it, while psql goes on with the next line. Judge it all.
-  std::replace(sql.begin(), sql.end(), '\0', ' ');
-  sql = valid_utf8(sql);
+  std::string sql = parser_ready(sql_text);
   PgQueryParseResult r = pg_query_parse(sql.c_str());
   json tree;
   if (!r.error) {

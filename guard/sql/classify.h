@@ -8,6 +8,7 @@
 // a statement denies.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,15 @@ struct SqlVerdict {
 };
 
 SqlVerdict classify(std::string_view sql);
+
+// SQL a client is about to run (a -c argument, a file, a heredoc, stdin): the same
+// findings as classify(). Text of kScriptPrefilterBytes or more (seed files and dumps,
+// mostly INSERT and COPY) is split by the scanner, and only the statements naming, as
+// a whole word, a keyword that every finding needs (DROP, TRUNCATE, DELETE, UPDATE, DO,
+// FUNCTION, PROCEDURE) are parsed: a statement without one is destructive neither by
+// the parser's reading nor by the scanner's. `parsed` then speaks of those statements;
+// `statements` still lists them all. Text the scanner cannot split is judged whole.
+inline constexpr std::size_t kScriptPrefilterBytes = 64u << 10;
+SqlVerdict classify_script(std::string_view sql);
 
 }  // namespace dbguard::sql

@@ -3,6 +3,7 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cctype>
 #include <pg_query/pg_query.pb-c.h>
 
 #include <string>
@@ -145,14 +146,39 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
   }
 }
 
-// Statement spans of the text as the scanner splits it; when it cannot split the
-// text (an unterminated quote), one span for the whole text and split_ok false.
-std::vector<TextSpan> statement_spans(const std::string& text, bool* split_ok = nullptr) {
+// The byte offset of PostgreSQL's 1-based character position (errors count characters).
+std::size_t byte_offset_of(const std::string& text, int cursorpos) {
+  std::size_t i = 0;
+  for (int chars = 1; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // inside a character
+    if (chars++ == cursorpos) break;
+  }
+  return i;
+}
+
+// Statement spans of the text as the scanner splits it (see split_statements).
+std::vector<TextSpan> statement_spans(const std::string& text, bool retry = true) {
   std::vector<TextSpan> spans;
   PgQuerySplitResult split = pg_query_split_with_scanner(text.c_str());
-  if (split_ok) *split_ok = !split.error;
   if (split.error) {
-    spans.push_back({0, text.size()});
+    // The scanner stops where it cannot go on (an unterminated quote or comment).
+    // psql sends each statement as its `;` arrives, so the complete statements before
+    // that point run: split them, and keep the rest, from the start of the statement
+    // left open, as one last statement.
+    std::size_t stop = split.error->cursorpos > 1 ? byte_offset_of(text, split.error->cursorpos) : 0;
+    if (retry && stop > 0 && stop < text.size()) spans = statement_spans(text.substr(0, stop), false);
+    std::size_t rest = 0;
+    while (!spans.empty()) {
+      std::size_t after = spans.back().end;
+      while (after < stop && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+      if (after < stop && text[after] == ';') {
+        rest = after + 1;
+        break;
+      }
+      spans.pop_back();  // not ended by `;`: it goes on into the rest
+    }
+    while (rest < text.size() && std::isspace(static_cast<unsigned char>(text[rest]))) ++rest;
+    if (rest < text.size()) spans.push_back({rest, text.size()});
   } else {
     for (int k = 0; k < split.n_stmts; ++k) {
       const auto* s = split.stmts[k];
@@ -172,10 +198,7 @@ std::vector<TextSpan> statement_spans(const std::string& text, bool* split_ok = 
 std::vector<std::string> split_statements(std::string_view sql) {
   std::string text(sql);
   std::vector<std::string> out;
-  bool ok = false;
-  auto spans = statement_spans(text, &ok);
-  if (ok)
-    for (const auto& span : spans) out.push_back(text.substr(span.begin, span.end - span.begin));
+  for (const auto& span : statement_spans(text)) out.push_back(text.substr(span.begin, span.end - span.begin));
   return out;
 }
 

@@ -17,7 +17,9 @@ namespace dbguard::sql {
 std::vector<SqlFinding> scan_for_destructive(std::string_view sql);
 
 // The statements of the text as the scanner splits them (at semicolons outside
-// strings, comments and dollar quotes), untrimmed; empty when it cannot split it.
+// strings, comments and dollar quotes), untrimmed. Where the scanner stops (an
+// unterminated quote or comment), the statements before that point, then the rest as
+// one; empty when it cannot split even those.
 std::vector<std::string> split_statements(std::string_view sql);
 
 // Whether the statement holds one of the keywords every finding needs: DROP,

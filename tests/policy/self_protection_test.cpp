@@ -204,7 +204,7 @@ TEST_F(SelfProtection, ExecBracesGlobsAndCopiesIntoProtectedDirectoriesAreDenied
       // brace expansion
       "mv ~/.config/dbguard/policy.toml{,.bak}",
       "rm .dbguard.tom{l,x}",
-      "cp /tmp/x .claude/settings.{json,bak}",
+      "tee .claude/settings.{json,bak} < /tmp/x",  // (cp /tmp/x …{json,bak} fails: two targets, the last not a directory)
       // globs that match a protected file, or could
       "rm .dbguard.*",
       "rm ./.dbg*",

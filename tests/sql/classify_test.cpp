@@ -169,3 +169,55 @@ TEST(SqlClassify, ExplainRunsOnlyWithAnalyze) {
 }
 
 }  // namespace
+
+// A large script is parsed only where a statement names a keyword some finding needs.
+// What classify() finds in such a script, classify_script() must find too, and the
+// statements it lists are all of them.
+TEST(SqlClassifyScript, LargeScriptsFindWhatTheWholeParseFinds) {
+  std::string inserts;
+  for (int i = 0; inserts.size() < dbguard::sql::kScriptPrefilterBytes; ++i)
+    inserts += "INSERT INTO users (id, note) VALUES (" + std::to_string(i) + ", 'double updated_at dropdown');\n";
+  const std::vector<std::string> tails = {
+      "DROP TABLE legacy;",
+      "drop owned by app;",
+      "DELETE FROM users WHERE 1 = 1;",
+      "update users set a = 1;",
+      "ALTER TABLE users DROP COLUMN email;",
+      "DO $$ BEGIN TRUNCATE users; END $$;",
+      "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS 'TRUNCATE users';",
+      "WITH d AS (DELETE FROM users RETURNING *) SELECT count(*) FROM d;",
+      "SELECT `x`; DELETE FROM users;",  // one statement the parser rejects
+      "MERGE INTO users u USING users s ON true WHEN MATCHED THEN DELETE;",
+  };
+  for (const auto& tail : tails) {
+    std::string sql = inserts + tail + "\nINSERT INTO users VALUES (0, 'x');\n";
+    auto whole = classify(sql);
+    auto script = dbguard::sql::classify_script(sql);
+    std::vector<std::string> a, b;
+    for (const auto& f : whole.findings) a.push_back(f.kind + "|" + f.statement);
+    for (const auto& f : script.findings) b.push_back(f.kind + "|" + f.statement);
+    EXPECT_FALSE(b.empty()) << tail;
+    EXPECT_EQ(a, b) << tail;
+    EXPECT_EQ(script.statements.size(), whole.statements.size()) << tail;
+  }
+  // Nothing destructive: nothing found, every statement listed.
+  auto clean = dbguard::sql::classify_script(inserts + "DELETE FROM users WHERE id = 7;\n");
+  EXPECT_TRUE(clean.findings.empty());
+  EXPECT_TRUE(clean.parsed);
+  EXPECT_EQ(clean.statements.back(), "DELETE FROM users WHERE id = 7");
+  // The scanner cannot split an unterminated quote: judged whole, as classify() does.
+  auto open = dbguard::sql::classify_script(inserts + "TRUNCATE users; SELECT 'never closed");
+  EXPECT_FALSE(open.findings.empty());
+}
+
+// Under the bound, the text is classified whole.
+TEST(SqlClassifyScript, SmallTextIsClassifiedWhole) {
+  EXPECT_EQ(dbguard::sql::classify_script("DROP TABLE users").findings.size(), 1u);
+  EXPECT_TRUE(dbguard::sql::classify_script("SELECT 1").findings.empty());
+}
+
+TEST(SqlClassify, AnUnterminatedQuoteDoesNotHideWhatCameBefore) {
+  EXPECT_EQ(kinds("TRUNCATE users; SELECT 'never closed"), V{"truncate"});
+  EXPECT_EQ(kinds("SELECT 1;\nDROP TABLE users;\nSELECT $$ never closed"), V{"drop"});
+  EXPECT_EQ(kinds("SELECT 'never closed; DROP TABLE users;"), V{});  // inside the string for psql too
+}

@@ -19,7 +19,8 @@ std::vector<std::string> span_texts(const std::string& body) {
 
 TEST(ScannerFallback, SplitsAtSemicolonsOutsideQuotes) {
   EXPECT_EQ(split_statements("SELECT ';'; SELECT $$;$$; -- ;\n"), (std::vector<std::string>{"SELECT ';'", " SELECT $$;$$"}));
-  EXPECT_TRUE(split_statements("SELECT 'unterminated").empty());
+  EXPECT_EQ(split_statements("SELECT 'unterminated"), (std::vector<std::string>{"SELECT 'unterminated"}));
+  EXPECT_TRUE(split_statements("  -- nothing\n").empty());
 }
 
 TEST(ScannerFallback, MayBeDestructiveLooksAtKeywordsOnly) {
@@ -38,4 +39,14 @@ TEST(ScannerFallback, ProceduralStatementsStartAfterBlockKeywords) {
   EXPECT_EQ(span_texts("IF a THEN x := 1; ELSE TRUNCATE t; END IF"),
             (std::vector<std::string>{"IF a THEN x := 1", "x := 1", " ELSE TRUNCATE t", "TRUNCATE t", " END IF"}));
   EXPECT_EQ(span_texts("<<l>> BEGIN NULL; END"), (std::vector<std::string>{"<<l>> BEGIN NULL", "BEGIN NULL", "NULL", " END"}));
+}
+
+// psql runs each statement when its `;` arrives: an unterminated quote later in a file
+// does not stop what came before it (TRUNCATE users; SELECT 'never closed).
+TEST(ScannerFallback, StatementsBeforeAnUnterminatedQuoteAreSplit) {
+  EXPECT_EQ(split_statements("TRUNCATE users; SELECT 'never closed"),
+            (std::vector<std::string>{"TRUNCATE users", "SELECT 'never closed"}));
+  EXPECT_EQ(split_statements("SELECT 'é'; DELETE FROM t; /* open"),
+            (std::vector<std::string>{"SELECT 'é'", " DELETE FROM t", "/* open"}));
+  EXPECT_EQ(split_statements("SELECT 1; SELECT 'a;b"), (std::vector<std::string>{"SELECT 1", "SELECT 'a;b"}));
 }
