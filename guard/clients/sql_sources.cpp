@@ -85,7 +85,7 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
     return;
   }
   std::string path = resolve_path(cwd, path_text);
-  if (limits.rewritten && std::binary_search(limits.rewritten->begin(), limits.rewritten->end(), normal_path(path))) {
+  if (limits.reader && written_earlier(*limits.reader, path)) {
     out.push_back({SqlSource::Kind::Opaque, path_text + " is written earlier in this command: its SQL is only known at run time", origin});
     return;
   }
@@ -300,7 +300,7 @@ void split_script(const std::string& text, const std::string& origin, const std:
 std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& given) {
   std::vector<SqlSource> out;
   SourceLimits limits = given;
-  if (!limits.rewritten) limits.rewritten = &inv.rewritten;
+  if (!limits.reader) limits.reader = &inv;
   const ClientSpec* spec = spec_for(inv);
   if (!spec) return out;
   const auto& argv = inv.argv;

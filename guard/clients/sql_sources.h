@@ -27,9 +27,9 @@ struct SqlSource {
 struct SourceLimits {
   std::size_t max_file_bytes = 8u << 20;  // larger SQL files are denied, not skipped
   int max_include_depth = 8;
-  // Files earlier commands in the same call write (sorted, resolved): their
-  // contents when this client runs are unknown, so reading one is opaque.
-  const std::vector<std::string>* rewritten = nullptr;
+  // The command whose files these are: a file an earlier command in the same call
+  // writes holds, when this client runs, what is unknown now; reading one is opaque.
+  const Invocation* reader = nullptr;
 };
 
 enum class MetaSyntax { Psql, Mysql, Sqlite, None };

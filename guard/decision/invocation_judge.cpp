@@ -400,7 +400,7 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   };
   auto read = [&](const std::string& path, std::string& text) {
     std::string error;
-    if (std::binary_search(inv.rewritten.begin(), inv.rewritten.end(), normal_path(resolve_path(inv.cwd, path)))) {
+    if (written_earlier(inv, path)) {
       seen.findings.push_back({"guard.opaque-input", false, inv.segment,
                                path + " is written earlier in this command: what it holds is only known at run time", prog, ""});
       return false;

@@ -132,6 +132,7 @@ Decision decide(const Context& ctx, const std::string& tool, const nlohmann::jso
   EngineOptions opt;
   opt.policy = &ctx.policy;
   opt.protect = &ctx.protect;
+  begin_decision();
   return engine.decide_tool(tool, input, cwd, opt);
 }
 

@@ -2,11 +2,13 @@
 
 #include <fnmatch.h>
 #include <glob.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <unordered_map>
 
 #include "policy/paths.h"
 #include "support/files.h"
@@ -26,17 +28,46 @@ std::string basename_of(const std::string& p) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
+// Whether lexically_normal() would change more than a trailing slash: most
+// arguments are plain paths, and normalizing every one shows in a long command.
+bool needs_normalizing(const std::string& p) {
+  return p.find("//") != std::string::npos || p.find("/.") != std::string::npos || p.rfind("./", 0) == 0 ||
+         p.rfind("../", 0) == 0 || p == "." || p == "..";
+}
+
 std::string lexical(const std::string& p) {
-  std::string s = fs::path(p).lexically_normal().string();
+  std::string s = needs_normalizing(p) ? fs::path(p).lexically_normal().string() : p;
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   return s;
 }
 
 // Symlinks resolved where the path exists (weakly: the missing tail stays as written).
-std::string resolved(const std::string& p) {
+std::string weakly_resolved(const std::string& p) {
   std::error_code ec;
   fs::path r = fs::weakly_canonical(p, ec);
   return ec ? lexical(p) : lexical(r.string());
+}
+
+// Directories resolved during one decision: every argument of every command is
+// checked, and a long command names thousands of files in a few directories
+// (weakly_canonical costs a stat and a readlink per component, each time).
+thread_local std::unordered_map<std::string, std::string> resolved_dirs;
+
+// As weakly_resolved(), with the directory resolved once per decision and the last
+// component looked at with one lstat. Paths with `..` (resolved physically by the
+// kernel: a symlink's parent is not its lexical parent) take the full road.
+std::string resolved(const std::string& p) {
+  if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return weakly_resolved(p);
+  std::string lex = lexical(p);
+  if (lex == "/") return lex;
+  std::size_t slash = lex.find_last_of('/');
+  std::string dir = slash == 0 ? "/" : lex.substr(0, slash);
+  auto it = resolved_dirs.find(dir);
+  if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, resolved(dir)).first;
+  std::string joined = (it->second == "/" ? "" : it->second) + lex.substr(slash);
+  struct stat st {};
+  if (::lstat(joined.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return weakly_resolved(joined);
+  return joined;
 }
 
 // Expands what the guard knows about a path an agent writes: ~, $HOME and the
@@ -46,6 +77,8 @@ std::string expand(const std::string& raw, const std::string& cwd) {
   std::string s = raw;
   // dynamic arguments carry a leading marker in some forms
   while (!s.empty() && (s[0] == '\x1e')) s.erase(0, 1);
+  if (s.find('$') == std::string::npos && (s.empty() || s[0] != '~'))  // nothing to expand: the common case
+    return s.empty() || s[0] == '/' || cwd.empty() ? s : cwd + "/" + s;
   std::string home = env_or("HOME", "");
   if (!home.empty() && (s == "~" || s.rfind("~/", 0) == 0)) s = home + s.substr(1);
   struct Var {
@@ -126,7 +159,10 @@ std::string holds_protected(const ProtectedFiles& files, const std::string& raw,
   std::string e = expand(raw, cwd);
   if (e.find('$') != std::string::npos) return "";
   std::error_code ec;
-  for (const std::string& dir : {lexical(e), resolved(e)}) {
+  const std::string l = lexical(e), r = resolved(e);
+  for (int k = 0; k < 2; ++k) {
+    const std::string& dir = k == 0 ? l : r;
+    if (k == 1 && r == l) break;  // no symlink on the way: already looked at
     for (const auto& entry : files.entries)
       if (under(entry.path, dir)) return entry.what + " (" + entry.path + ")";
     if (!fs::is_directory(dir, ec)) continue;
@@ -610,5 +646,7 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
              "BASH_ENV, ENV and LD_* counts as part of it): " + raw,
          "tool input");
 }
+
+void begin_decision() { resolved_dirs.clear(); }
 
 }  // namespace dbguard::policy

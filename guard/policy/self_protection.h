@@ -54,6 +54,10 @@ constexpr const char* kRule = "guard.self-protection";
 // Shell: one invocation.
 void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::vector<Finding>& out);
 
+// Forgets what the file system looked like (directories resolved for speed): called
+// before each decision, so a batch of events never judges one by another's snapshot.
+void begin_decision();
+
 // Write / Edit / MultiEdit / NotebookEdit / Read events.
 void judge_tool(const ProtectedFiles& files, const std::string& tool, const nlohmann::json& input,
                 const std::string& cwd, std::vector<Finding>& out);

@@ -55,6 +55,10 @@ std::string normal_path(const std::string& path) {
   return n;
 }
 
+bool written_earlier(const Invocation& inv, const std::string& path) {
+  return inv.written && inv.written_seen > 0 && inv.written->written_within(normal_path(resolve_path(inv.cwd, path)), inv.written_seen);
+}
+
 std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd) {
   std::vector<std::string> out;
   if (argv.empty() || argv[0].dynamic) return out;

@@ -19,4 +19,7 @@ std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::
 // `path` without `.`/`..` parts or a trailing slash, so ./x.sql and x.sql compare equal.
 std::string normal_path(const std::string& path);
 
+// Whether a command earlier in the call than `inv` writes `path` (resolved against its cwd).
+bool written_earlier(const Invocation& inv, const std::string& path);
+
 }  // namespace dbguard

@@ -3,6 +3,7 @@
 // peeled, nested shells). This is the unit every rule is matched against.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -53,6 +54,24 @@ class SharedText {
   std::shared_ptr<const std::string> text_;
 };
 
+// Files the commands of one call write (redirections, tee, cp, sed -i, curl -o, ...),
+// resolved and normalized, in the order the walker meets them. One instance is shared
+// by the call's invocations; each sees the writes made before it (its `seen` count),
+// so a later read of such a file is known to see run-time contents.
+class WrittenFiles {
+ public:
+  void note(const std::string& path) { first_.emplace(path, first_.size()); }
+  std::size_t size() const { return first_.size(); }
+  bool written_within(const std::string& path, std::size_t seen) const {
+    auto it = first_.find(path);
+    return it != first_.end() && it->second < seen;
+  }
+  const std::map<std::string, std::size_t>& paths() const { return first_; }
+
+ private:
+  std::map<std::string, std::size_t> first_;  // path → position of its first write
+};
+
 struct Invocation {
   std::vector<Arg> argv;                           // argv[0] normalized (basename, docker-compose split)
   std::string program_path;                        // argv[0] as written (./ops/x.sh), when known
@@ -66,8 +85,8 @@ struct Invocation {
   std::vector<std::string> context;                // argv lines of wrappers that carry a target
                                                    // (ssh HOST, kubectl --context, docker -H)
   std::vector<std::string> writes;                 // files written by output redirections
-  std::vector<std::string> rewritten;              // files earlier commands in this call write (sorted):
-                                                   // reading one sees run-time contents
+  std::shared_ptr<const WrittenFiles> written;     // files this call's commands write, and how many
+  std::size_t written_seen = 0;                    // of them earlier ones do: reading one sees run-time contents
   std::vector<std::pair<std::string, std::string>> embedded_sql;  // (origin, SQL) from inline code
   int depth = 0;                                   // nesting of shells / substitutions
   std::size_t ordinal = 0;                         // 1-based: the n-th command found in the call

@@ -221,9 +221,11 @@ class Walker {
   // a later read of one sees run-time contents, not what is on disk now.
   void note_writes(const std::vector<std::string>& paths) {
     for (const auto& p : paths)
-      if (!p.empty() && p[0] == '/') written_.insert(normal_path(p));
+      if (!p.empty() && p[0] == '/') written_->note(normal_path(p));
   }
-  bool rewritten(const std::string& resolved) const { return !written_.empty() && written_.count(normal_path(resolved)) > 0; }
+  bool rewritten(const std::string& resolved) const {
+    return written_->size() > 0 && written_->written_within(normal_path(resolved), written_->size());
+  }
 
   // A pipeline stage's writes, before any stage is walked (wrappers peeled: `| sudo tee f`).
   void note_stage_writes(const Command& cmd, Scope& scope) {
@@ -554,7 +556,7 @@ class Walker {
       lines = std::move(plan.lines);
       dir = plan.directory;
     }
-    for (const auto& path : written_) {
+    for (const auto& [path, position] : written_->paths()) {
       // the Makefile / package.json (or an included *.mk) was written earlier in this call
       std::string base = path.substr(path.find_last_of('/') + 1);
       bool project_file = base == "Makefile" || base == "makefile" || base == "GNUmakefile" || base == "package.json" ||
@@ -753,7 +755,8 @@ class Walker {
     inv.cwd = cwd;
     inv.program_dynamic = argv[0].dynamic;
     inv.program_splits = argv[0].dynamic && argv[0].splits;
-    inv.rewritten.assign(written_.begin(), written_.end());
+    inv.written = written_;
+    inv.written_seen = written_->size();
     out_.invocations.push_back(std::move(inv));
   }
 
@@ -761,7 +764,7 @@ class Walker {
   const UnwrapLimits& limits_;
   std::deque<std::string> sources_;
   bool too_complex_ = false;
-  std::set<std::string> written_;  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
+  std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
 };
 
 }  // namespace
