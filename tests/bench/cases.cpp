@@ -45,6 +45,16 @@ std::string shell_script(std::size_t bytes) {
   return s;
 }
 
+std::string long_line_script(std::size_t bytes) {
+  std::string s;
+  for (int i = 0; s.size() < bytes; ++i) {
+    std::string m = "build/module_" + std::to_string(i) + "/generated/assets/images/thumbnails/retina/";
+    s += "mkdir -p " + m + " " + m + "small " + m + "large && cp -r src/module_" + std::to_string(i) +
+         "/assets/images/thumbnails/retina/*.png " + m + "\n";
+  }
+  return s;
+}
+
 std::string bash_event(const std::string& command, const std::string& cwd) {
   return event("Bash", {{"command", command}, {"description", "Run a command"}}, cwd);
 }
@@ -77,7 +87,10 @@ std::vector<Case> make_cases(const std::string& dir) {
                    "guard.malformed-event", false});
   cases.push_back({"1 MiB heredoc", bash_event("psql -d app <<'SQL'\n" + sql_inserts(1u << 20) + "SQL\n", dir), 0, "",
                    true});
-  cases.push_back({"1 MiB command (~13k commands)", bash_event(shell_script(1u << 20), dir), 0, "", true});
+  // Past the bound of 10,000 commands the guard analyses: denied, as fast.
+  cases.push_back({"1 MiB command (~42k commands, over the bound)", bash_event(shell_script(1u << 20), dir), 2,
+                   "guard.too-complex", true});
+  cases.push_back({"1 MiB command (~6.5k commands)", bash_event(long_line_script(1u << 20), dir), 0, "", true});
   return cases;
 }
 

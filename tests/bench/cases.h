@@ -31,6 +31,9 @@ std::string sql_inserts(std::size_t bytes);
 
 // An everyday shell script (mkdir, cp, grep | tee, ...) of about `bytes`, one command per line.
 std::string shell_script(std::size_t bytes);
+// Shell text of about `bytes` with long lines: about 6,500 commands per MiB (under the
+// guard's bound of 10,000).
+std::string long_line_script(std::size_t bytes);
 
 // A Claude Code PreToolUse event for a Bash command.
 std::string bash_event(const std::string& command, const std::string& cwd);
