@@ -8,13 +8,13 @@
 #include <optional>
 
 #include "support/files.h"
+#include "unwrap/expand.h"
 
 namespace dbguard::datadirs {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::size_t kBraceResults = 256;
 
 bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
@@ -167,34 +167,6 @@ bool is_option(const Arg& a) { return !a.dynamic && !a.text.empty() && a.text[0]
 
 }  // namespace
 
-std::vector<std::string> expand_braces(const std::string& word) {
-  // the first {…} holding a top-level comma; its alternatives each expanded again
-  for (std::size_t open = word.find('{'); open != std::string::npos; open = word.find('{', open + 1)) {
-    int level = 0;
-    std::vector<std::size_t> commas;
-    std::size_t close = std::string::npos;
-    for (std::size_t i = open; i < word.size() && close == std::string::npos; ++i) {
-      if (word[i] == '{') ++level;
-      else if (word[i] == '}' && --level == 0) close = i;
-      else if (word[i] == ',' && level == 1) commas.push_back(i);
-    }
-    if (close == std::string::npos) break;
-    if (commas.empty()) continue;
-    std::vector<std::string> out;
-    std::size_t from = open + 1;
-    commas.push_back(close);
-    for (std::size_t c : commas) {
-      std::string alt = word.substr(0, open) + word.substr(from, c - from) + word.substr(close + 1);
-      for (auto& e : expand_braces(alt)) {
-        if (out.size() >= kBraceResults) return out;
-        out.push_back(std::move(e));
-      }
-      from = c + 1;
-    }
-    return out;
-  }
-  return {word};
-}
 
 std::vector<Hit> judge(const Invocation& inv, const Settings& settings) {
   std::vector<Hit> hits;
@@ -274,7 +246,7 @@ std::vector<Hit> judge(const Invocation& inv, const Settings& settings) {
       if (auto why = search.dynamic(inv.cwd, t.text); !why.empty()) hits.push_back({true, why});
       continue;
     }
-    for (const auto& braced : expand_braces(t.text)) {
+    for (const auto& braced : brace_expansions(t.text)) {
       bool expanded = braced != t.text || has_glob(braced);
       for (const auto& one : expand_glob(inv.cwd, braced)) {
         std::string why = search.removed(inv.cwd, one, recursive, expanded, search_below);

@@ -34,7 +34,4 @@ struct Hit {
 
 std::vector<Hit> judge(const Invocation& inv, const Settings& settings);
 
-// Shell brace expansion of one word ({a,b}, nested), bounded.
-std::vector<std::string> expand_braces(const std::string& word);
-
 }  // namespace dbguard::datadirs

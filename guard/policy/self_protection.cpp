@@ -12,6 +12,7 @@
 
 #include "policy/paths.h"
 #include "support/files.h"
+#include "unwrap/expand.h"
 
 namespace dbguard::policy {
 namespace {
@@ -193,47 +194,9 @@ std::string receives_protected(const ProtectedFiles& files, const std::string& r
 
 bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
-// The words one brace group of `w` expands to (a{b,c}d -> abd acd), or none.
-// `{a..b}` sequences and groups without a top-level comma are left alone.
-std::vector<std::string> expand_one_brace(const std::string& w) {
-  for (std::size_t open = w.find('{'); open != std::string::npos; open = w.find('{', open + 1)) {
-    int depth = 0;
-    std::vector<std::size_t> commas;
-    std::size_t close = std::string::npos;
-    for (std::size_t i = open; i < w.size() && close == std::string::npos; ++i) {
-      if (w[i] == '{') ++depth;
-      else if (w[i] == '}' && --depth == 0) close = i;
-      else if (w[i] == ',' && depth == 1) commas.push_back(i);
-    }
-    if (close == std::string::npos) return {};
-    if (commas.empty()) continue;
-    std::vector<std::string> out;
-    std::size_t from = open + 1;
-    commas.push_back(close);
-    for (std::size_t c : commas) {
-      out.push_back(w.substr(0, open) + w.substr(from, c - from) + w.substr(close + 1));
-      from = c + 1;
-    }
-    return out;
-  }
-  return {};
-}
-
-// Bash's brace expansion of a word (the walker keeps the braces as written):
-// `policy.toml{,.bak}` names policy.toml too. Bounded: at most 64 words.
-std::vector<std::string> brace_variants(const std::string& w) {
-  std::vector<std::string> out{w};
-  for (std::size_t i = 0; i < out.size() && out.size() < 64;) {
-    auto alt = expand_one_brace(out[i]);
-    if (alt.empty()) {
-      ++i;
-      continue;
-    }
-    out.erase(out.begin() + static_cast<long>(i));
-    out.insert(out.begin() + static_cast<long>(i), alt.begin(), alt.end());
-  }
-  return out;
-}
+// Bash's brace expansion of a word (the walker expands only literal words):
+// `policy.toml{,.bak}` names policy.toml too.
+std::vector<std::string> brace_variants(const std::string& w) { return brace_expansions(w); }
 
 bool glob_matches(const std::string& pattern, const std::string& path) {
   // As the shell globs: `/` and a leading `.` are matched only explicitly.

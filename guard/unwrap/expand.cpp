@@ -179,4 +179,13 @@ Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out) {
   return local.args.front();
 }
 
+std::vector<std::string> brace_expansions(const std::string& text) {
+  std::vector<std::string> out;
+  if (!brace_expand(text, std::string(text.size(), '1'), out) || out.size() > kMaxBraceWords) {
+    out.resize(std::min(out.size(), kMaxBraceWords - 1));
+    out.push_back(text);
+  }
+  return out;
+}
+
 }  // namespace dbguard

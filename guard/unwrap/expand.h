@@ -37,4 +37,9 @@ void expand_word(const shell::Word& word, const Scope& scope, bool split, Expans
 // Expands to exactly one Arg (assignment values, redirection targets).
 Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out);
 
+// Bash brace expansion of text whose braces all count (a{b,c}d -> abd acd, nested
+// groups, {1..3}); a word without a group is itself. At most 256 words: past that, the
+// first 255 and the word as written.
+std::vector<std::string> brace_expansions(const std::string& text);
+
 }  // namespace dbguard

@@ -1,6 +1,7 @@
 // rm / find / truncate / redirects against a project on disk: what they would
 // remove or empty is judged by the files, not only by the words.
 #include "decision/data_dirs.h"
+#include "unwrap/expand.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -82,10 +83,10 @@ TEST_F(DataDirs, TheSearchBelowIsBounded) {
 }
 
 TEST(BraceExpansion, NestedAndBounded) {
-  EXPECT_EQ(datadirs::expand_braces("{pgdata,build}"), (std::vector<std::string>{"pgdata", "build"}));
-  EXPECT_EQ(datadirs::expand_braces("a{b,c{d,e}}f"), (std::vector<std::string>{"abf", "acdf", "acef"}));
-  EXPECT_EQ(datadirs::expand_braces("{x}"), (std::vector<std::string>{"{x}"}));
-  EXPECT_LE(datadirs::expand_braces("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}").size(), 256u);
+  EXPECT_EQ(brace_expansions("{pgdata,build}"), (std::vector<std::string>{"pgdata", "build"}));
+  EXPECT_EQ(brace_expansions("a{b,c{d,e}}f"), (std::vector<std::string>{"abf", "acdf", "acef"}));
+  EXPECT_EQ(brace_expansions("{x}"), (std::vector<std::string>{"{x}"}));
+  EXPECT_LE(brace_expansions("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}").size(), 256u);
 }
 
 }  // namespace
