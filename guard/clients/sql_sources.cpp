@@ -158,6 +158,24 @@ bool handle_meta(const std::string& line, const std::string& origin, const std::
   return false;
 }
 
+// MySQL and MariaDB run what stands in /*! … */, /*!40000 … */ and /*M!100100 … */
+// comments (mysqldump writes them): the markers are blanked so the text is judged.
+std::string mysql_executable_comments(const std::string& sql) {
+  std::string out = sql;
+  for (std::size_t open = out.find("/*"); open != std::string::npos; open = out.find("/*", open + 2)) {
+    std::size_t body = open + 2;
+    if (body < out.size() && out[body] == 'M') ++body;
+    if (body >= out.size() || out[body] != '!') continue;
+    ++body;
+    while (body < out.size() && std::isdigit(static_cast<unsigned char>(out[body]))) ++body;
+    std::size_t close = out.find("*/", body);
+    if (close == std::string::npos) break;
+    out.replace(open, body - open, body - open, ' ');
+    out.replace(close, 2, "  ");
+  }
+  return out;
+}
+
 // MySQL and SQLite quote identifiers with backticks, which PostgreSQL's parser
 // rejects: `users` becomes "users" (outside strings and comments) so that the
 // statement is judged by its tree (an always-true WHERE) and not only its tokens.
@@ -292,6 +310,7 @@ void split_script(const std::string& text, const std::string& origin, const std:
     sql += '\n';
   }
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) return;
+  if (meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos) sql = mysql_executable_comments(sql);
   if ((meta == MetaSyntax::Mysql || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos)
     sql = backticks_to_double_quotes(sql);
   out.push_back({SqlSource::Kind::Sql, sql, origin});

@@ -153,16 +153,34 @@ void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input
   static const std::set<std::string> sql_fields = {"sql", "query", "statement", "statements", "sql_query", "command",
                                                    "migration", "script"};
   std::vector<std::pair<std::string, std::string>> strings;  // field path, value
+  bool past_bound = false;
   std::function<void(const nlohmann::json&, const std::string&, int)> collect = [&](const nlohmann::json& j,
                                                                                    const std::string& path, int depth) {
-    if (depth > 16 || strings.size() > 1000) return;
-    if (j.is_string()) strings.emplace_back(path, j.get<std::string>());
-    else if (j.is_object())
+    if (depth > 16 || strings.size() > 1000) {
+      past_bound = true;
+      return;
+    }
+    if (j.is_string()) {
+      const std::string& s = j.get_ref<const std::string&>();
+      // Some servers take their arguments as a JSON text ({"arguments": "{\"sql\": …}"}).
+      auto start = s.find_first_not_of(" \t\r\n");
+      if (start != std::string::npos && (s[start] == '{' || s[start] == '[')) {
+        auto inner = nlohmann::json::parse(s, nullptr, false);
+        if (inner.is_structured()) {
+          collect(inner, path, depth + 1);
+          return;
+        }
+      }
+      strings.emplace_back(path, s);
+    } else if (j.is_object())
       for (auto it = j.begin(); it != j.end(); ++it) collect(it.value(), path.empty() ? it.key() : path + "." + it.key(), depth + 1);
     else if (j.is_array())
       for (std::size_t i = 0; i < j.size(); ++i) collect(j[i], path + "[" + std::to_string(i) + "]", depth + 1);
   };
   collect(input, "", 0);
+  if (past_bound)  // what was not looked at may hold anything: fail closed
+    d.findings.push_back({"guard.too-complex", false, tool_name, "tool input nested deeper than 16 or over 1,000 strings",
+                          "MCP tool input", ""});
   // The server's name may say where it points (mcp__prod_db__query).
   std::string production;
   if (auto sep = tool_name.find("__", 5); sep != std::string::npos) {

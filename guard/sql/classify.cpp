@@ -85,7 +85,9 @@ class Classifier {
     for (auto it = node.begin(); it != node.end(); ++it) {
       const std::string& key = it.key();
       const json& v = it.value();
-      if (key == "DropStmt") {
+      if (key == "FuncCall" && sends_sql(v)) {
+        judge_sent_sql(v, stmt);
+      } else if (key == "DropStmt") {
         std::string type = v.value("removeType", "");
         bool cascade = v.value("behavior", "") == "DROP_CASCADE";
         if (drop_holds_data(type, cascade))
@@ -118,6 +120,25 @@ class Classifier {
   }
 
  private:
+  // dblink_exec(conn, sql) and dblink(conn, sql) run SQL on another connection.
+  static bool sends_sql(const json& call) {
+    if (!call.contains("funcname") || !call["funcname"].is_array() || call["funcname"].empty()) return false;
+    std::string name = call["funcname"].back().value("String", json::object()).value("sval", "");
+    return name == "dblink_exec" || name == "dblink";
+  }
+
+  // Each string constant among the call's arguments, judged as SQL.
+  void judge_sent_sql(const json& call, const std::string& stmt) {
+    if (depth_ >= kMaxBodyDepth || !call.contains("args")) return;
+    for (const auto& arg : call["args"]) {
+      std::string text = arg.value("A_Const", json::object()).value("sval", json::object()).value("sval", "");
+      if (text.empty() || !may_be_destructive(text)) continue;
+      std::vector<SqlFinding> inner;
+      classify_into(text, inner, depth_ + 1, text);
+      for (auto& f : inner) out_.push_back({f.kind, stmt, f.detail + " sent through dblink"});
+    }
+  }
+
   static std::string relname(const json& v) {
     return v.contains("relation") ? v["relation"].value("relname", "?") : "?";
   }

@@ -143,6 +143,14 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
         out.push_back({"drop-column", trimmed(), "ALTER … DROP (not parsed by PostgreSQL's parser)"});
         break;
       }
+    // ClickHouse mutations: ALTER TABLE t DELETE|UPDATE … WHERE <always true>
+    for (std::size_t k = i + 1; k < toks.size(); ++k) {
+      if (toks[k].text != "DELETE" && toks[k].text != "UPDATE") continue;
+      if (!has_where() || where_always_true(stmt, toks))
+        out.push_back({toks[k].text == "DELETE" ? "delete-all" : "update-all", trimmed(),
+                       "ALTER TABLE … " + toks[k].text + " of every row (not parsed by PostgreSQL's parser)"});
+      break;
+    }
   }
 }
 

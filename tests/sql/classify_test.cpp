@@ -221,3 +221,18 @@ TEST(SqlClassify, AnUnterminatedQuoteDoesNotHideWhatCameBefore) {
   EXPECT_EQ(kinds("SELECT 1;\nDROP TABLE users;\nSELECT $$ never closed"), V{"drop"});
   EXPECT_EQ(kinds("SELECT 'never closed; DROP TABLE users;"), V{});  // inside the string for psql too
 }
+
+// dblink_exec and dblink run their SQL argument on another connection.
+TEST(SqlClassify, SqlSentThroughDblinkIsJudged) {
+  EXPECT_EQ(kinds("SELECT dblink_exec('dbname=app', 'DROP TABLE users')"), V{"drop"});
+  EXPECT_EQ(kinds("SELECT * FROM dblink('dbname=app', 'DELETE FROM users RETURNING id') AS t(id int)"), V{"delete-all"});
+  EXPECT_EQ(kinds("SELECT * FROM dblink('dbname=app', 'SELECT id FROM users') AS t(id int)"), V{});
+  EXPECT_EQ(kinds("SELECT format('DROP TABLE %I', 'users')"), V{});  // only text a call runs counts
+}
+
+// ClickHouse mutations are ALTER TABLE … DELETE/UPDATE; PostgreSQL's parser rejects them.
+TEST(SqlClassify, ClickHouseMutationsOfEveryRow) {
+  EXPECT_EQ(kinds("ALTER TABLE events DELETE WHERE 1"), V{"delete-all"});
+  EXPECT_EQ(kinds("ALTER TABLE events UPDATE status = 0 WHERE true"), V{"update-all"});
+  EXPECT_EQ(kinds("ALTER TABLE events DELETE WHERE id = 7"), V{});
+}
