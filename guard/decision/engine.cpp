@@ -1,5 +1,6 @@
 #include "decision/engine.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 #include <stdexcept>
@@ -131,7 +132,10 @@ Decision Engine::decide_tool(const std::string& tool_name, const nlohmann::json&
     return decide_command(tool_input["command"].get<std::string>(), cwd, opt);
   }
   Decision d;
-  if (tool_name.rfind("mcp__", 0) == 0) judge_mcp(tool_name, tool_input, d, opt);
+  if (tool_name.rfind("mcp__", 0) == 0) {
+    judge_mcp(tool_name, tool_input, d, opt);
+    judge_mcp_shell(tool_name, tool_input, cwd, d, opt);
+  }
   policy::judge_tool(protected_files(opt), tool_name, tool_input, cwd, d.findings);  // Write/Edit/Read
   finish(d);
   if (opt.policy) policy::apply(d, *opt.policy, packs_, "");
@@ -143,6 +147,28 @@ Decision Engine::fail_closed(const std::string& rule, const std::string& segment
   d.findings.push_back({rule, false, segment, detail, "hook input", ""});
   finish(d);
   return d;
+}
+
+// MCP tools that run shell commands (a shell or terminal server's run_command, exec,
+// bash): the command is judged as the Bash tool's would be, in the directory it names.
+void Engine::judge_mcp_shell(const std::string& tool_name, const nlohmann::json& input, const std::string& cwd,
+                             Decision& d, const EngineOptions& opt) const {
+  if (!input.is_object()) return;
+  auto sep = tool_name.find("__", 5);
+  std::string tool = sep == std::string::npos ? tool_name.substr(5) : tool_name.substr(sep + 2);
+  std::transform(tool.begin(), tool.end(), tool.begin(), [](unsigned char c) { return std::tolower(c); });
+  bool runs_shell = false;
+  for (const char* w : {"shell", "bash", "terminal", "command", "exec", "run_script"})
+    runs_shell = runs_shell || tool.find(w) != std::string::npos;
+  if (!runs_shell) return;
+  std::string dir = cwd;
+  for (const char* k : {"cwd", "workdir", "working_directory", "directory"})
+    if (input.contains(k) && input[k].is_string() && input[k].get_ref<const std::string&>().rfind('/', 0) == 0) {
+      dir = input[k].get<std::string>();
+      break;
+    }
+  for (const char* k : {"command", "cmd", "script", "shell_command"})
+    if (input.contains(k) && input[k].is_string()) judge_command(input[k].get<std::string>(), dir, 0, d, opt);
 }
 
 void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input, Decision& d,

@@ -54,6 +54,8 @@ class Engine {
                      const EngineOptions& opt) const;
   void finish(Decision& d) const;
   void judge_mcp(const std::string& tool_name, const nlohmann::json& input, Decision& d, const EngineOptions& opt) const;
+  void judge_mcp_shell(const std::string& tool_name, const nlohmann::json& input, const std::string& cwd,
+                       Decision& d, const EngineOptions& opt) const;
   // What an MCP tool does by its name (drop_collection, flush…) and what a Redis tool passes on.
   void judge_mcp_operation(const std::string& tool_name, const nlohmann::json& input, Decision& d,
                            const EngineOptions& opt) const;
