@@ -221,7 +221,12 @@ class Classifier {
       classify_into(body, out_, depth_ + 1, stmt);
       return;
     }
-    if (language != "plpgsql") return;
+    if (language != "plpgsql") {
+      // plpython3u, plperl, plv8, …: their code hands SQL to the server as strings
+      // (plpy.execute('…'), spi_exec_query("…"), plv8.execute('…')): judge every string.
+      judge_foreign_body(body, stmt, language);
+      return;
+    }
     std::string wrapped = "CREATE FUNCTION dbguard_body() RETURNS void AS $dbguard_body$" + body +
                           "$dbguard_body$ LANGUAGE plpgsql";
     PgQueryPlpgsqlParseResult r = pg_query_parse_plpgsql(wrapped.c_str());
@@ -235,6 +240,26 @@ class Classifier {
         collect_queries(tree, stmt);
     }
     pg_query_free_plpgsql_parse_result(r);
+  }
+
+  // The string literals ('…', "…") of a body in another language, each judged as SQL.
+  void judge_foreign_body(const std::string& body, const std::string& stmt, const std::string& language) {
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      char q = body[i];
+      if (q != '\'' && q != '"') continue;
+      std::size_t j = i + 1;
+      std::string text;
+      while (j < body.size() && body[j] != q) {
+        if (body[j] == '\\' && j + 1 < body.size()) ++j;
+        text += body[j++];
+      }
+      if (may_be_destructive(text)) {
+        std::vector<SqlFinding> inner;
+        classify_into(text, inner, depth_ + 1, stmt);
+        for (auto& f : inner) out_.push_back({f.kind, stmt, f.detail + " in a " + language + " body"});
+      }
+      i = j;
+    }
   }
 
   // A body libpg_query's PL/pgSQL compiler rejects may still run: the compiler lacks
@@ -328,7 +353,7 @@ std::string parser_ready(std::string_view sql_text) {
 // words, which is never less). Identifier characters bound a word, so DOUBLE or
 // update_at do not count; a word inside a string or comment does (it only costs a parse).
 bool names_destructive_keyword(std::string_view text) {
-  static constexpr std::string_view kWords[] = {"DROP", "TRUNCATE", "DELETE", "UPDATE", "DO", "FUNCTION", "PROCEDURE"};
+  static constexpr std::string_view kWords[] = {"DROP", "TRUNCATE", "DELETE", "UPDATE", "DO", "FUNCTION", "PROCEDURE", "PREPARE"};
   auto ident = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
   for (std::size_t i = 0; i < text.size();) {
     if (!std::isalpha(static_cast<unsigned char>(text[i]))) {

@@ -128,6 +128,10 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
     out.push_back({"update-all", trimmed(), "UPDATE without WHERE (not parsed by PostgreSQL's parser)"});
   } else if (first == "UPDATE" && where_always_true(stmt, toks)) {
     out.push_back({"update-all", trimmed(), "UPDATE with an always-true WHERE (not parsed by PostgreSQL's parser)"});
+  } else if (first == "PREPARE") {
+    // MySQL: PREPARE s FROM 'DROP TABLE t' runs the text later with EXECUTE s
+    for (auto& f : scan_for_destructive(string_constants(stmt)))
+      out.push_back({f.kind, trimmed(), f.detail + " in a prepared statement"});
   } else if (first == "ALTER") {
     // what holds no data: constraints, keys, indexes, defaults (MySQL: DROP FOREIGN KEY,
     // DROP PRIMARY KEY, DROP CHECK, DROP INDEX/KEY)
@@ -225,7 +229,7 @@ std::string string_constants(std::string_view q) {
 bool may_be_destructive(std::string_view statement) {
   for (const auto& t : tokens_of(std::string(statement)))
     if (t.text == "DROP" || t.text == "TRUNCATE" || t.text == "DELETE" || t.text == "UPDATE" || t.text == "DO" ||
-        t.text == "FUNCTION" || t.text == "PROCEDURE")
+        t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "PREPARE")
       return true;
   return false;
 }

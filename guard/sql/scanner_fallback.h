@@ -23,8 +23,8 @@ std::vector<SqlFinding> scan_for_destructive(std::string_view sql);
 std::vector<std::string> split_statements(std::string_view sql);
 
 // Whether the statement holds one of the keywords every finding needs: DROP,
-// TRUNCATE, DELETE, UPDATE, or DO, FUNCTION, PROCEDURE (a body that may hold
-// them), outside strings and comments. Without one, a statement is destructive
+// TRUNCATE, DELETE, UPDATE, or DO, FUNCTION, PROCEDURE, PREPARE (a body or a
+// prepared text that may hold them), outside strings and comments. Without one, a statement is destructive
 // neither by the parser's reading nor by the scanner's.
 bool may_be_destructive(std::string_view statement);
 

@@ -111,7 +111,7 @@ CodeFindings scan_code(const InlineCode& code) {
       R"re((os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.[A-Za-z_]+|commands\.getoutput|\bcheck_output|\bcheck_call|\bPopen|\brun|\bcall|\bgetoutput|execSync|execFileSync|execFile|spawnSync|spawn|child_process\.exec|\bexec|\bsystem|IO\.popen|Open3\.[a-z0-9_]+|shell_exec|passthru|proc_open)\s*\(((?:[^()'"`]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|\((?:[^()'"]|'[^']*'|"[^"]*")*\))*)\))re");
   static const RE2 backticks(R"re(`((?:[^`\\]|\\.)*)`|%x\(([^)]*)\)|%x\{([^}]*)\}|qx\(([^)]*)\)|qx\{([^}]*)\}|qx/([^/]*)/)re");
   static const RE2 sql_call(
-      R"re(\.(execute|executemany|executescript|query|exec|raw|prepare|sql|run_sql|execute_sql)\s*\(\s*(?:[A-Za-z_.]+\(\s*)?[rfbu]?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
+      R"re((?:\.|->)(execute|executemany|executescript|exec_driver_sql|query|exec|raw|prepare|sql|run_sql|execute_sql|do|\$executeRawUnsafe|\$queryRawUnsafe|\$executeRaw|executeRawUnsafe|queryRawUnsafe|none|any|one|many|result|simple_query|batch_execute)\s*\(\s*(?:[A-Za-z_.]+\(\s*)?[rfbu]?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
   re2::StringPiece in(code.code);
   std::string fn, arg;
   while (RE2::FindAndConsume(&in, shell_call, &fn, &arg)) {

@@ -414,6 +414,17 @@ Peel peel(const std::vector<Arg>& argv) {
   if (prog == "docker" || prog == "podman") return peel_docker(argv);
   if (prog == "kubectl" || prog == "oc") return peel_kubectl(argv);
   if (prog == "ssh") return peel_ssh(argv);
+  // autossh takes ssh's arguments (and -M PORT); sshpass runs the command after its options
+  if (prog == "autossh") {
+    std::vector<Arg> as_ssh = argv;
+    std::size_t i = 1;
+    while (i < as_ssh.size() && as_ssh[i].text == "-M" && i + 1 < as_ssh.size()) as_ssh.erase(as_ssh.begin() + 1, as_ssh.begin() + 3);
+    return peel_ssh(as_ssh);
+  }
+  if (prog == "sshpass") {
+    std::size_t i = skip_options(argv, 1, "pfdP", {});
+    return i < argv.size() ? inner_at(i, "sshpass") : nothing();
+  }
   return peel_launcher(argv);
 }
 

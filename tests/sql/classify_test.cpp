@@ -236,3 +236,12 @@ TEST(SqlClassify, ClickHouseMutationsOfEveryRow) {
   EXPECT_EQ(kinds("ALTER TABLE events UPDATE status = 0 WHERE true"), V{"update-all"});
   EXPECT_EQ(kinds("ALTER TABLE events DELETE WHERE id = 7"), V{});
 }
+
+// Bodies in other procedural languages send SQL as strings (plpy.execute, spi_exec_query).
+TEST(SqlClassify, ForeignLanguageBodiesAreJudgedByTheirStrings) {
+  EXPECT_EQ(kinds("DO LANGUAGE plpython3u $$ plpy.execute('DROP TABLE users') $$"), V{"drop"});
+  EXPECT_EQ(kinds("CREATE FUNCTION f() RETURNS void LANGUAGE plperl AS $$ spi_exec_query(\"TRUNCATE users\"); $$"),
+            V{"truncate"});
+  EXPECT_EQ(kinds("DO LANGUAGE plpython3u $$ plpy.execute('SELECT 1') $$"), V{});
+  EXPECT_EQ(kinds("DO LANGUAGE plpython3u $$ plpy.notice('dropping nothing') $$"), V{});
+}
