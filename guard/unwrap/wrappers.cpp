@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "unwrap/unwrap.h"
+
 namespace dbguard {
 namespace {
 
@@ -98,6 +100,32 @@ Peel peel_shell(const std::vector<Arg>& argv) {
   return p;
 }
 
+// --entrypoint X (or =X) among argv[from, to): the program the container runs instead of
+// its image's, with the arguments after the service or image.
+std::string entrypoint_of(const std::vector<Arg>& argv, std::size_t from, std::size_t to) {
+  for (std::size_t i = from; i < to && i < argv.size(); ++i) {
+    if (argv[i].text == "--entrypoint" && i + 1 < to) return argv[i + 1].text;
+    if (argv[i].text.rfind("--entrypoint=", 0) == 0) return argv[i].text.substr(13);
+  }
+  return "";
+}
+
+// The container's command when an entrypoint replaces the image's: ENTRYPOINT ARGS….
+Peel with_entrypoint(const std::vector<Arg>& argv, const std::string& entrypoint, std::size_t args, std::string via) {
+  std::vector<std::string> words = {entrypoint};
+  bool dynamic = false;
+  for (std::size_t i = args; i < argv.size(); ++i) {
+    words.push_back(argv[i].text);
+    dynamic = dynamic || argv[i].dynamic;
+  }
+  Peel p;
+  p.kind = Peel::Kind::Shell;
+  p.text = shell_quote_join(words);
+  p.text_dynamic = dynamic;
+  p.via = std::move(via);
+  return p;
+}
+
 Peel peel_docker(const std::vector<Arg>& argv) {
   // docker [global options] exec [options] CONTAINER CMD...
   // docker [global options] compose [options] exec|run [options] SERVICE CMD...
@@ -130,8 +158,11 @@ Peel peel_docker(const std::vector<Arg>& argv) {
     } else {
       return {};
     }
-    if (j + 1 >= argv.size()) return {};
-    p = inner_at(j + 1, "docker compose " + verb + " " + argv[j].text);
+    if (j >= argv.size()) return {};
+    std::string entrypoint = verb == "run" ? entrypoint_of(argv, k + 1, j) : "";
+    if (!entrypoint.empty()) p = with_entrypoint(argv, entrypoint, j + 1, "docker compose run " + argv[j].text);
+    else if (j + 1 >= argv.size()) return {};
+    else p = inner_at(j + 1, "docker compose " + verb + " " + argv[j].text);
   } else if (sub == "run") {
     // docker run [options] IMAGE [COMMAND…]: COMMAND runs in a new container
     static const std::vector<std::string_view> run_long = {
@@ -141,8 +172,11 @@ Peel peel_docker(const std::vector<Arg>& argv) {
         "shm-size", "stop-signal", "health-cmd", "attach", "cpu-shares", "expose", "group-add", "ipc", "pid",
         "volumes-from", "network-alias", "cidfile", "label-file", "stop-timeout", "userns", "uts", "memory-swap"};
     std::size_t j = skip_options(argv, i + 1, "acehlmpuvw", run_long);
-    if (j + 1 >= argv.size()) return {};
-    p = inner_at(j + 1, argv[0].text + " run " + argv[j].text);
+    if (j >= argv.size()) return {};
+    std::string entrypoint = entrypoint_of(argv, i + 1, j);
+    if (!entrypoint.empty()) p = with_entrypoint(argv, entrypoint, j + 1, argv[0].text + " run " + argv[j].text);
+    else if (j + 1 >= argv.size()) return {};
+    else p = inner_at(j + 1, argv[0].text + " run " + argv[j].text);
   } else {
     return {};
   }
@@ -153,7 +187,17 @@ Peel peel_docker(const std::vector<Arg>& argv) {
 
 Peel peel_kubectl(const std::vector<Arg>& argv) {
   auto exec_it = std::find_if(argv.begin(), argv.end(), [](const Arg& a) { return a.text == "exec"; });
-  if (exec_it == argv.end()) return {};
+  if (exec_it == argv.end()) {
+    // kubectl run|debug … -- CMD: a new pod (or a debug container) runs CMD in the cluster
+    auto verb = std::find_if(argv.begin() + 1, argv.end(), [](const Arg& a) { return !a.text.empty() && a.text[0] != '-'; });
+    if (verb == argv.end() || (verb->text != "run" && verb->text != "debug")) return {};
+    auto dashdash = std::find_if(verb, argv.end(), [](const Arg& a) { return a.text == "--"; });
+    if (dashdash == argv.end() || dashdash + 1 == argv.end()) return {};
+    Peel p = inner_at(static_cast<std::size_t>(dashdash - argv.begin()) + 1, "kubectl " + verb->text);
+    p.keep_outer = true;
+    p.carries_target = true;
+    return p;
+  }
   auto dashdash = std::find_if(exec_it, argv.end(), [](const Arg& a) { return a.text == "--"; });
   std::size_t j;
   if (dashdash != argv.end()) {
