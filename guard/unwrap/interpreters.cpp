@@ -51,10 +51,42 @@ std::vector<std::string> literals(const std::string& text) {
   return out;
 }
 
+bool ends_with_name(const std::string& path, const std::string& name) {
+  return path == name || (path.size() > name.size() && path.compare(path.size() - name.size(), name.size(), name) == 0 &&
+                          path[path.size() - name.size() - 1] == '/');
+}
+
+// Framework consoles that take code on the command line: `manage.py shell -c CODE`
+// (Django, Python) and `rails runner CODE` (Ruby; a *.rb file there is a script).
+std::optional<InlineCode> framework_code(const std::vector<Arg>& argv) {
+  std::size_t at = 0;
+  if (argv.size() > 1 && language_of(argv[0].text) == "python") at = 1;
+  if (at < argv.size() && (ends_with_name(argv[at].text, "manage.py") || argv[at].text == "django-admin")) {
+    for (std::size_t i = at + 1; i < argv.size(); ++i) {
+      if (argv[i].text != "shell") continue;
+      for (std::size_t k = i + 1; k + 1 < argv.size(); ++k)
+        if (argv[k].text == "-c" || argv[k].text == "--command")
+          return InlineCode{"python", argv[k + 1].text, argv[at].text + " shell -c",
+                            argv[k + 1].dynamic && only_placeholders(argv[k + 1].text)};
+      return std::nullopt;
+    }
+    return std::nullopt;
+  }
+  std::size_t r = argv.size() > 1 && argv[0].text == "bundle" && argv[1].text == "exec" ? 2 : 0;
+  if (r + 2 < argv.size() && ends_with_name(argv[r].text, "rails") && (argv[r + 1].text == "runner" || argv[r + 1].text == "r")) {
+    std::size_t k = r + 2;
+    while (k < argv.size() && argv[k].text.rfind("-", 0) == 0) k += (argv[k].text == "-e" || argv[k].text == "--environment") ? 2 : 1;
+    if (k >= argv.size() || argv[k].text.ends_with(".rb")) return std::nullopt;
+    return InlineCode{"ruby", argv[k].text, argv[r].text + " runner", argv[k].dynamic && only_placeholders(argv[k].text)};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input& stdin_source) {
   if (argv.empty() || argv[0].dynamic) return std::nullopt;
+  if (auto framework = framework_code(argv)) return framework;
   std::string lang = language_of(argv[0].text);
   if (lang.empty()) return std::nullopt;
   std::string code;
