@@ -8,21 +8,6 @@
 namespace dbguard {
 namespace {
 
-Peel inner(std::size_t begin, std::string via, std::size_t end = static_cast<std::size_t>(-1)) {
-  Peel p;
-  p.kind = Peel::Kind::Inner;
-  p.inner_begin = begin;
-  p.inner_end = end;
-  p.via = std::move(via);
-  return p;
-}
-
-Peel runs_nothing() {
-  Peel p;
-  p.kind = Peel::Kind::Nothing;
-  return p;
-}
-
 Peel shell_text(const Arg& text, std::string via) {
   Peel p;
   p.kind = Peel::Kind::Shell;
@@ -41,7 +26,7 @@ Peel peel_su(const std::vector<Arg>& argv, const std::string& prog) {
     });
     if (user_form) {
       std::size_t i = skip_options(argv, 1, "ugGw", {"user", "group", "supp-group", "whitelist-environment"});
-      return i < argv.size() ? inner(i, "runuser") : runs_nothing();
+      return i < argv.size() ? Peel::inner(i, "runuser") : Peel::nothing();
     }
   }
   for (std::size_t k = 1; k < argv.size() && argv[k].text != "--"; ++k) {
@@ -53,7 +38,7 @@ Peel peel_su(const std::vector<Arg>& argv, const std::string& prog) {
     if (a.size() > 2 && a[0] == '-' && a[1] != '-' && a.back() == 'c' && k + 1 < argv.size())
       return shell_text(argv[k + 1], prog + " -c");  // -lc CMD
   }
-  return runs_nothing();  // an interactive shell for a person
+  return Peel::nothing();  // an interactive shell for a person
 }
 
 }  // namespace
@@ -61,31 +46,31 @@ Peel peel_su(const std::vector<Arg>& argv, const std::string& prog) {
 Peel peel_launcher(const std::vector<Arg>& argv) {
   const std::string& prog = argv[0].text;
   if (prog == "su" || prog == "runuser") return peel_su(argv, prog);
-  if (prog == "coproc") return argv.size() > 1 ? inner(1, "coproc") : runs_nothing();
-  if (prog == "busybox" || prog == "toybox") return argv.size() > 1 ? inner(1, prog) : runs_nothing();
+  if (prog == "coproc") return argv.size() > 1 ? Peel::inner(1, "coproc") : Peel::nothing();
+  if (prog == "busybox" || prog == "toybox") return argv.size() > 1 ? Peel::inner(1, prog) : Peel::nothing();
   if (prog == "trap") {
     // trap ACTION SIGNAL…: ACTION is shell text run later, like eval
     std::size_t i = 1;
     if (i < argv.size() && argv[i].text == "--") ++i;
     if (i + 1 >= argv.size() || argv[i].text == "-" || (argv[i].text.size() > 1 && argv[i].text[0] == '-'))
-      return runs_nothing();  // trap -l, trap -p, trap - EXIT (reset)
+      return Peel::nothing();  // trap -l, trap -p, trap - EXIT (reset)
     return shell_text(argv[i], "trap");
   }
   if (prog == "chroot") {
     std::size_t root = skip_options(argv, 1, "", {"userspec", "groups"});
-    return root + 1 < argv.size() ? inner(root + 1, "chroot " + argv[root].text) : runs_nothing();
+    return root + 1 < argv.size() ? Peel::inner(root + 1, "chroot " + argv[root].text) : Peel::nothing();
   }
   if (prog == "strace" || prog == "ltrace") {
     std::size_t i = skip_options(argv, 1, "abeEIoOpPsSuUX", {"output", "signal", "trace", "string-limit", "user",
                                                              "env", "attach", "columns", "decode-fds", "trace-path"});
-    return i < argv.size() ? inner(i, prog) : runs_nothing();  // strace -p PID attaches, runs nothing new
+    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();  // strace -p PID attaches, runs nothing new
   }
   if (prog == "taskset") {
     for (std::size_t k = 1; k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-'; ++k)
       if (argv[k].text == "-p" || argv[k].text == "--pid" || (argv[k].text[1] != '-' && argv[k].text.find('p') != std::string::npos))
-        return runs_nothing();
+        return Peel::nothing();
     std::size_t mask = skip_options(argv, 1, "", {});
-    return mask + 1 < argv.size() ? inner(mask + 1, "taskset") : runs_nothing();
+    return mask + 1 < argv.size() ? Peel::inner(mask + 1, "taskset") : Peel::nothing();
   }
   if (prog == "parallel" || prog == "sem") {
     // parallel [options] COMMAND … ::: ARGS: COMMAND runs once per argument;
@@ -97,7 +82,7 @@ Peel peel_launcher(const std::vector<Arg>& argv) {
                             [](const Arg& a) { return a.text == ":::" || a.text == "::::" || a.text == ":::+" || a.text == "::::+"; });
     std::size_t end = static_cast<std::size_t>(sep - argv.begin());
     if (i < end) {
-      Peel p = inner(i, prog, end);
+      Peel p = Peel::inner(i, prog, end);
       p.feeds_items = true;
       return p;
     }
@@ -112,7 +97,7 @@ Peel peel_launcher(const std::vector<Arg>& argv) {
       }
       return p;
     }
-    Peel p = runs_nothing();  // commands read from stdin or a file
+    Peel p = Peel::nothing();  // commands read from stdin or a file
     p.kind = Peel::Kind::Stdin;
     p.via = prog + " (stdin)";
     return p;

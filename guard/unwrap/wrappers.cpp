@@ -31,20 +31,6 @@ std::string join_from(const std::vector<Arg>& argv, std::size_t from, bool& dyna
   return s;
 }
 
-Peel inner_at(std::size_t i, std::string via) {
-  Peel p;
-  p.kind = Peel::Kind::Inner;
-  p.inner_begin = i;
-  p.via = std::move(via);
-  return p;
-}
-
-Peel nothing() {
-  Peel p;
-  p.kind = Peel::Kind::Nothing;
-  return p;
-}
-
 bool is_shell(const std::string& prog) {
   static const std::vector<std::string_view> shells = {"bash", "sh", "zsh", "dash", "ksh", "ash", "mksh", "fish"};
   return has(shells, prog);
@@ -140,7 +126,7 @@ Peel peel_docker(const std::vector<Arg>& argv) {
     static const std::vector<std::string_view> exec_long = {"env", "env-file", "user", "workdir", "detach-keys"};
     std::size_t j = skip_options(argv, i + 1, "euw", exec_long);
     if (j + 1 >= argv.size()) return {};
-    p = inner_at(j + 1, argv[0].text + " exec " + argv[j].text);
+    p = Peel::inner(j + 1, argv[0].text + " exec " + argv[j].text);
   } else if (sub == "compose") {
     static const std::vector<std::string_view> compose_long = {"file", "project-name", "profile", "env-file",
                                                                "project-directory", "ansi", "progress", "parallel"};
@@ -162,7 +148,7 @@ Peel peel_docker(const std::vector<Arg>& argv) {
     std::string entrypoint = verb == "run" ? entrypoint_of(argv, k + 1, j) : "";
     if (!entrypoint.empty()) p = with_entrypoint(argv, entrypoint, j + 1, "docker compose run " + argv[j].text);
     else if (j + 1 >= argv.size()) return {};
-    else p = inner_at(j + 1, "docker compose " + verb + " " + argv[j].text);
+    else p = Peel::inner(j + 1, "docker compose " + verb + " " + argv[j].text);
   } else if (sub == "run") {
     // docker run [options] IMAGE [COMMAND…]: COMMAND runs in a new container
     static const std::vector<std::string_view> run_long = {
@@ -176,7 +162,7 @@ Peel peel_docker(const std::vector<Arg>& argv) {
     std::string entrypoint = entrypoint_of(argv, i + 1, j);
     if (!entrypoint.empty()) p = with_entrypoint(argv, entrypoint, j + 1, argv[0].text + " run " + argv[j].text);
     else if (j + 1 >= argv.size()) return {};
-    else p = inner_at(j + 1, argv[0].text + " run " + argv[j].text);
+    else p = Peel::inner(j + 1, argv[0].text + " run " + argv[j].text);
   } else {
     return {};
   }
@@ -193,7 +179,7 @@ Peel peel_kubectl(const std::vector<Arg>& argv) {
     if (verb == argv.end() || (verb->text != "run" && verb->text != "debug")) return {};
     auto dashdash = std::find_if(verb, argv.end(), [](const Arg& a) { return a.text == "--"; });
     if (dashdash == argv.end() || dashdash + 1 == argv.end()) return {};
-    Peel p = inner_at(static_cast<std::size_t>(dashdash - argv.begin()) + 1, "kubectl " + verb->text);
+    Peel p = Peel::inner(static_cast<std::size_t>(dashdash - argv.begin()) + 1, "kubectl " + verb->text);
     p.keep_outer = true;
     p.carries_target = true;
     return p;
@@ -208,7 +194,7 @@ Peel peel_kubectl(const std::vector<Arg>& argv) {
     j = pod + 1;
   }
   if (j >= argv.size()) return {};
-  Peel p = inner_at(j, "kubectl exec");
+  Peel p = Peel::inner(j, "kubectl exec");
   p.keep_outer = true;
   p.carries_target = true;
   return p;
@@ -216,7 +202,7 @@ Peel peel_kubectl(const std::vector<Arg>& argv) {
 
 Peel peel_ssh(const std::vector<Arg>& argv) {
   std::size_t host = skip_options(argv, 1, "BbcDEeFIiJLlmOoPpQRSWw", {});
-  if (host >= argv.size()) return nothing();
+  if (host >= argv.size()) return Peel::nothing();
   Peel p;
   p.keep_outer = true;
   p.carries_target = true;
@@ -250,8 +236,8 @@ Peel peel_xargs(const std::vector<Arg>& argv) {
   }
   std::size_t j = skip_options(argv, 1, "adEILnPs", l);
   Peel p;
-  if (j >= argv.size()) return nothing();  // default command is echo
-  p = inner_at(j, "xargs");
+  if (j >= argv.size()) return Peel::nothing();  // default command is echo
+  p = Peel::inner(j, "xargs");
   p.feeds_items = replace.empty();
   p.replace_token = replace;
   return p;
@@ -267,8 +253,8 @@ Peel peel_watch(const std::vector<Arg>& argv) {
     if (a == "-x" || a == "--exec") exec_form = true;
   }
   i = skip_options(argv, 1, "nq", l);
-  if (i >= argv.size()) return nothing();
-  if (exec_form) return inner_at(i, "watch -x");
+  if (i >= argv.size()) return Peel::nothing();
+  if (exec_form) return Peel::inner(i, "watch -x");
   Peel p;
   p.kind = Peel::Kind::Shell;
   p.via = "watch";
@@ -314,17 +300,17 @@ Peel peel(const std::vector<Arg>& argv) {
       const std::string& a = argv[k].text;
       if (a == "-l" || a == "--list" || a == "-v" || a == "--validate" || a == "-k" || a == "-K" || a == "-e" ||
           a == "--edit" || a == "-V" || a == "--version" || a == "-h" || a == "--help")
-        return nothing();
+        return Peel::nothing();
     }
     std::size_t i = skip_options(argv, 1, prog == "doas" ? "uC" : "ugpCDrtTUR", l);
-    Peel p = inner_at(i, prog);
+    Peel p = Peel::inner(i, prog);
     while (p.inner_begin < argv.size() && is_assignment(argv[p.inner_begin].text)) {
       const std::string& a = argv[p.inner_begin].text;
       auto eq = a.find('=');
       p.env.emplace_back(a.substr(0, eq), Arg{a.substr(eq + 1), argv[p.inner_begin].dynamic});
       ++p.inner_begin;
     }
-    if (p.inner_begin >= argv.size()) return nothing();
+    if (p.inner_begin >= argv.size()) return Peel::nothing();
     return p;
   }
   if (prog == "env") {
@@ -338,7 +324,7 @@ Peel peel(const std::vector<Arg>& argv) {
       if (a.empty() || a[0] != '-') break;
     }
     i = skip_options(argv, 1, "uCS", l);
-    Peel p = inner_at(i, "env");
+    Peel p = Peel::inner(i, "env");
     // env -u NAME / -i: the variable is gone for the command (CLAUDECODE matters
     // to the human-gated wrappers); recorded as empty
     for (std::size_t k = 1; k < i && k < argv.size(); ++k) {
@@ -363,14 +349,14 @@ Peel peel(const std::vector<Arg>& argv) {
       p.via = "env -S";
       return p;
     }
-    if (p.inner_begin >= argv.size()) return nothing();
+    if (p.inner_begin >= argv.size()) return Peel::nothing();
     return p;
   }
   if (prog == "command") {
     for (std::size_t k = 1; k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-'; ++k)
-      if (argv[k].text.find_first_of("vV") != std::string::npos) return nothing();
+      if (argv[k].text.find_first_of("vV") != std::string::npos) return Peel::nothing();
     std::size_t i = skip_options(argv, 1, "", {});
-    return i < argv.size() ? inner_at(i, "command") : nothing();
+    return i < argv.size() ? Peel::inner(i, "command") : Peel::nothing();
   }
   if (prog == "builtin" || prog == "nohup" || prog == "exec" || prog == "time" || prog == "nice" ||
       prog == "ionice" || prog == "stdbuf" || prog == "timeout" || prog == "chrt" || prog == "setsid" ||
@@ -381,7 +367,7 @@ Peel peel(const std::vector<Arg>& argv) {
     else if (prog == "nice") i = skip_options(argv, 1, "n", {"adjustment"});
     else if (prog == "ionice") {
       for (std::size_t k = 1; k < argv.size(); ++k)
-        if (argv[k].text == "-p" || argv[k].text == "-P" || argv[k].text == "-u") return nothing();
+        if (argv[k].text == "-p" || argv[k].text == "-P" || argv[k].text == "-u") return Peel::nothing();
       i = skip_options(argv, 1, "cn", {"class", "classdata"});
     } else if (prog == "stdbuf") i = skip_options(argv, 1, "ioe", {"input", "output", "error"});
     else if (prog == "timeout") {
@@ -396,7 +382,7 @@ Peel peel(const std::vector<Arg>& argv) {
     } else if (prog == "systemd-run") {
       i = skip_options(argv, 1, "pEu", {"property", "setenv", "unit", "description", "slice", "uid", "gid"});
     } else i = skip_options(argv, 1, "", {});
-    return i < argv.size() ? inner_at(i, prog) : nothing();
+    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();
   }
   if (prog == "script") {
     // script -c CMD runs CMD on a pseudo-terminal fed from script's own stdin
@@ -421,18 +407,18 @@ Peel peel(const std::vector<Arg>& argv) {
   // Launchers that run a program from a project environment.
   if ((prog == "poetry" || prog == "pipenv" || prog == "pdm" || prog == "hatch" || prog == "rye") && argv.size() > 2 &&
       argv[1].text == "run")
-    return inner_at(2, prog + " run");
+    return Peel::inner(2, prog + " run");
   if (prog == "uv" && argv.size() > 2 && argv[1].text == "run") {
     std::size_t i = skip_options(argv, 2, "pw", {"with", "python", "project", "directory", "env-file", "group",
                                                  "extra", "package", "with-requirements", "index"});
-    return i < argv.size() ? inner_at(i, "uv run") : nothing();
+    return i < argv.size() ? Peel::inner(i, "uv run") : Peel::nothing();
   }
   if ((prog == "bundle" && argv.size() > 2 && argv[1].text == "exec") ||
       ((prog == "pnpm" || prog == "yarn") && argv.size() > 2 && (argv[1].text == "exec" || argv[1].text == "dlx")))
-    return inner_at(2, prog + " " + argv[1].text);
+    return Peel::inner(2, prog + " " + argv[1].text);
   if (prog == "npx" || prog == "bunx" || prog == "pnpx") {
     std::size_t i = skip_options(argv, 1, "p", {"package", "call"});
-    return i < argv.size() ? inner_at(i, prog) : nothing();  // the walker drops a package@version suffix
+    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();  // the walker drops a package@version suffix
   }
   if (prog == "xargs") return peel_xargs(argv);
   if (prog == "watch") return peel_watch(argv);
@@ -445,7 +431,7 @@ Peel peel(const std::vector<Arg>& argv) {
     return p;
   }
   if (prog == "source" || prog == ".") {
-    if (argv.size() < 2) return nothing();
+    if (argv.size() < 2) return Peel::nothing();
     Peel p;
     p.kind = Peel::Kind::Script;
     p.keep_outer = true;
@@ -467,7 +453,7 @@ Peel peel(const std::vector<Arg>& argv) {
   }
   if (prog == "sshpass") {
     std::size_t i = skip_options(argv, 1, "pfdP", {});
-    return i < argv.size() ? inner_at(i, "sshpass") : nothing();
+    return i < argv.size() ? Peel::inner(i, "sshpass") : Peel::nothing();
   }
   return peel_launcher(argv);
 }

@@ -33,6 +33,21 @@ struct Peel {
   bool feeds_items = false;        // xargs: inner gets items from stdin as arguments
   std::string replace_token;       // xargs -I TOKEN
   bool same_scope = false;         // source / . : variables flow back
+
+  // argv[begin..end) is the command that runs.
+  static Peel inner(std::size_t begin, std::string via, std::size_t end = static_cast<std::size_t>(-1)) {
+    Peel p;
+    p.kind = Kind::Inner;
+    p.inner_begin = begin;
+    p.inner_end = end;
+    p.via = std::move(via);
+    return p;
+  }
+  static Peel nothing() {
+    Peel p;
+    p.kind = Kind::Nothing;
+    return p;
+  }
 };
 
 Peel peel(const std::vector<Arg>& argv);

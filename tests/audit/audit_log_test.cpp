@@ -8,31 +8,18 @@
 #include "audit/chain_hash.h"
 #include "audit/record.h"
 #include "audit/verify.h"
+#include "test_records.h"
 
 namespace fs = std::filesystem;
 using namespace dbguard;
 using namespace dbguard::audit;
+using namespace dbguard::audit::testing;
 using dbguard::testing::lines_of;
 using dbguard::testing::read_file;
 using dbguard::testing::ScratchDir;
 using dbguard::testing::write_file;
 
 namespace {
-
-nlohmann::json record(int i, const std::string& decision = "allow") {
-  return {{"time", "2025-06-01T12:00:00.000000Z"}, {"tool", "Bash"}, {"command", "echo " + std::to_string(i)},
-          {"decision", decision}, {"hard", false}, {"rules", nlohmann::json::array()}, {"reason", ""}};
-}
-
-AuditConfig config(const ScratchDir& d) {
-  AuditConfig c;
-  c.path = d / "state/audit.jsonl";
-  return c;
-}
-
-void fill(const AuditConfig& c, int n) {
-  for (int i = 1; i <= n; ++i) ASSERT_TRUE(append_record(c, record(i)).ok) << i;
-}
 
 std::string join(const std::vector<std::string>& lines) {
   std::string s;
@@ -45,7 +32,7 @@ std::string join(const std::vector<std::string>& lines) {
 TEST(AuditLog, AppendsAChainThatVerifies) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 5);
+  fill(c, 1, 5);
   auto lines = lines_of(read_file(c.path));
   ASSERT_EQ(lines.size(), 5u);
   auto first = nlohmann::json::parse(lines[0]);
@@ -64,7 +51,7 @@ TEST(AuditLog, AppendsAChainThatVerifies) {
 TEST(AuditLog, HashIsSha256OverPrevAndCanonicalForm) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 1);
+  fill(c, 1, 1);
   auto j = nlohmann::json::parse(lines_of(read_file(c.path))[0]);
   std::string stored = j["hash"];
   j.erase("hash");
@@ -74,7 +61,7 @@ TEST(AuditLog, HashIsSha256OverPrevAndCanonicalForm) {
 TEST(AuditLog, DetectsAModifiedRecord) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 6);
+  fill(c, 1, 6);
   auto lines = lines_of(read_file(c.path));
   auto j = nlohmann::json::parse(lines[3]);
   j["decision"] = "deny";  // rewrite history, keep the stored hash
@@ -89,7 +76,7 @@ TEST(AuditLog, DetectsAModifiedRecord) {
 TEST(AuditLog, DetectsARewrittenRecordWithARecomputedHash) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 6);
+  fill(c, 1, 6);
   auto lines = lines_of(read_file(c.path));
   // The forger recomputes line 3's hash; line 4's prev no longer matches.
   auto j = nlohmann::json::parse(lines[2]);
@@ -107,7 +94,7 @@ TEST(AuditLog, DetectsARewrittenRecordWithARecomputedHash) {
 TEST(AuditLog, DetectsADeletedRecord) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 6);
+  fill(c, 1, 6);
   auto lines = lines_of(read_file(c.path));
   lines.erase(lines.begin() + 2);  // seq 3
   write_file(c.path, join(lines));
@@ -121,7 +108,7 @@ TEST(AuditLog, DetectsADeletedRecord) {
 TEST(AuditLog, DetectsRecordsDeletedAtTheEndAndTheStart) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 6);
+  fill(c, 1, 6);
   auto lines = lines_of(read_file(c.path));
   write_file(c.path, join({lines.begin(), lines.end() - 2}));
   auto r = verify_chain(c.path, "");
@@ -139,7 +126,7 @@ TEST(AuditLog, DetectsRecordsDeletedAtTheEndAndTheStart) {
 TEST(AuditLog, AWriterAfterTruncationKeepsTheGapVisible) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 6);
+  fill(c, 1, 6);
   auto lines = lines_of(read_file(c.path));
   write_file(c.path, join({lines.begin(), lines.end() - 2}));
   ASSERT_TRUE(append_record(c, record(7)).ok);  // continues from the head (seq 6), not the cut tail
@@ -152,7 +139,7 @@ TEST(AuditLog, AWriterAfterTruncationKeepsTheGapVisible) {
 TEST(AuditLog, DetectsReorderedRecords) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 6);
+  fill(c, 1, 6);
   auto lines = lines_of(read_file(c.path));
   std::swap(lines[3], lines[4]);  // seq 4 and 5
   write_file(c.path, join(lines));
@@ -165,7 +152,7 @@ TEST(AuditLog, DetectsReorderedRecords) {
 TEST(AuditLog, DetectsATornLastLine) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 4);
+  fill(c, 1, 4);
   std::string text = read_file(c.path);
   // a crash in the middle of the next write
   write_file(c.path, text + R"({"alg":"sha256","command":"echo 5","decision":"al)");
@@ -180,7 +167,7 @@ TEST(AuditLog, RotationContinuesTheChain) {
   ScratchDir d("audit");
   auto c = config(d);
   c.rotate_bytes = 4096;
-  fill(c, 40);
+  fill(c, 1, 40);
   auto files = log_files(c.path);
   ASSERT_GE(files.size(), 3u);
   EXPECT_EQ(files.back(), c.path);
@@ -199,7 +186,7 @@ TEST(AuditLog, DetectsAChainBrokenAcrossRotation) {
   ScratchDir d("audit");
   auto c = config(d);
   c.rotate_bytes = 4096;
-  fill(c, 40);
+  fill(c, 1, 40);
   auto files = log_files(c.path);
   ASSERT_GE(files.size(), 3u);
   // Replace the middle file's last record with a forged one that hashes correctly.
@@ -230,7 +217,7 @@ TEST(AuditLog, HmacChainNeedsTheKey) {
   auto c = config(d);
   c.key_file = d / "key";
   write_file(c.key_file, "correct horse battery staple\n");
-  fill(c, 3);
+  fill(c, 1, 3);
   auto j = nlohmann::json::parse(lines_of(read_file(c.path))[0]);
   EXPECT_EQ(j["alg"], "hmac-sha256");
   EXPECT_TRUE(verify_chain(c.path, "correct horse battery staple").ok);
@@ -258,7 +245,7 @@ TEST(AuditLog, KeyedChainRejectsAPlainSha256Record) {
   auto c = config(d);
   c.key_file = d / "key";
   write_file(c.key_file, "correct horse battery staple\n");
-  fill(c, 3);
+  fill(c, 1, 3);
   // Downgrade: the last record rewritten as plain SHA-256, correctly chained to
   // the record before it, and the unsigned head edited to match.
   auto lines = lines_of(read_file(c.path));
@@ -291,7 +278,7 @@ TEST(AuditLog, KeyedChainSignsItsHeadSoTruncationShows) {
   c.key_file = d / "key";
   const std::string key = "correct horse battery staple";
   write_file(c.key_file, key + "\n");
-  fill(c, 4);
+  fill(c, 1, 4);
   Head head;
   ASSERT_TRUE(read_head(c.path, head));
   EXPECT_EQ(head.seq, 4u);
@@ -326,7 +313,7 @@ TEST(AuditLog, KeyedChainSignsItsHeadSoTruncationShows) {
 TEST(AuditLog, LastRecordThatDoesNotMatchTheHeadIsReported) {
   ScratchDir d("audit");
   auto c = config(d);
-  fill(c, 3);
+  fill(c, 1, 3);
   write_file(lock_path(c.path), nlohmann::json{{"seq", 3}, {"hash", std::string(64, 'a')}}.dump() + "\n");
   auto r = verify_chain(c.path, "");
   EXPECT_FALSE(r.ok);

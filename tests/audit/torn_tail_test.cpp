@@ -10,8 +10,10 @@
 #include "audit/chain_hash.h"
 #include "audit/report.h"
 #include "audit/verify.h"
+#include "test_records.h"
 
 using namespace dbguard::audit;
+using namespace dbguard::audit::testing;
 using dbguard::testing::lines_of;
 using dbguard::testing::read_file;
 using dbguard::testing::ScratchDir;
@@ -20,21 +22,6 @@ using dbguard::testing::write_file;
 namespace {
 
 const std::string kFragment = R"({"alg":"sha256","command":"echo 5","decision":"al)";
-
-nlohmann::json record(int i) {
-  return {{"time", "2025-06-01T12:00:00.000000Z"}, {"tool", "Bash"}, {"command", "echo " + std::to_string(i)},
-          {"decision", "allow"}, {"hard", false}, {"rules", nlohmann::json::array()}, {"reason", ""}};
-}
-
-AuditConfig config(const ScratchDir& d) {
-  AuditConfig c;
-  c.path = d / "state/audit.jsonl";
-  return c;
-}
-
-void fill(const AuditConfig& c, int from, int to) {
-  for (int i = from; i <= to; ++i) ASSERT_TRUE(append_record(c, record(i)).ok) << i;
-}
 
 // A crash in the middle of the next write.
 void tear(const AuditConfig& c) { write_file(c.path, read_file(c.path) + kFragment); }
