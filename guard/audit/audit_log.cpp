@@ -63,8 +63,10 @@ void write_head(int lock_fd, std::uint64_t seq, const std::string& hash, const s
   nlohmann::json head{{"seq", seq}, {"hash", hash}};
   if (!key.empty()) head["mac"] = head_mac(seq, hash, key);
   std::string line = head.dump() + "\n";
-  if (::ftruncate(lock_fd, 0) == 0) {
-    ssize_t ignored = ::pwrite(lock_fd, line.data(), line.size(), 0);
+  // Overwrite in place, then cut what a longer old head left: the head is never
+  // empty, and a same-length head (the usual case) costs the file system no truncate.
+  if (::pwrite(lock_fd, line.data(), line.size(), 0) == static_cast<ssize_t>(line.size())) {
+    int ignored = ::ftruncate(lock_fd, static_cast<off_t>(line.size()));
     (void)ignored;
   }
 }

@@ -40,6 +40,7 @@ class Matcher {
   Matcher() = default;
   bool init_scratch(std::string& error);
   hs_database* db_ = nullptr;
+  std::size_t mapped_size_ = 0;  // non-zero: db_ lives in its own mapping (deserialize), not Hyperscan's allocator
   hs_scratch* scratch_ = nullptr;
   std::vector<std::size_t> pattern_rule_;  // Hyperscan id -> rule index
 };
