@@ -6,6 +6,7 @@
 namespace dbguard::cli {
 
 void add_hook(CLI::App& app);
+[[noreturn]] void run_hook_and_exit();  // `dbguard hook`: decide the event on stdin, exit 0 or 2
 void add_check(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_patterns(CLI::App& app);

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "packs/embedded.h"
@@ -11,6 +12,9 @@
 #endif
 
 int main(int argc, char** argv) {
+  // Claude Code starts `dbguard hook` for every tool call: skip building the
+  // whole command line interface (every subcommand's options) for it.
+  if (argc == 2 && std::string_view(argv[1]) == "hook") dbguard::cli::run_hook_and_exit();
   CLI::App app{"dbguard: screens AI agents' tool calls and blocks what would destroy data"};
   app.set_version_flag("--version", std::string("dbguard ") + DBGUARD_VERSION + " (packs " +
                                         std::string(dbguard::packs::embedded_packs_digest().substr(0, 12)) + ")");
