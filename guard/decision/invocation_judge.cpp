@@ -62,6 +62,27 @@ void InvocationJudge::judge(const Invocation& inv) {
 }
 
 InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, InvocationTrace* trace) {
+  Seen seen = match_patterns(inv, trace);
+  judge_sql(inv, seen, trace);
+  judge_destroyed_databases(inv, seen);
+  judge_script_input(inv, seen);
+  judge_removed_data_dirs(inv, seen);
+  // Opaque data piped into any database client (psql is judged with its SQL above).
+  const auto& clients = engine_.packs_.setting("sql_clients");
+  // A heredoc / here-string with run-time parts is partly opaque the same way.
+  if (!inv.argv.empty() && !inv.argv[0].dynamic && !clients::is_sql_client(inv) &&
+      (inv.stdin_source.kind == Input::Kind::Opaque ||
+       (inv.stdin_source.kind == Input::Kind::Text && inv.stdin_source.partial)) &&
+      std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
+    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline,
+                             inv.argv[0].text + " reads statements from " + inv.stdin_source.origin +
+                                 (inv.stdin_source.kind == Input::Kind::Text ? " with parts only known at run time" : ""),
+                             "stdin", ""});
+  }
+  return seen;
+}
+
+InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, InvocationTrace* trace) {
   Seen seen;
   const auto& rules = engine_.packs_.rules;
   Haystack hay = build_haystack(inv);
@@ -99,22 +120,6 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
     f.detail = printable(line);
     f.source = inv.via.empty() ? "command line" : "command run through " + inv.via.back();
     seen.findings.push_back(std::move(f));
-  }
-  judge_sql(inv, seen, trace);
-  judge_destroyed_databases(inv, seen);
-  judge_script_input(inv, seen);
-  judge_removed_data_dirs(inv, seen);
-  // Opaque data piped into any database client (psql is judged with its SQL above).
-  const auto& clients = engine_.packs_.setting("sql_clients");
-  // A heredoc / here-string with run-time parts is partly opaque the same way.
-  if (!inv.argv.empty() && !inv.argv[0].dynamic && !clients::is_sql_client(inv) &&
-      (inv.stdin_source.kind == Input::Kind::Opaque ||
-       (inv.stdin_source.kind == Input::Kind::Text && inv.stdin_source.partial)) &&
-      std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
-    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline,
-                             inv.argv[0].text + " reads statements from " + inv.stdin_source.origin +
-                                 (inv.stdin_source.kind == Input::Kind::Text ? " with parts only known at run time" : ""),
-                             "stdin", ""});
   }
   return seen;
 }
@@ -297,7 +302,9 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
   fed.stdin_source = Input{Input::Kind::Opaque, "", "probe", false};
   fed.embedded_sql.clear();
   bool gated = false;
-  for (const auto& f : analyse(fed, nullptr).findings) gated = gated || f.rule == "containers.confirmation-fed";
+  // The rule is a pattern: the SQL, files and data directories (the rest of
+  // analyse(), the cost of a large -f file) cannot raise it.
+  for (const auto& f : match_patterns(fed, nullptr).findings) gated = gated || f.rule == "containers.confirmation-fed";
   if (!gated) return;
   for (const auto& [name, value] : inv.env)
     if (name == "CLAUDECODE" && value.text != "1")

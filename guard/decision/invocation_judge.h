@@ -22,6 +22,8 @@ class InvocationJudge {
     std::string production;  // marker text
   };
   Seen analyse(const Invocation& inv, InvocationTrace* trace);
+  // The first stage of analyse(): the packs' command patterns and production markers.
+  Seen match_patterns(const Invocation& inv, InvocationTrace* trace);
   std::string production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
                                 const Haystack& hay) const;
   void judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace);

@@ -354,9 +354,11 @@ std::string parser_ready(std::string_view sql_text) {
 // update_at do not count; a word inside a string or comment does (it only costs a parse).
 bool names_destructive_keyword(std::string_view text) {
   static constexpr std::string_view kWords[] = {"DROP", "TRUNCATE", "DELETE", "UPDATE", "DO", "FUNCTION", "PROCEDURE", "PREPARE"};
-  auto ident = [](unsigned char c) { return std::isalnum(c) || c == '_'; };
+  // ASCII tests, not <cctype>'s (a call and a locale lookup a byte): this runs over megabytes.
+  auto alpha = [](unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; };
+  auto ident = [&](unsigned char c) { return alpha(c) || (c >= '0' && c <= '9') || c == '_'; };
   for (std::size_t i = 0; i < text.size();) {
-    if (!std::isalpha(static_cast<unsigned char>(text[i]))) {
+    if (!alpha(static_cast<unsigned char>(text[i]))) {
       ++i;
       continue;
     }
@@ -364,7 +366,10 @@ bool names_destructive_keyword(std::string_view text) {
     while (j < text.size() && ident(static_cast<unsigned char>(text[j]))) ++j;
     if (j - i <= 9 && (i == 0 || !ident(static_cast<unsigned char>(text[i - 1])))) {
       char word[10] = {};
-      for (std::size_t k = i; k < j; ++k) word[k - i] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[k])));
+      for (std::size_t k = i; k < j; ++k) {
+        unsigned char c = static_cast<unsigned char>(text[k]);
+        word[k - i] = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+      }
       for (auto w : kWords)
         if (w == std::string_view(word, j - i)) return true;
     }

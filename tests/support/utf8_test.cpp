@@ -19,3 +19,14 @@ TEST(Utf8, EachInvalidByteBecomesAReplacementCharacter) {
   EXPECT_EQ(valid_utf8("\xed\xa0\x80"), r + r + r);        // surrogate
   EXPECT_EQ(valid_utf8("\xf4\x90\x80\x80"), r + r + r + r);  // above U+10FFFF
 }
+
+// The ASCII fast path reads eight bytes at a time: a bad byte at any offset of a
+// word, and a valid sequence split across words, are still seen as they are.
+TEST(Utf8, EveryOffsetPastTheAsciiFastPath) {
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    std::string ascii(pad, 'a');
+    EXPECT_EQ(valid_utf8(ascii + "\xFF" + "tail"), ascii + "\xEF\xBF\xBD" + "tail") << pad;
+    EXPECT_EQ(valid_utf8(ascii + "\xC3\xA9" + "tail"), ascii + "\xC3\xA9" + "tail") << pad;
+    EXPECT_EQ(valid_utf8(ascii + "\xE2\x82"), ascii + "\xEF\xBF\xBD\xEF\xBF\xBD") << pad;
+  }
+}
