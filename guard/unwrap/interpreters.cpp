@@ -2,8 +2,12 @@
 
 #include <re2/re2.h>
 
+#include <set>
+
 #include "support/text.h"
+#include "unwrap/code_values.h"
 #include "unwrap/unwrap.h"
+#include "unwrap/wrappers.h"
 
 namespace dbguard {
 namespace {
@@ -17,11 +21,6 @@ std::string language_of(const std::string& prog) {
   return "";
 }
 
-// The string-literal alternatives (Python's triple-quoted first, then single,
-// double, backtick-quoted); group per kind.
-const char* kLiteral =
-    R"re((?:'''((?s:.)*?)'''|"""((?s:.)*?)"""|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|`((?:[^`\\]|\\.)*)`))re";
-
 std::string unescape(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -31,22 +30,6 @@ std::string unescape(const std::string& s) {
     } else {
       out += s[i];
     }
-  }
-  return out;
-}
-
-// Every string literal in `text`, in order.
-std::vector<std::string> literals(const std::string& text) {
-  static const RE2 lit(kLiteral);
-  std::vector<std::string> out;
-  re2::StringPiece in(text);
-  std::string g[5];
-  while (RE2::FindAndConsume(&in, lit, &g[0], &g[1], &g[2], &g[3], &g[4])) {
-    std::string value;
-    for (auto& s : g)
-      if (value.empty() && !s.empty()) value = s;
-    out.push_back(unescape(value));
-    for (auto& s : g) s.clear();
   }
   return out;
 }
@@ -89,6 +72,13 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
   if (auto framework = framework_code(argv)) return framework;
   std::string lang = language_of(argv[0].text);
   if (lang.empty()) return std::nullopt;
+  if (argv[0].text == "deno") {
+    // deno eval [options] CODE; `deno run x.ts` runs a script file, not read (as for node x.js)
+    if (argv.size() < 2 || argv[1].text != "eval") return std::nullopt;
+    std::size_t k = skip_options(argv, 2, "", {"ext", "config", "import-map", "location", "seed", "cert"});
+    if (k >= argv.size()) return std::nullopt;
+    return InlineCode{lang, argv[k].text, "deno eval", argv[k].dynamic && only_placeholders(argv[k].text)};
+  }
   std::string code;
   bool found = false, script_named = false;
   for (std::size_t i = 1; i < argv.size(); ++i) {
@@ -136,26 +126,123 @@ bool interpreter_reads_stdin(const std::vector<Arg>& argv) {
   return true;
 }
 
+namespace {
+
+// A run-time value in a command line: a variable the shell only knows at run
+// time, so that the shell analysis treats it as it treats `"$X"`.
+std::string runtime_word(const CodeValue& v) {
+  std::string name;
+  for (char c : v.name)
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') name += c;
+  return "\"$__code_" + (name.empty() ? std::string("value") : name) + "\"";
+}
+
+// argv items as a command line: constants quoted, run-time items as run-time words.
+std::string command_line(const std::vector<CodeValue>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ' ';
+    if (item.list) out += command_line(item.items);
+    else out += item.known ? shell_quote_join({item.text}) : runtime_word(item);
+  }
+  return out;
+}
+
+bool keyword_argument(std::string_view a) {
+  static const RE2 kw(R"re(^[A-Za-z_]\w*\s*(?:=[^=]|:\s))re");  // shell=True, exception: true
+  return RE2::PartialMatch(re2::StringPiece(a.data(), a.size()), kw);
+}
+
+// Calls that can only start a process: when what they run is only known at run
+// time, that is eval of unknown text. Others (run(), call(), exec() as Python's,
+// .exec() on a RegExp) are judged only on what the code says.
+bool starts_a_process(const std::string& fn, const std::string& language, bool method) {
+  if (fn == "run" || fn == "call") return false;
+  if (fn == "exec" || fn == "system") return !method && language != "python";
+  return true;
+}
+
+}  // namespace
+
 CodeFindings scan_code(const InlineCode& code) {
   CodeFindings out;
-  // Calls that start a shell command: a string argument, or a list of strings (argv form).
+  CodeScope scope(code.code, code.language);
+  std::string_view text(code.code);
+  auto offset = [&](re2::StringPiece p) { return static_cast<std::size_t>(p.data() - text.data()); };
+  // Calls that start a shell command: a string argument, a list of strings (argv
+  // form), or a program followed by its arguments.
   static const RE2 shell_call(
-      R"re((os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.[A-Za-z_]+|commands\.getoutput|\bcheck_output|\bcheck_call|\bPopen|\brun|\bcall|\bgetoutput|execSync|execFileSync|execFile|spawnSync|spawn|child_process\.exec|\bexec|\bsystem|IO\.popen|Open3\.[a-z0-9_]+|shell_exec|passthru|proc_open)\s*\(((?:[^()'"`]|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`|\((?:[^()'"]|'[^']*'|"[^"]*")*\))*)\))re");
-  static const RE2 backticks(R"re(`((?:[^`\\]|\\.)*)`|%x\(([^)]*)\)|%x\{([^}]*)\}|qx\(([^)]*)\)|qx\{([^}]*)\}|qx/([^/]*)/)re");
-  static const RE2 sql_call(
-      R"re((?:\.|->)(execute|executemany|executescript|exec_driver_sql|query|exec|raw|prepare|sql|run_sql|execute_sql|do|\$executeRawUnsafe|\$queryRawUnsafe|\$executeRaw|executeRawUnsafe|queryRawUnsafe|none|any|one|many|result|simple_query|batch_execute)\s*\(\s*(?:[A-Za-z_.]+\(\s*)?[rfbu]?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`))re");
-  re2::StringPiece in(code.code);
-  std::string fn, arg;
-  while (RE2::FindAndConsume(&in, shell_call, &fn, &arg)) {
-    // A list, or several strings whose first names a program (spawn('docker',
-    // ['volume','rm']), system("dropdb", "app")), is an argv; one string is a command line.
-    std::size_t first = arg.find_first_not_of(" \t");
-    if (first == std::string::npos) continue;
-    auto parts = literals(arg[first] == '[' ? arg.substr(first, arg.find(']') - first) : arg);
-    if (parts.empty()) continue;
-    bool argv_form = arg[first] == '[' || (parts.size() > 1 && parts[0].find(' ') == std::string::npos);
-    out.shell.emplace_back(code.origin + " " + fn + "()", argv_form ? shell_quote_join(parts) : parts[0]);
+      R"re((\.?)(os\.system|os\.popen|os\.exec[lv]p?e?|subprocess\.[A-Za-z_]+|commands\.getoutput|\bcheck_output|\bcheck_call|\bPopen|\bgetoutput|Bun\.spawnSync|Bun\.spawn|Deno\.run|Deno\.Command|\brun|\bcall|execSync|execFileSync|execFile|spawnSync|spawn|child_process\.exec|\bexec|\bsystem|IO\.popen|Open3\.[a-z0-9_]+|shell_exec|passthru|proc_open)\s*\()re");
+  re2::StringPiece in(text.data(), text.size());
+  re2::StringPiece dot, fn_piece;
+  while (RE2::FindAndConsume(&in, shell_call, &dot, &fn_piece)) {
+    std::string fn(fn_piece);
+    std::size_t at = offset(fn_piece);
+    std::size_t open = offset(in) - 1;
+    bool strict = starts_a_process(fn, code.language, !dot.empty());
+    std::string origin = code.origin + " " + fn + "()";
+    auto args = split_arguments(enclosed(text, open));
+    if (args.empty()) continue;
+    std::string_view first = args[0];
+    if (first.front() == '{') {  // Deno.run({cmd: [...]}), Bun.spawn({cmd: [...]})
+      first = object_field(first, "cmd");
+      if (first.empty()) continue;
+    }
+    CodeValue v = scope.evaluate(first, at);
+    std::vector<CodeValue> items;
+    if (v.list) {
+      items = v.items;
+    } else if (args.size() > 1 && v.known && v.text.find(' ') == std::string::npos) {
+      // spawn('docker', ['volume', 'rm']), system("dropdb", "app"), Deno.Command("dropdb", {args: [...]})
+      items.push_back(v);
+      for (std::size_t k = 1; k < args.size(); ++k) {
+        std::string_view a = args[k];
+        if (a.front() == '{') a = object_field(a, "args");
+        if (a.empty() || keyword_argument(a)) continue;
+        CodeValue e = scope.evaluate(a, at);
+        if (e.list) items.insert(items.end(), e.items.begin(), e.items.end());
+        else if (e.known || e.has_text || !e.name.empty()) items.push_back(e);
+      }
+      if (items.size() == 1) items.clear();
+    }
+    if (!items.empty()) {
+      if (items[0].known && !items[0].list) out.shell.emplace_back(origin, command_line(items));
+      else if (strict) out.dynamic_shell.emplace_back(origin, "program only known at run time: " + std::string(first));
+      continue;
+    }
+    if (v.known) {
+      out.shell.emplace_back(origin, v.text);
+      continue;
+    }
+    if (strict) out.dynamic_shell.emplace_back(origin, "command line only known at run time: " + std::string(first));
+    if (v.has_text) out.shell.emplace_back(origin, v.text);
+    for (const auto& l : v.literals) out.shell.emplace_back(origin, l);
   }
+  if (code.language == "node") {
+    // Bun's and zx's $`…` shell: each ${…} is one argument (escaped), not shell text.
+    static const RE2 tagged(R"re((?:^|[^\w$.])\$\s*`)re");
+    re2::StringPiece tg(text.data(), text.size());
+    while (RE2::FindAndConsume(&tg, tagged)) {
+      std::size_t open = offset(tg) - 1;
+      std::string command;
+      std::size_t i = open + 1;
+      for (; i < text.size() && text[i] != '`'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          command += text[++i];
+        } else if (text.substr(i, 2) == "${") {
+          auto inner = enclosed(text, i + 1);
+          CodeValue e = scope.evaluate(inner, i);
+          command += e.list ? command_line(e.items) : e.known ? shell_quote_join({e.text}) : runtime_word(e);
+          i += inner.size() + 2;
+        } else {
+          command += text[i];
+        }
+      }
+      out.shell.emplace_back(code.origin + " $`…`", command);
+      tg = re2::StringPiece(text.data() + std::min(i + 1, text.size()), text.size() - std::min(i + 1, text.size()));
+    }
+  }
+  static const RE2 backticks(R"re(`((?:[^`\\]|\\.)*)`|%x\(([^)]*)\)|%x\{([^}]*)\}|qx\(([^)]*)\)|qx\{([^}]*)\}|qx/([^/]*)/)re");
   if (code.language == "ruby" || code.language == "perl" || code.language == "php") {
     re2::StringPiece bt(code.code);
     std::string g[6];
@@ -167,22 +254,62 @@ CodeFindings scan_code(const InlineCode& code) {
         }
   }
   if (code.language == "ruby" || code.language == "perl") {
-    // system "dropdb app", exec "…", system "dropdb", "app": calls without parentheses
-    static const RE2 bare_call(
-        R"re(\b(system|exec|spawn)\s+((?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?:\s*,\s*(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))*))re");
-    re2::StringPiece bc(code.code);
-    std::string args;
-    while (RE2::FindAndConsume(&bc, bare_call, &fn, &args)) {
-      auto parts = literals(args);
-      if (parts.empty()) continue;
-      bool argv_form = parts.size() > 1 && parts[0].find(' ') == std::string::npos;
-      out.shell.emplace_back(code.origin + " " + fn, argv_form ? shell_quote_join(parts) : parts[0]);
+    // system "dropdb app", exec "…", system "dropdb", "app", system $cmd: calls without parentheses
+    static const RE2 bare_call(R"re(\b(system|exec|spawn)[ \t]+(?:([A-Za-z_]\w*)[ \t]*(?:;|\n|$)|([$@'"][^;\n]*)))re");
+    static const RE2 until_tail(R"re((?s)(.*?)\s+(?:or|and|if|unless)\s)re");  // `or die …`, `if …` end the arguments
+    re2::StringPiece bc(text.data(), text.size());
+    re2::StringPiece fn, name_arg, args_piece;
+    while (RE2::FindAndConsume(&bc, bare_call, &fn, &name_arg, &args_piece)) {
+      std::string origin = code.origin + " " + std::string(fn);
+      re2::StringPiece all = name_arg.empty() ? args_piece : name_arg, head;
+      std::string_view args_text(all.data(), all.size());
+      if (RE2::PartialMatch(all, until_tail, &head)) args_text = args_text.substr(0, head.size());
+      auto args = split_arguments(args_text);
+      std::vector<CodeValue> items;
+      for (auto a : args) {
+        CodeValue e = scope.evaluate(a, offset(fn));
+        if (e.list) items.insert(items.end(), e.items.begin(), e.items.end());
+        else items.push_back(e);
+      }
+      if (items.empty()) continue;
+      if (items.size() > 1 && items[0].known && items[0].text.find(' ') == std::string::npos) {
+        out.shell.emplace_back(origin, command_line(items));
+      } else if (items.size() == 1 && items[0].known) {
+        out.shell.emplace_back(origin, items[0].text);
+      } else {
+        out.dynamic_shell.emplace_back(origin, "command only known at run time: " + std::string(args_text));
+        if (items[0].has_text) out.shell.emplace_back(origin, items[0].text);
+      }
     }
   }
-  re2::StringPiece sq(code.code);
-  while (RE2::FindAndConsume(&sq, sql_call, &fn, &arg)) {
-    auto parts = literals(arg);
-    if (!parts.empty()) out.sql.emplace_back(code.origin + " ." + fn + "()", parts[0]);
+  // SQL passed to a database call: the first argument (inside text(…)/sql(…) wrappers).
+  static const RE2 sql_call(
+      R"re((?:\.|->)(execute|executemany|executescript|exec_driver_sql|query|exec|raw|prepare|sql|run_sql|execute_sql|do|\$executeRawUnsafe|\$queryRawUnsafe|\$executeRaw|executeRawUnsafe|queryRawUnsafe|none|any|one|many|result|simple_query|batch_execute)\s*\()re");
+  // Methods that only ever run SQL: a run-time argument to them is SQL the guard cannot see.
+  static const std::set<std::string> sql_only = {"execute", "executemany", "executescript", "exec_driver_sql",
+                                                 "query", "run_sql", "execute_sql", "$executeRawUnsafe",
+                                                 "$queryRawUnsafe", "executeRawUnsafe", "queryRawUnsafe",
+                                                 "simple_query", "batch_execute"};
+  static const RE2 wrapper(R"re(^[A-Za-z_.]+\s*\()re");
+  re2::StringPiece sq(text.data(), text.size());
+  re2::StringPiece method;
+  while (RE2::FindAndConsume(&sq, sql_call, &method)) {
+    std::string fn(method);
+    std::string origin = code.origin + " ." + fn + "()";
+    std::size_t open = offset(sq) - 1;
+    auto args = split_arguments(enclosed(text, open));
+    if (args.empty()) continue;
+    std::string_view first = args[0];
+    if (RE2::PartialMatch(re2::StringPiece(first.data(), first.size()), wrapper) && first.back() == ')') {
+      auto inner = split_arguments(enclosed(first, first.find('(')));  // text("…"), sql.SQL("…")
+      if (inner.size() == 1 && enclosed(first, first.find('(')).size() + first.find('(') + 2 == first.size()) first = inner[0];
+    }
+    CodeValue v = scope.evaluate(first, open);
+    if (v.list) continue;
+    if (v.known || v.has_text) out.sql.emplace_back(origin, v.text);
+    for (const auto& l : v.literals) out.sql.emplace_back(origin, l);
+    if (!v.known && !v.has_text && v.literals.empty() && sql_only.count(fn))
+      out.dynamic_sql.emplace_back(origin, "SQL only known at run time: " + std::string(first));
   }
   return out;
 }

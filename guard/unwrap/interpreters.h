@@ -2,7 +2,9 @@
 // php -r, and code fed on stdin): the shell commands it starts (os.system,
 // subprocess.*, child_process.exec*, system, backticks, %x(), qx()) and the SQL
 // strings it passes to execute()/query()/exec()/raw(). Found with RE2 over the
-// code's text; a string built at run time is not seen (documented limit).
+// code's text; an argument that is a name or a concatenation is evaluated from
+// the code's own assignments (code_values.h). A shell-out or SQL call whose
+// text is only known at run time is reported as such, to be denied.
 #pragma once
 
 #include <optional>
@@ -24,10 +26,13 @@ struct InlineCode {
 struct CodeFindings {
   std::vector<std::pair<std::string, std::string>> shell;  // (origin, command)
   std::vector<std::pair<std::string, std::string>> sql;    // (origin, statement text)
+  // Calls whose command line or SQL is only known at run time: (origin, what)
+  std::vector<std::pair<std::string, std::string>> dynamic_shell;
+  std::vector<std::pair<std::string, std::string>> dynamic_sql;
 };
 
-// The inline code of an interpreter invocation, if it has any (-c/-e, or
-// program text on stdin when no script is named).
+// The inline code of an interpreter invocation, if it has any (-c/-e, deno eval,
+// or program text on stdin when no script is named).
 std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input& stdin_source);
 
 CodeFindings scan_code(const InlineCode& code);

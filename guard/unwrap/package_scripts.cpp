@@ -1,6 +1,7 @@
 #include "unwrap/package_scripts.h"
 
 #include <nlohmann/json.hpp>
+#include <re2/re2.h>
 
 #include <filesystem>
 #include <set>
@@ -126,6 +127,46 @@ std::string take_workspace(std::vector<Arg>& argv) {
   return spec;
 }
 
+// The scripts a name stands for: itself when package.json has it, else the
+// scripts its glob matches (npm-run-all's and concurrently's `db:*`: `*` within
+// one :-separated part, `**` across parts).
+std::vector<std::string> matching_scripts(const nlohmann::json& scripts, const std::string& pattern) {
+  if (scripts.contains(pattern) || pattern.find('*') == std::string::npos) return {pattern};
+  std::string re;
+  for (std::size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern.compare(i, 2, "**") == 0) {
+      re += ".*";
+      ++i;
+    } else if (pattern[i] == '*') {
+      re += "[^:]*";
+    } else {
+      re += RE2::QuoteMeta(pattern.substr(i, 1));
+    }
+  }
+  RE2 glob(re);
+  std::vector<std::string> out;
+  for (const auto& [name, body] : scripts.items())
+    if (RE2::FullMatch(name, glob)) out.push_back(name);
+  return out;
+}
+
+// npm-run-all / run-s / run-p PATTERN…: each pattern (with arguments after a space,
+// "build -- --watch") names scripts of the package.json here, run with npm run.
+std::vector<std::string> run_all_patterns(const std::vector<Arg>& argv) {
+  std::vector<std::string> patterns;
+  for (std::size_t i = 1; i < argv.size(); ++i) {
+    const std::string& a = argv[i].text;
+    if (a == "--") break;  // arguments for the scripts' {1} placeholders
+    if (a == "--npm-path" || a == "--max-parallel") {
+      ++i;
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') continue;
+    patterns.push_back(a);
+  }
+  return patterns;
+}
+
 }  // namespace
 
 ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::string& cwd, std::size_t max_bytes) {
@@ -133,7 +174,8 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
   plan.directory = cwd;
   if (argv_in.empty()) return plan;
   const std::string pm = argv_in[0].text;
-  if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun") return plan;
+  bool run_all = pm == "npm-run-all" || pm == "run-s" || pm == "run-p";
+  if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun" && !run_all) return plan;
   std::vector<Arg> argv = argv_in;
   std::string workspace = take_workspace(argv);
   std::size_t i = 1;
@@ -145,9 +187,11 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
     else if (a.rfind("--prefix=", 0) == 0 || a.rfind("--cwd=", 0) == 0 || a.rfind("--dir=", 0) == 0) dir = a.substr(a.find('=') + 1);
     if (!dir.empty()) plan.directory = resolve_path(plan.directory, dir);
   }
-  if (i >= argv.size()) return plan;
-  std::string sub = argv[i].text, script;
-  if (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn") {
+  if (i >= argv.size() && !run_all) return plan;
+  std::string sub = run_all ? "" : argv[i].text, script;
+  if (run_all) {
+    script = "(" + pm + ")";
+  } else if (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn") {
     // npm run --silent X: skip options to the script name
     std::size_t k = i + 1;
     while (k < argv.size() && !argv[k].text.empty() && argv[k].text[0] == '-') ++k;
@@ -182,8 +226,10 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
     plan.oversize = "package.json not read: " + error;
     return plan;
   }
-  bool has_script = j.is_object() && j.contains("scripts") && j["scripts"].is_object() && j["scripts"].contains(script);
-  if (!has_script && pm != "npm") {
+  bool has_script = j.is_object() && j.contains("scripts") && j["scripts"].is_object() &&
+                    (j["scripts"].contains(script) || (script.find('*') != std::string::npos && !run_all &&
+                                                       !matching_scripts(j["scripts"], script).empty()));
+  if (!has_script && pm != "npm" && !run_all) {
     // `yarn prisma …` / `pnpm drizzle-kit …`: with no such script, the package's binary runs.
     std::vector<std::string> words;
     for (std::size_t k = (sub == "run" ? i + 1 : i); k < argv.size(); ++k) words.push_back(argv[k].text);
@@ -205,10 +251,21 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
   std::string appended;
   for (const auto& e : extra) appended += " " + shell_quote_join({e});
   bool any = false;
-  for (const std::string& name : {"pre" + script, script, "post" + script}) {
-    if (!scripts.contains(name) || !scripts[name].is_string()) continue;
-    any = true;
-    plan.lines.push_back({scripts[name].get<std::string>() + (name == script ? appended : ""), "package.json scripts." + name});
+  auto add = [&](const std::string& one, const std::string& args) {
+    for (const std::string& name : {"pre" + one, one, "post" + one}) {
+      if (!scripts.contains(name) || !scripts[name].is_string()) continue;
+      any = true;
+      plan.lines.push_back({scripts[name].get<std::string>() + (name == one ? args : ""), "package.json scripts." + name});
+    }
+  };
+  if (run_all) {
+    for (const auto& pattern : run_all_patterns(argv)) {
+      auto space = pattern.find(' ');
+      std::string args = space == std::string::npos ? "" : pattern.substr(space);
+      for (const auto& name : matching_scripts(scripts, pattern.substr(0, space))) add(name, args);
+    }
+  } else {
+    for (const auto& name : matching_scripts(scripts, script)) add(name, appended);
   }
   if (!any) plan.error = "no script " + script + " in package.json";
   return plan;

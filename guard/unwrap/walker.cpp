@@ -511,6 +511,12 @@ class Walker {
     }
     CodeFindings found = scan_code(*code);
     if (!found.sql.empty() && !out_.invocations.empty()) out_.invocations.back().embedded_sql = found.sql;
+    // a shell-out of run-time text is eval of unknown text; SQL only known at run
+    // time is opaque, as `psql -c "$SQL"` is
+    for (const auto& [origin, what] : found.dynamic_shell)
+      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline, origin + ": " + what, false});
+    for (const auto& [origin, what] : found.dynamic_sql)
+      out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline, origin + ": " + what, false});
     for (const auto& [origin, command] : found.shell) {
       Ctx inner = ctx;
       inner.depth += 1;

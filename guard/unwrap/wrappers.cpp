@@ -413,13 +413,8 @@ Peel peel(const std::vector<Arg>& argv) {
                                                  "extra", "package", "with-requirements", "index"});
     return i < argv.size() ? Peel::inner(i, "uv run") : Peel::nothing();
   }
-  if ((prog == "bundle" && argv.size() > 2 && argv[1].text == "exec") ||
-      ((prog == "pnpm" || prog == "yarn") && argv.size() > 2 && (argv[1].text == "exec" || argv[1].text == "dlx")))
-    return Peel::inner(2, prog + " " + argv[1].text);
-  if (prog == "npx" || prog == "bunx" || prog == "pnpx") {
-    std::size_t i = skip_options(argv, 1, "p", {"package", "call"});
-    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();  // the walker drops a package@version suffix
-  }
+  if (prog == "bundle" && argv.size() > 2 && argv[1].text == "exec") return Peel::inner(2, "bundle exec");
+  if (Peel p = peel_package_launcher(argv); p.kind != Peel::Kind::None) return p;
   if (prog == "xargs") return peel_xargs(argv);
   if (prog == "watch") return peel_watch(argv);
   if (is_shell(prog)) return peel_shell(argv);

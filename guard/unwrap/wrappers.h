@@ -55,6 +55,10 @@ Peel peel(const std::vector<Arg>& argv);
 // su/runuser, chroot, strace, taskset, busybox, coproc, trap, parallel (launchers.cpp).
 Peel peel_launcher(const std::vector<Arg>& argv);
 
+// npx/bunx/pnpx, npm exec, pnpm/yarn exec|dlx, corepack, cross-env, dotenv, env-cmd,
+// concurrently (package_launchers.cpp).
+Peel peel_package_launcher(const std::vector<Arg>& argv);
+
 // find's -exec/-execdir/-ok/-okdir groups: [begin, end) of each command, `{}` inside.
 std::vector<std::pair<std::size_t, std::size_t>> find_exec_groups(const std::vector<Arg>& argv);
 
