@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -300,6 +301,10 @@ void ProtectedFiles::add(std::string path, std::string what, bool settings, bool
   if (r != l) entries.push_back({r, what, settings, read_too, prefix});
 }
 
+bool ProtectedFiles::any_read_too() const {
+  return std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.read_too; });
+}
+
 ProtectedFiles ProtectedFiles::from_environment() {
   ProtectedFiles f;
   PolicyPaths paths = policy_paths("");
@@ -393,7 +398,9 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   const std::string prog = basename_of(inv.argv[0].text);
 
   // Reading the audit key is denied too: with it, the chain could be rewritten.
-  for (std::size_t i = 1; i < inv.argv.size(); ++i) {
+  // Only entries carry read_too; without one, resolving every argument of every
+  // command (a stat each) finds nothing.
+  for (std::size_t i = 1; files.any_read_too() && i < inv.argv.size(); ++i) {
     Target t = classify(files, inv.argv[i].text, cwd);
     if (t.read_too) {
       deny(out, inv.segment, "the command names " + t.what + ": " + inv.argv[i].text, "command line");

@@ -41,6 +41,8 @@ struct ProtectedFiles {
   // DBGUARD_*_POLICY) and the running binary.
   static ProtectedFiles from_environment();
   void add(std::string path, std::string what, bool settings = false, bool read_too = false, bool prefix = false);
+  // Whether any entry is protected from reading too (only then is every argument looked at).
+  bool any_read_too() const;
 };
 
 // What protected file `abs_path` is, or "" (also: .dbguard.toml and
