@@ -235,3 +235,22 @@ TEST(GuardPack, NestingBeyondTheBoundIsDenied) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(NosqlPack, RedisCommandKnownOnlyAtRunTime) {
+  check_all({
+      {"redis-cli $CMD", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli \"$C\" k", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli $(cat cmd.txt)", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli -h cache -p 6379 -n 0 -a pass --no-auth-warning \"$C\"", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli -u redis://localhost:6379 --tls \"FLUSH$X\"", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli EVAL \"$LUA\" 0", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli GET \"$KEY\"", "allow"},
+      {"redis-cli -h \"$HOST\" -p \"$PORT\" GET k", "allow"},
+      {"redis-cli -n \"$DB\" --raw HGETALL \"user:$ID\"", "allow"},
+      {"redis-cli SET \"feature:$NAME\" \"$VALUE\"", "allow"},
+  });
+}
+
+}  // namespace
