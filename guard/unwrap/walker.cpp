@@ -531,7 +531,11 @@ class Walker {
     std::vector<RecipeLine> lines;
     std::string dir;
     if (prog == "make" || prog == "gmake") {
-      MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes);
+      // MAKEFLAGS=e (or any MAKEFLAGS: its flags are not read) lets the environment override the file
+      bool env_overrides = std::any_of(env.begin(), env.end(), [](const auto& kv) {
+        return kv.first == "MAKEFLAGS" || kv.first == "GNUMAKEFLAGS";
+      });
+      MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes, env_overrides);
       if (!plan.runs_recipes) return;
       if (!plan.oversize.empty()) {
         out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
