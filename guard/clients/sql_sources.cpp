@@ -85,8 +85,8 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
     return;
   }
   std::string path = resolve_path(cwd, path_text);
-  if (limits.reader && written_earlier(*limits.reader, path)) {
-    out.push_back({SqlSource::Kind::Opaque, path_text + " is written earlier in this command: its SQL is only known at run time", origin});
+  if (std::string why; limits.reader && written_earlier(*limits.reader, path, &why)) {
+    out.push_back({SqlSource::Kind::Opaque, path_text + " is " + why + ": its SQL is only known at run time", origin});
     return;
   }
   std::string text, error;

@@ -400,9 +400,9 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   };
   auto read = [&](const std::string& path, std::string& text) {
     std::string error;
-    if (written_earlier(inv, path)) {
+    if (std::string why; written_earlier(inv, path, &why)) {
       seen.findings.push_back({"guard.opaque-input", false, inv.segment,
-                               path + " is written earlier in this command: what it holds is only known at run time", prog, ""});
+                               path + " is " + why + ": what it holds is only known at run time", prog, ""});
       return false;
     }
     if (read_file_bounded(resolve_path(inv.cwd, path), 8u << 20, text, error)) return true;
