@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "clients/kube_manifests.h"
 #include "clients/sql_sources.h"
 #include "clients/terraform_config.h"
 #include "decision/data_dirs.h"
@@ -104,6 +105,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   judge_destroyed_databases(inv, seen);
   judge_script_input(inv, seen);
   judge_removed_data_dirs(inv, seen);
+  judge_kube_manifests(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
   const auto& clients = engine_.packs_.setting("sql_clients");
   // A heredoc / here-string with run-time parts is partly opaque the same way.
@@ -467,6 +469,24 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
       if (argv.size() > inv.argv.size()) judge_as(std::move(argv), inv.stdin_source.origin);
     }
   }
+}
+
+void InvocationJudge::judge_kube_manifests(const Invocation& inv, Seen& seen) {
+  // kubectl delete -f / -k: judged by the kinds its manifests declare, as
+  // `kubectl delete pvc|pv|namespace` is by its words; unread manifests deny.
+  auto found = clients::delete_manifests(inv);
+  if (!found.applies) return;
+  const auto& packs = engine_.packs_;
+  auto add = [&](const char* id, const std::string& detail) {
+    if (const packs::Rule* rule = packs.find(id))
+      seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard,
+                               inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
+                                                                                                  : inv.pipeline,
+                               detail, "manifests", ""});
+  };
+  for (const auto& s : found.storage) add("kubernetes.delete-storage", "deletes a " + s);
+  for (const auto& u : found.unreadable) add("kubernetes.delete-unread-manifest", u);
+  for (const auto& o : found.oversize) add("guard.file-too-large", o);
 }
 
 void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen) {
