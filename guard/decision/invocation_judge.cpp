@@ -31,6 +31,16 @@ const RE2& cached_re2(const std::string& pattern) {
   return *slot;
 }
 
+// Whether the command's run-time words may stand for many values (rules with
+// when_dynamic = "many"): it runs once per item, or the shell splits one of them.
+bool many_dynamic_values(const Invocation& inv) {
+  if (inv.repeated) return true;
+  return std::any_of(inv.argv.begin() + (inv.argv.empty() ? 0 : 1), inv.argv.end(), [](const Arg& a) {
+    return a.dynamic && (a.splits || a.text.find("$@") != std::string::npos || a.text.find("$*") != std::string::npos ||
+                         a.text.find("${@") != std::string::npos || a.text.find("${*") != std::string::npos);
+  });
+}
+
 std::string printable(std::string s) {
   for (auto& c : s) {
     if (c == '\x1f') c = ' ';
@@ -89,6 +99,10 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
     }
     if (cleared) continue;
     if (rule.needs_fed_stdin && inv.stdin_source.kind == Input::Kind::None) continue;
+    if (rule.needs_many_dynamic && !many_dynamic_values(inv)) {
+      if (trace) trace->cleared.push_back(rule.id + " (its run-time words stand for one value each)");
+      continue;
+    }
     if (rule.requires_production && seen.production.empty()) {
       if (trace) trace->cleared.push_back(rule.id + " (applies to production targets only)");
       continue;

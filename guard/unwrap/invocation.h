@@ -108,6 +108,8 @@ struct Invocation {
   std::size_t stage = 0, stages = 1;               // 1-based pipeline stage, of how many (0: not piped)
   bool program_dynamic = false;
   bool program_splits = false;                     // argv[0] is word-split at run time (see Arg::splits)
+  bool repeated = false;                           // runs once per item: a loop or function body, xargs,
+                                                   // find -exec (its run-time words take many values)
 };
 
 // Something the unwrap stage itself found: a construct it could not see through.

@@ -37,6 +37,7 @@ struct Ctx {
   SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
   std::size_t stage = 0, stages = 1;
   bool in_container = false;  // peeled out of docker exec/run, kubectl exec: local paths are not its files
+  bool repeated = false;      // in a loop or function body, under xargs or find -exec (Invocation::repeated)
   // When `source` is a script read from a file: its name as written and where
   // its lines start, so each command's origin carries its line (reset.sh:4).
   std::string script;
@@ -206,12 +207,16 @@ class Walker {
     for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
     walk_substitutions(ex, scope, ctx);
     if (cmd.kind == Command::Kind::For && !cmd.name.empty()) scope.vars.erase(cmd.name);
+    Ctx body_ctx = ctx;
+    // a function may be called from a loop: its body counts as repeated too
+    if (cmd.kind == Command::Kind::Loop || cmd.kind == Command::Kind::For || cmd.kind == Command::Kind::Function)
+      body_ctx.repeated = true;
     for (const auto& body : cmd.bodies) {
       if (cmd.kind == Command::Kind::Subshell) {
         Scope copy = scope;
-        walk_list(*body, copy, body_in, ctx);
+        walk_list(*body, copy, body_in, body_ctx);
       } else {
-        walk_list(*body, scope, body_in, ctx);
+        walk_list(*body, scope, body_in, body_ctx);
       }
     }
     note_writes(writes);
@@ -448,6 +453,7 @@ class Walker {
             if (a.text.find("{}") != std::string::npos) a.dynamic = true;
           Ctx c = ctx;
           c.via.push_back("find " + argv[b - 1].text);
+          c.repeated = true;
           run(std::move(cmd), env, Input{}, c, scope, refs, segment, {}, dynamic_ok);
         }
         break;
@@ -472,7 +478,10 @@ class Walker {
             for (auto& a : inner)
               if (a.text.find(p.replace_token) != std::string::npos) a.dynamic = true;
           if (p.feeds_items) inner.push_back(Arg{"{items from stdin}", true});
-          if (p.feeds_items || !p.replace_token.empty()) in = Input{};
+          if (p.feeds_items || !p.replace_token.empty()) {
+            in = Input{};
+            ctx.repeated = true;  // xargs: once per batch of items
+          }
           argv = std::move(inner);
           continue;
         }
@@ -780,6 +789,7 @@ class Walker {
     inv.cwd = cwd;
     inv.program_dynamic = argv[0].dynamic;
     inv.program_splits = argv[0].dynamic && argv[0].splits;
+    inv.repeated = ctx.repeated;
     inv.written = written_;
     inv.written_seen = written_->size();
     out_.invocations.push_back(std::move(inv));

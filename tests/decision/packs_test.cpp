@@ -253,4 +253,19 @@ TEST(NosqlPack, RedisCommandKnownOnlyAtRunTime) {
   });
 }
 
+TEST(NosqlPack, RunTimeKeysAreManyOnlyWhenRepeatedOrSplit) {
+  check_all({
+      {"redis-cli DEL \"session:$ID\"", "allow"},
+      {"redis-cli -n 2 UNLINK \"$KEY\"", "allow"},
+      {"redis-cli DEL $KEYS", "deny", "nosql.redis-mass-delete"},
+      {"redis-cli DEL $(redis-cli --scan --pattern 'tmp:*')", "deny", "nosql.redis-mass-delete"},
+      {"redis-cli del \"$@\"", "deny", "nosql.redis-mass-delete"},
+      {"for k in $(cat keys); do redis-cli del \"user:$k\"; done", "deny", "nosql.redis-mass-delete"},
+      {"redis-cli --scan | while read k; do redis-cli unlink \"$k\"; done", "deny", "nosql.redis-mass-delete"},
+      {"wipe() { redis-cli del \"$1\"; }; wipe a", "deny", "nosql.redis-mass-delete"},
+      {"seq 1 9 | xargs -I{} redis-cli del \"k:{}\"", "deny", "nosql.redis-mass-delete"},
+      {"find keys -type f -exec redis-cli del {} \\;", "deny", "nosql.redis-mass-delete"},
+  });
+}
+
 }  // namespace
