@@ -199,12 +199,24 @@ ManifestFindings delete_manifests(const Invocation& inv, const ManifestLimits& l
       if (a.size() > skip) return Arg{a.substr(skip), argv[i].dynamic};
       return i + 1 < argv.size() ? argv[++i] : Arg{"", true};
     };
-    if (a == "-f" || a == "--filename") files.push_back(value(a.size()));
-    else if (a.rfind("-f", 0) == 0 && a.size() > 2 && a[2] != '-') files.push_back(value(2));  // -fFILE
+    if (a == "--filename") files.push_back(value(a.size()));
     else if (a.rfind("--filename=", 0) == 0) files.push_back(value(11));
-    else if (a == "-k" || a == "--kustomize") kustomizations.push_back(value(a.size()));
+    else if (a == "--kustomize") kustomizations.push_back(value(a.size()));
     else if (a.rfind("--kustomize=", 0) == 0) kustomizations.push_back(value(12));
-    else if (a == "-R" || a == "--recursive" || a == "--recursive=true") recursive = true;
+    else if (a == "--recursive" || a == "--recursive=true") recursive = true;
+    else if (a.size() > 1 && a[0] == '-' && a[1] != '-') {
+      // shorthand flags combine as in kubectl's flag parser: -Rf DIR, -fFILE, -f=FILE
+      for (std::size_t k = 1; k < a.size(); ++k) {
+        char c = a[k];
+        if (c == 'R') recursive = true;
+        if (c == 'R' || c == 'A' || c == 'i') continue;  // flags without a value
+        if (c == 'f' || c == 'k') {
+          std::size_t skip = k + 1 < a.size() && a[k + 1] == '=' ? k + 2 : k + 1;
+          (c == 'f' ? files : kustomizations).push_back(value(skip));
+        }
+        break;  // any other letter takes the rest (or the next word) as its value
+      }
+    }
   }
   if (files.empty() && kustomizations.empty()) return out;
   out.applies = true;

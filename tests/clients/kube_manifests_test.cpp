@@ -57,6 +57,10 @@ TEST_F(KubeManifests, FilesDirectoriesAndKustomizations) {
   EXPECT_EQ(run({"kubectl", "-n", "x", "delete", "--filename=pvc.yaml"}).storage.size(), 1u);
   EXPECT_EQ(run({"kubectl", "delete", "-f", "k8s/"}).storage.size(), 1u);         // ns.json, not sub/
   EXPECT_EQ(run({"kubectl", "delete", "-R", "-f", "k8s"}).storage.size(), 2u);    // and sub/pv.yml
+  EXPECT_EQ(run({"kubectl", "delete", "-Rf", "k8s"}).storage.size(), 2u);          // combined shorthand
+  EXPECT_EQ(run({"kubectl", "delete", "-fpvc.yaml"}).storage.size(), 1u);
+  EXPECT_EQ(run({"kubectl", "delete", "-f=pvc.yaml"}).storage.size(), 1u);
+  EXPECT_EQ(run({"kubectl", "delete", "-lapp=x", "-f", "pvc.yaml"}).storage.size(), 1u);
   EXPECT_EQ(run({"oc", "delete", "-k", "overlay"}).storage.size(), 1u);           // ../k8s's own kustomization
   EXPECT_TRUE(run({"kubectl", "delete", "-k", "overlay"}).unreadable.empty());
 }
