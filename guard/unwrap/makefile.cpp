@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "support/files.h"
 #include "unwrap/make_conditional.h"
@@ -242,6 +243,7 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       }
       continue;
     }
+    bool overriding = directive == "override";  // wins over the command line's value
     if (directive == "export" || directive == "override") t = trim(t.substr(directive.size()));
     // assignment: NAME = v, := ::= ?= +=
     auto eq = find_top(t, '=');
@@ -254,7 +256,7 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       std::string name = trim(t.substr(0, name_end));
       std::string value = trim(t.substr(eq + 1));
       if (!name.empty() && name.find_first_of(" \t") == std::string::npos) {
-        if ((op == '?' && mf.vars.count(name)) || mf.command_line.count(name)) continue;
+        if ((op == '?' && mf.vars.count(name)) || (mf.command_line.count(name) && !overriding)) continue;
         // ?= and += onto nothing take the environment's value; != runs a command
         bool certain = op == ':' ? make_expands_certainly(value, mf.vars, mf.uncertain)
                        : op == '+' ? mf.vars.count(name) && !mf.uncertain.count(name)
@@ -333,15 +335,22 @@ MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::si
       if (i + 1 < argv.size() && !argv[i + 1].text.empty() && std::isdigit(static_cast<unsigned char>(argv[i + 1].text[0]))) ++i;
     } else if (a == "-I" || a == "-o" || a == "-W") {
       ++i;
-    } else if (a == "--environment-overrides") {
-      mf.env_overrides = true;
+    } else if (a == "--environment-overrides" || a.rfind("--eval", 0) == 0) {
+      mf.env_overrides = true;  // --eval TEXT is makefile text read first: it may set anything
     } else if (!a.empty() && a[0] == '-') {
-      if (a.size() > 1 && a[1] != '-' && a.find('e') != std::string::npos) mf.env_overrides = true;  // -e, -ke
+      // -e, -ke; -E TEXT is --eval
+      if (a.size() > 1 && a[1] != '-' && a.find_first_of("eE") != std::string::npos) mf.env_overrides = true;
       if (a.find_first_of("nqt") != std::string::npos && a[1] != '-' && a.find_first_not_of("-nqtksiBeswrRS") == std::string::npos)
         plan.dry_run = true;
     } else if (a.find('=') != std::string::npos) {
-      mf.vars[a.substr(0, a.find('='))] = a.substr(a.find('=') + 1);  // command-line variables win
-      mf.command_line.insert(a.substr(0, a.find('=')));
+      // command-line variables win: NAME=v, NAME:=v, NAME::=v; NAME+=v / ?= / != depend on
+      // the environment (or a command), so conditionals reading them stay undecided
+      std::string name = a.substr(0, a.find('='));
+      char op = name.empty() ? ' ' : name.back();
+      while (!name.empty() && std::string_view(":+?!").find(name.back()) != std::string_view::npos) name.pop_back();
+      mf.vars[name] = a.substr(a.find('=') + 1);
+      mf.command_line.insert(name);
+      if (op == '+' || op == '?' || op == '!') mf.uncertain.insert(name);
     } else {
       goals.push_back(a);
     }

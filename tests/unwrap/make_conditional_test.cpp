@@ -74,6 +74,17 @@ TEST(MakePlanConditionals, UndecidedConditionsKeepEveryBranch) {
   EXPECT_EQ(run(fixed, {"make", "reset"}), (Lines{"echo ok"}));
   EXPECT_EQ(run(fixed, {"make", "-e", "reset"}), (Lines{"dropdb app", "echo ok"}));        // -e: env wins
   EXPECT_EQ(run(fixed, {"make", "reset"}, true), (Lines{"dropdb app", "echo ok"}));       // MAKEFLAGS
+  EXPECT_EQ(run(fixed, {"make", "--eval=override ENV=prod", "reset"}), (Lines{"dropdb app", "echo ok"}));
+  EXPECT_EQ(run(fixed, {"make", "reset", "ENV+=x"}), (Lines{"dropdb app", "echo ok"}));  // appends to the environment's
+}
+
+TEST(MakePlanConditionals, CommandLineSpellingsAndOverride) {
+  const std::string mf = "ENV = dev\nreset:\nifeq ($(ENV),prod)\n\tdropdb app\nendif\n\techo ok\n";
+  EXPECT_EQ(run(mf, {"make", "reset", "ENV:=prod"}), (Lines{"dropdb app", "echo ok"}));
+  EXPECT_EQ(run(mf, {"make", "reset", "ENV::=prod"}), (Lines{"dropdb app", "echo ok"}));
+  // `override` in the file wins over the command line
+  const std::string ov = "override ENV = prod\nreset:\nifeq ($(ENV),prod)\n\tdropdb app\nendif\n\techo ok\n";
+  EXPECT_EQ(run(ov, {"make", "reset", "ENV=dev"}), (Lines{"dropdb app", "echo ok"}));
 }
 
 TEST(MakePlanConditionals, NestedAndElseIfChains) {
