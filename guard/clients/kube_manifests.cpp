@@ -147,6 +147,7 @@ struct Reader {
 std::vector<std::string> storage_kinds(const std::string& text, const std::string& origin) {
   static const RE2 top_kind(R"(^kind\s*:\s*["']?([A-Za-z]+))");
   static const RE2 any_kind(R"(["']?kind["']?\s*:\s*["']?([A-Za-z]+))");
+  static const RE2 deletes_claims(R"(["']?whenDeleted["']?\s*:\s*["']?Delete)");
   std::vector<std::string> out;
   // documents: split at `---` lines
   std::vector<std::string> docs(1);
@@ -168,6 +169,9 @@ std::vector<std::string> storage_kinds(const std::string& text, const std::strin
     }
     if (!kind.empty() && kind != "List" && !kind.ends_with("List")) {
       if (storage_kind(kind)) out.push_back(kind + " in " + origin);
+      // persistentVolumeClaimRetentionPolicy: deleting the StatefulSet deletes its claims
+      else if (kind == "StatefulSet" && RE2::PartialMatch(doc, deletes_claims))
+        out.push_back("StatefulSet whose claims go with it (whenDeleted: Delete) in " + origin);
       continue;
     }
     if (!kind.empty() && storage_kind(kind)) {  // PersistentVolumeClaimList and the like

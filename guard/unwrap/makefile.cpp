@@ -239,7 +239,8 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       for (const auto& f : words(expand(trim(t.substr(directive.size())), mf, "", {}))) {
         std::string inc = f[0] == '/' ? f : (dir.empty() ? f : dir + "/" + f);
         std::string ignored;
-        if (depth < 8) read_makefile(inc, mf, depth + 1, ignored, max_bytes);
+        // an include not read (missing: make may build it; too deep) may set any variable
+        if (depth >= 8 || !read_makefile(inc, mf, depth + 1, ignored, max_bytes)) mf.env_overrides = true;
       }
       continue;
     }

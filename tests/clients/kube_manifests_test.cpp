@@ -42,6 +42,7 @@ TEST(StorageKinds, DocumentsListsAndJson) {
   EXPECT_EQ(storage_kinds("kind: Deployment\n---\nkind: \"PersistentVolumeClaim\"\n", "x").size(), 1u);
   // a StatefulSet's claim templates are not deleted with it
   EXPECT_TRUE(storage_kinds("kind: StatefulSet\nspec:\n  volumeClaimTemplates:\n  - kind: PersistentVolumeClaim\n", "x").empty());
+  EXPECT_EQ(storage_kinds("kind: StatefulSet\nspec:\n  persistentVolumeClaimRetentionPolicy:\n    whenDeleted: Delete\n", "x").size(), 1u);
   EXPECT_EQ(storage_kinds("apiVersion: v1\nkind: List\nitems:\n- kind: ConfigMap\n- kind: Namespace\n", "x").size(), 1u);
   EXPECT_EQ(storage_kinds("{\"kind\":\"List\",\"items\":[{\"kind\":\"PersistentVolume\"}]}", "x").size(), 1u);
   EXPECT_EQ(storage_kinds("kind: PersistentVolumeClaimList\n", "x").size(), 1u);

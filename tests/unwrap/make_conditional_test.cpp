@@ -85,6 +85,9 @@ TEST(MakePlanConditionals, CommandLineSpellingsAndOverride) {
   // `override` in the file wins over the command line
   const std::string ov = "override ENV = prod\nreset:\nifeq ($(ENV),prod)\n\tdropdb app\nendif\n\techo ok\n";
   EXPECT_EQ(run(ov, {"make", "reset", "ENV=dev"}), (Lines{"dropdb app", "echo ok"}));
+  // an include the guard cannot read may set ENV: undecided from there on
+  const std::string inc = "ENV = dev\n-include .env.mk\nreset:\nifeq ($(ENV),prod)\n\tdropdb app\nendif\n";
+  EXPECT_EQ(run(inc, {"make", "reset"}), (Lines{"dropdb app"}));
 }
 
 TEST(MakePlanConditionals, NestedAndElseIfChains) {
