@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 
 #include "support/files.h"
@@ -98,10 +99,14 @@ bool could_be_written(const WrittenFiles& written, const std::string& path, std:
     if (why) *why = "written earlier in this command";
     return true;
   }
+  // compiled once per pattern: a call may read many files after many run-time writes
+  static std::map<std::string, std::unique_ptr<RE2>> compiled;
+  if (compiled.size() > 4096) compiled.clear();
   for (const auto& d : written.dynamic()) {
     if (d.at >= seen) break;
-    RE2 re(d.pattern, RE2::Quiet);
-    if (!re.ok() || RE2::FullMatch(path, re)) {
+    auto& re = compiled[d.pattern];
+    if (!re) re = std::make_unique<RE2>(d.pattern, RE2::Quiet);
+    if (!re->ok() || RE2::FullMatch(path, *re)) {
       if (why) *why = "possibly the file `" + d.shown + "` an earlier command in this call writes (its name is only known at run time)";
       return true;
     }
