@@ -14,7 +14,7 @@ namespace {
 // How one client takes SQL. Options not listed here take no value.
 struct ClientSpec {
   std::string program;
-  std::string subcommand;                  // cockroach sql
+  std::vector<std::string> subcommand;     // words after the program: cockroach sql, prisma db execute
   std::string sql_short;                   // short options whose value is SQL
   std::vector<std::string> sql_long;
   std::string file_short;                  // short options whose value is a SQL file
@@ -28,26 +28,29 @@ struct ClientSpec {
 
 const std::vector<ClientSpec>& specs() {
   static const std::vector<ClientSpec> s = {
-      {"psql", "", "c", {"command"}, "f", {"file"}, "dhpUvPoLTFR",
+      {"psql", {}, "c", {"command"}, "f", {"file"}, "dhpUvPoLTFR",
        {"dbname", "host", "port", "username", "set", "variable", "pset", "output", "log-file", "field-separator",
         "record-separator", "table-attr"}, -1, MetaSyntax::Psql},
       // --init-command runs SQL on connecting; -pSECRET is a password, not -p -s -e cret
-      {"mysql", "", "e", {"execute", "init-command"}, "", {}, "hPuDSWAO",
+      {"mysql", {}, "e", {"execute", "init-command"}, "", {}, "hPuDSWAO",
        {"host", "port", "user", "database", "socket", "default-character-set", "defaults-file",
         "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql, "p"},
-      {"mariadb", "", "e", {"execute", "init-command"}, "", {}, "hPuDSWAO",
+      {"mariadb", {}, "e", {"execute", "init-command"}, "", {}, "hPuDSWAO",
        {"host", "port", "user", "database", "socket", "default-character-set", "defaults-file",
         "defaults-extra-file", "login-path", "protocol", "delimiter"}, -1, MetaSyntax::Mysql, "p"},
-      {"sqlite3", "", "", {"cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline", "vfs", "maxsize", "mmap",
+      {"sqlite3", {}, "", {"cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline", "vfs", "maxsize", "mmap",
         "lookaside", "pagecache", "heap"}, 1, MetaSyntax::Sqlite},
-      {"duckdb", "", "c", {"c", "cmd"}, "f", {"f", "init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
-      {"clickhouse-client", "", "q", {"query"}, "", {"queries-file"}, "hudf",
+      {"duckdb", {}, "c", {"c", "cmd"}, "f", {"f", "init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
+      {"clickhouse-client", {}, "q", {"query"}, "", {"queries-file"}, "hudf",
        {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
-      {"clickhouse", "client", "q", {"query"}, "", {"queries-file"}, "hudf",
+      {"clickhouse", {"client"}, "q", {"query"}, "", {"queries-file"}, "hudf",
        {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
-      {"cockroach", "sql", "e", {"execute"}, "f", {"file"}, "ud",
+      {"cockroach", {"sql"}, "e", {"execute"}, "f", {"file"}, "ud",
        {"url", "host", "port", "database", "user", "certs-dir", "format", "set"}, -1, MetaSyntax::Psql},
-      {"usql", "", "c", {"command"}, "f", {"file"}, "", {"set", "variable", "out"}, 0, MetaSyntax::Psql},
+      {"usql", {}, "c", {"command"}, "f", {"file"}, "", {"set", "variable", "out"}, 0, MetaSyntax::Psql},
+      // --file SCRIPT, or --stdin (a flag: the script is stdin, judged below); the SQL goes
+      // to whatever database --url / --schema names, in its own dialect
+      {"prisma", {"db", "execute"}, "", {}, "", {"file"}, "", {"url", "schema", "datasource"}, -1, MetaSyntax::None},
   };
   return s;
 }
@@ -55,9 +58,10 @@ const std::vector<ClientSpec>& specs() {
 const ClientSpec* spec_for(const Invocation& inv) {
   if (inv.argv.empty() || inv.argv[0].dynamic) return nullptr;
   for (const auto& s : specs()) {
-    if (s.program != inv.argv[0].text) continue;
-    if (!s.subcommand.empty() && (inv.argv.size() < 2 || inv.argv[1].text != s.subcommand)) continue;
-    return &s;
+    if (s.program != inv.argv[0].text || inv.argv.size() <= s.subcommand.size()) continue;
+    bool same = true;
+    for (std::size_t k = 0; k < s.subcommand.size(); ++k) same = same && inv.argv[k + 1].text == s.subcommand[k];
+    if (same) return &s;
   }
   return nullptr;
 }
@@ -85,8 +89,8 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
     return;
   }
   std::string path = resolve_path(cwd, path_text);
-  if (limits.reader && written_earlier(*limits.reader, path)) {
-    out.push_back({SqlSource::Kind::Opaque, path_text + " is written earlier in this command: its SQL is only known at run time", origin});
+  if (std::string why; limits.reader && written_earlier(*limits.reader, path, &why)) {
+    out.push_back({SqlSource::Kind::Opaque, path_text + " is " + why + ": its SQL is only known at run time", origin});
     return;
   }
   std::string text, error;
@@ -323,7 +327,8 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
   const ClientSpec* spec = spec_for(inv);
   if (!spec) return out;
   const auto& argv = inv.argv;
-  const std::string prog = spec->program + (spec->subcommand.empty() ? "" : " " + spec->subcommand);
+  std::string prog = spec->program;
+  for (const auto& word : spec->subcommand) prog += " " + word;
   bool explicit_source = false;
   auto take_sql = [&](const Arg& a, const std::string& flag) {
     explicit_source = true;
@@ -338,7 +343,7 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
   auto has = [](const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); };
   int positional = 0;
   bool options_done = false;
-  for (std::size_t i = spec->subcommand.empty() ? 1 : 2; i < argv.size(); ++i) {
+  for (std::size_t i = 1 + spec->subcommand.size(); i < argv.size(); ++i) {
     const std::string& a = argv[i].text;
     if (!options_done && a == "--") { options_done = true; continue; }
     // --execute="$QUERY" is an option with a run-time value, not a run-time word

@@ -1,6 +1,7 @@
 // Where the SQL that a database client runs comes from: SQL options (psql -c,
 // mysql -e, clickhouse-client --query, cockroach sql -e, duckdb -c), file
-// options (psql -f, relative to the command's directory, `-` for stdin),
+// options (psql -f, prisma db execute --file, relative to the command's
+// directory, `-` for stdin),
 // positional SQL (sqlite3 DB "SQL", duckdb DB "SQL"), and stdin (heredoc,
 // here-string, `< file`, a pipe). Client meta-commands are handled as the
 // client does: psql \i / \ir / \include and mysql `source` / `\.` and sqlite

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 
+#include "clients/kube_manifests.h"
 #include "clients/sql_sources.h"
 #include "clients/terraform_config.h"
 #include "decision/data_dirs.h"
@@ -28,6 +29,16 @@ const RE2& cached_re2(const std::string& pattern) {
   auto& slot = cache[pattern];
   if (!slot) slot = std::make_unique<RE2>(pattern, RE2::Quiet);
   return *slot;
+}
+
+// Whether the command's run-time words may stand for many values (rules with
+// when_dynamic = "many"): it runs once per item, or the shell splits one of them.
+bool many_dynamic_values(const Invocation& inv) {
+  if (inv.repeated) return true;
+  return std::any_of(inv.argv.begin() + (inv.argv.empty() ? 0 : 1), inv.argv.end(), [](const Arg& a) {
+    return a.dynamic && (a.splits || a.text.find("$@") != std::string::npos || a.text.find("$*") != std::string::npos ||
+                         a.text.find("${@") != std::string::npos || a.text.find("${*") != std::string::npos);
+  });
 }
 
 std::string printable(std::string s) {
@@ -67,6 +78,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   judge_destroyed_databases(inv, seen);
   judge_script_input(inv, seen);
   judge_removed_data_dirs(inv, seen);
+  judge_kube_manifests(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
   const auto& clients = engine_.packs_.setting("sql_clients");
   // A heredoc / here-string with run-time parts is partly opaque the same way.
@@ -109,6 +121,10 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
     }
     if (cleared) continue;
     if (rule.needs_fed_stdin && inv.stdin_source.kind == Input::Kind::None) continue;
+    if (rule.needs_many_dynamic && !many_dynamic_values(inv)) {
+      if (trace) trace->cleared.push_back(rule.id + " (its run-time words stand for one value each)");
+      continue;
+    }
     if (rule.requires_production && seen.production.empty()) {
       if (trace) trace->cleared.push_back(rule.id + " (applies to production targets only)");
       continue;
@@ -407,9 +423,9 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   };
   auto read = [&](const std::string& path, std::string& text) {
     std::string error;
-    if (written_earlier(inv, path)) {
+    if (std::string why; written_earlier(inv, path, &why)) {
       seen.findings.push_back({"guard.opaque-input", false, inv.segment,
-                               path + " is written earlier in this command: what it holds is only known at run time", prog, ""});
+                               path + " is " + why + ": what it holds is only known at run time", prog, ""});
       return false;
     }
     if (read_file_bounded(resolve_path(inv.cwd, path), 8u << 20, text, error)) return true;
@@ -474,6 +490,24 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
       if (argv.size() > inv.argv.size()) judge_as(std::move(argv), inv.stdin_source.origin);
     }
   }
+}
+
+void InvocationJudge::judge_kube_manifests(const Invocation& inv, Seen& seen) {
+  // kubectl delete -f / -k: judged by the kinds its manifests declare, as
+  // `kubectl delete pvc|pv|namespace` is by its words; unread manifests deny.
+  auto found = clients::delete_manifests(inv);
+  if (!found.applies) return;
+  const auto& packs = engine_.packs_;
+  auto add = [&](const char* id, const std::string& detail) {
+    if (const packs::Rule* rule = packs.find(id))
+      seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard,
+                               inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
+                                                                                                  : inv.pipeline,
+                               detail, "manifests", ""});
+  };
+  for (const auto& s : found.storage) add("kubernetes.delete-storage", "deletes a " + s);
+  for (const auto& u : found.unreadable) add("kubernetes.delete-unread-manifest", u);
+  for (const auto& o : found.oversize) add("guard.file-too-large", o);
 }
 
 void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen) {

@@ -36,6 +36,7 @@ class InvocationJudge {
   void judge_destroyed_databases(const Invocation& inv, Seen& seen);
   void judge_script_input(const Invocation& inv, Seen& seen);
   void judge_removed_data_dirs(const Invocation& inv, Seen& seen);
+  void judge_kube_manifests(const Invocation& inv, Seen& seen);
 
   const Engine& engine_;
   Decision& d_;

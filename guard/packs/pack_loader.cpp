@@ -109,7 +109,7 @@ bool load_pack_file(const std::string& path, PackSet& out, std::vector<std::stri
     if (r.id.rfind(pack_id + ".", 0) != 0) errors.push_back(ctx + ": id must start with `" + pack_id + ".`");
     static const std::set<std::string> known = {"id", "kind", "severity", "description", "why", "alternative",
                                                 "patterns", "unless", "requires", "sql_kind", "caseless",
-                                                "when_stdin"};
+                                                "when_stdin", "when_dynamic"};
     for (const auto& [key, value] : *t)
       if (!known.count(std::string(key.str())))
         errors.push_back(where(path, value) + ": rule `" + r.id + "`: unknown key `" + std::string(key.str()) + "`");
@@ -131,6 +131,9 @@ bool load_pack_file(const std::string& path, PackSet& out, std::vector<std::stri
     std::string when_stdin = (*t)["when_stdin"].value_or(std::string());
     if (when_stdin == "fed") r.needs_fed_stdin = true;
     else if (!when_stdin.empty()) errors.push_back(ctx + ": when_stdin must be \"fed\"");
+    std::string when_dynamic = (*t)["when_dynamic"].value_or(std::string());
+    if (when_dynamic == "many") r.needs_many_dynamic = true;
+    else if (!when_dynamic.empty()) errors.push_back(ctx + ": when_dynamic must be \"many\"");
     std::string requires_ = (*t)["requires"].value_or(std::string());
     if (requires_ == "production") r.requires_production = true;
     else if (!requires_.empty()) errors.push_back(ctx + ": requires must be \"production\"");

@@ -117,6 +117,7 @@ int main(int argc, char** argv) {
       << "    r.requires_production = " << (r.requires_production ? "true" : "false") << ";\n"
       << "    r.caseless = " << (r.caseless ? "true" : "false") << ";\n"
       << "    r.needs_fed_stdin = " << (r.needs_fed_stdin ? "true" : "false") << ";\n"
+      << "    r.needs_many_dynamic = " << (r.needs_many_dynamic ? "true" : "false") << ";\n"
       << "    r.sql_kind = " << c_string(r.sql_kind) << ";\n"
       << "    r.patterns = " << list(r.patterns) << ";\n"
       << "    r.unless = " << list(r.unless) << ";\n"

@@ -29,6 +29,10 @@ struct Rule {
   bool requires_production = false;  // fires only on a command that targets production
   bool caseless = false;
   bool needs_fed_stdin = false;      // fires only when something is fed on stdin (when_stdin = "fed")
+  // fires only when the command's run-time words may stand for many values: it runs
+  // once per item (loop body, function, xargs, find -exec) or one is split by the
+  // shell (unquoted $KEYS, "$@") (when_dynamic = "many")
+  bool needs_many_dynamic = false;
   std::string sql_kind;              // Sql rules: drop, truncate, delete-all, ...
   std::vector<std::string> patterns; // Hyperscan syntax, macros expanded
   std::vector<std::string> unless;   // RE2: a second look that clears a match

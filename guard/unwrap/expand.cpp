@@ -27,7 +27,8 @@ std::vector<std::string> split_fields(const std::string& s) {
 // that would expand past the cap is returned as one run-time word.
 constexpr std::size_t kMaxBraceWords = 256;
 
-bool brace_expand(const std::string& text, const std::string& active, std::vector<std::string>& out) {
+bool brace_expand(const std::string& text, const std::string& active, std::vector<std::string>& out,
+                  std::vector<std::string>* out_active = nullptr) {
   for (std::size_t open = 0; open < text.size(); ++open) {
     if (text[open] != '{' || active[open] != '1') continue;
     int depth = 0;
@@ -71,39 +72,89 @@ bool brace_expand(const std::string& text, const std::string& active, std::vecto
     std::string pre = text.substr(0, open), pre_m = active.substr(0, open);
     std::string post = text.substr(close + 1), post_m = active.substr(close + 1);
     for (const auto& [alt, mask] : alts) {
-      if (!brace_expand(pre + alt + post, pre_m + mask + post_m, out)) return false;
+      if (!brace_expand(pre + alt + post, pre_m + mask + post_m, out, out_active)) return false;
       if (out.size() > kMaxBraceWords) return false;
     }
     return true;
   }
   out.push_back(text);
+  if (out_active) out_active->push_back(active);
   return out.size() <= kMaxBraceWords;
 }
 
-// A word made only of literal text with an unquoted `{`: its brace expansion.
-bool expand_braces(const shell::Word& word, Expansion& out) {
+void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expansion& out);
+
+// Marks where a run-time part ($X, $(…)) stood in the text brace expansion works
+// on: \x01 INDEX \x02, never active, so no brace or comma inside one counts.
+constexpr char kPartOpen = '\x01', kPartClose = '\x02';
+
+// One brace alternative back as a word: literal runs (quoted as written) and the
+// run-time parts the markers name, expanded like any word, so `{rm,ls} $V`
+// gives `rm` and `ls` and `/data/{$X,pg}` gives a run-time word and `/data/pg`.
+shell::Word rebuild(const std::string& text, const std::string& active, const std::vector<WordPart>& parts) {
+  shell::Word w;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text[i] == kPartOpen) {
+      std::size_t close = text.find(kPartClose, i);
+      w.parts.push_back(parts[std::stoul(text.substr(i + 1, close - i - 1))]);
+      i = close + 1;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < text.size() && text[j] != kPartOpen && active[j] == active[i]) ++j;
+    WordPart lit;
+    lit.text = text.substr(i, j - i);
+    lit.quoted = active[i] != '1';
+    w.parts.push_back(std::move(lit));
+    i = j;
+  }
+  return w;
+}
+
+// A word with an unquoted `{`: its brace expansion. Brace expansion comes before
+// every other expansion, so run-time parts are carried through as they are.
+bool expand_braces(const shell::Word& word, const Scope& scope, Expansion& out) {
   std::string text, active;
-  bool any = false;
-  for (const WordPart& p : word.parts) {
-    if (p.kind != WordPart::Kind::Literal) return false;
+  bool any = false, literal_only = true;
+  for (std::size_t k = 0; k < word.parts.size(); ++k) {
+    const WordPart& p = word.parts[k];
+    if (p.kind != WordPart::Kind::Literal) {
+      literal_only = false;
+      std::string mark = kPartOpen + std::to_string(k) + kPartClose;
+      text += mark;
+      active += std::string(mark.size(), '0');
+      continue;
+    }
+    if (p.text.find_first_of("\x01\x02") != std::string::npos) return false;  // cannot carry markers
     text += p.text;
     active += std::string(p.text.size(), p.quoted ? '0' : '1');
     any = any || (!p.quoted && p.text.find('{') != std::string::npos);
   }
   if (!any) return false;
-  std::vector<std::string> words;
-  if (!brace_expand(text, active, words)) {
-    out.args.push_back(Arg{text, true});  // past the cap: not knowable here
+  std::vector<std::string> words, masks;
+  if (!brace_expand(text, active, words, &masks)) {
+    // past the cap: not knowable here
+    out.args.push_back(Arg{literal_only || word.raw.empty() ? text : word.raw, true});
     return true;
   }
-  for (auto& w : words) out.args.push_back(Arg{std::move(w), false});
+  if (literal_only) {
+    for (auto& w : words) out.args.push_back(Arg{std::move(w), false});
+    return true;
+  }
+  for (std::size_t k = 0; k < words.size(); ++k) expand_plain(rebuild(words[k], masks[k], word.parts), scope, true, out);
   return true;
 }
 
 }  // namespace
 
 void expand_word(const shell::Word& word, const Scope& scope, bool split, Expansion& out) {
-  if (split && expand_braces(word, out)) return;  // brace expansion applies to command words, not assignments
+  if (split && expand_braces(word, scope, out)) return;  // brace expansion applies to command words, not assignments
+  expand_plain(word, scope, split, out);
+}
+
+namespace {
+
+void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expansion& out) {
   std::vector<Arg> fields(1);
   bool any_quoted = false;
   bool produced = false;  // saw anything at all (an unquoted empty $X yields no field)
@@ -169,6 +220,8 @@ void expand_word(const shell::Word& word, const Scope& scope, bool split, Expans
   if (!produced && !any_quoted) return;
   for (auto& f : fields) out.args.push_back(std::move(f));
 }
+
+}  // namespace
 
 Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out) {
   Expansion local;

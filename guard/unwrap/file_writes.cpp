@@ -1,6 +1,10 @@
 #include "unwrap/file_writes.h"
 
+#include <re2/re2.h>
+
 #include <filesystem>
+#include <map>
+#include <memory>
 
 #include "support/files.h"
 #include "unwrap/wrappers.h"
@@ -55,16 +59,74 @@ std::string normal_path(const std::string& path) {
   return n;
 }
 
-bool written_earlier(const Invocation& inv, const std::string& path) {
-  return inv.written && inv.written_seen > 0 && inv.written->written_within(normal_path(resolve_path(inv.cwd, path)), inv.written_seen);
+std::string dynamic_target_pattern(const std::string& target, const std::string& cwd) {
+  // `..` after a run-time part is not knowable lexically ($D/.. need not be cwd), nor is ~
+  if (target.empty() || target.find("..") != std::string::npos || target[0] == '~') return ".*";
+  bool leads_dynamic = target[0] == '$' || target.rfind("<(", 0) == 0;
+  std::string text = leads_dynamic ? target : normal_path(resolve_path(cwd, target));
+  std::string re;
+  for (std::size_t i = 0; i < text.size();) {
+    static const std::string sub = "$(…)", proc = "<(…)";  // how expand_word shows them
+    if (text.compare(i, sub.size(), sub) == 0 || text.compare(i, proc.size(), proc) == 0) {
+      re += ".*";
+      i += sub.size();
+    } else if (text.compare(i, 3, "$((") == 0 || text.compare(i, 2, "${") == 0) {
+      char open = text[i + 1] == '{' ? '{' : '(', close = open == '{' ? '}' : ')';
+      int level = 0;
+      std::size_t j = i + 1;
+      for (; j < text.size(); ++j) {
+        if (text[j] == open) ++level;
+        else if (text[j] == close && --level == 0) break;
+      }
+      re += ".*";
+      i = j + 1;
+    } else if (text[i] == '$') {
+      std::size_t j = i + 1;
+      while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_')) ++j;
+      if (j == i + 1 && j < text.size()) ++j;  // $1 $@ $$
+      re += ".*";
+      i = j;
+    } else {
+      re += RE2::QuoteMeta(std::string(1, text[i]));
+      ++i;
+    }
+  }
+  return re + "(?:/.*)?";
 }
 
-std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd) {
+bool could_be_written(const WrittenFiles& written, const std::string& path, std::size_t seen, std::string* why) {
+  if (written.written_within(path, seen)) {
+    if (why) *why = "written earlier in this command";
+    return true;
+  }
+  // compiled once per pattern: a call may read many files after many run-time writes
+  static std::map<std::string, std::unique_ptr<RE2>> compiled;
+  if (compiled.size() > 4096) compiled.clear();
+  for (const auto& d : written.dynamic()) {
+    if (d.at >= seen) break;
+    auto& re = compiled[d.pattern];
+    if (!re) re = std::make_unique<RE2>(d.pattern, RE2::Quiet);
+    if (!re->ok() || RE2::FullMatch(path, *re)) {
+      if (why) *why = "possibly the file `" + d.shown + "` an earlier command in this call writes (its name is only known at run time)";
+      return true;
+    }
+  }
+  return false;
+}
+
+bool written_earlier(const Invocation& inv, const std::string& path, std::string* why) {
+  return inv.written && inv.written_seen > 0 &&
+         could_be_written(*inv.written, normal_path(resolve_path(inv.cwd, path)), inv.written_seen, why);
+}
+
+std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd,
+                                       std::vector<std::string>* dynamic) {
   std::vector<std::string> out;
   if (argv.empty() || argv[0].dynamic) return out;
   const std::string& prog = argv[0].text;
   auto add = [&](const Arg& a) {
-    if (!a.dynamic && !a.text.empty() && a.text != "-") out.push_back(resolve_path(cwd, a.text));
+    if (a.dynamic && dynamic) dynamic->push_back(a.text);
+    else if (!a.dynamic && !a.text.empty() && a.text != "-") out.push_back(resolve_path(cwd, a.text));
   };
   // value of -X VALUE / -XVALUE / --long VALUE / --long=VALUE
   auto option_values = [&](char short_opt, std::string_view long_opt) {
@@ -99,6 +161,7 @@ std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::
     }
     std::string with_value = prog == "install" ? "tmgoS" : prog == "rsync" ? "eBfT" : prog == "scp" ? "cFiJloPS" : "tS";
     auto ops = operands(argv, 1, with_value, {"target-directory", "suffix", "mode", "owner", "group", "rsh", "filter"});
+    if (dynamic && target_dir.empty() && !ops.empty() && ops.back()->dynamic) dynamic->push_back(ops.back()->text);
     copy_dest(ops, target_dir, cwd, out);
   } else if (prog == "sed" || prog == "perl") {
     // sed -i[SUFFIX] [-e SCRIPT]… [SCRIPT] FILE…: every file operand is rewritten in place

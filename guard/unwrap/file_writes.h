@@ -13,13 +13,27 @@
 namespace dbguard {
 
 // Resolved paths argv (normalized program first) writes. Run-time targets ($F)
-// are left out: they are not knowable here.
-std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd);
+// are not paths: they go to `dynamic` (as written), when given.
+std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd,
+                                       std::vector<std::string>* dynamic = nullptr);
+
+// The RE2 pattern of every normalized path a run-time write target could be:
+// its static parts literal, each run-time part any text, relative to `cwd`
+// unless it starts with a run-time part (which may be absolute); a directory
+// target also covers what is under it.
+std::string dynamic_target_pattern(const std::string& target, const std::string& cwd);
+
+// Whether one of the first `seen` writes of `written` could be `path` (normalized,
+// absolute): a write naming it, or one whose target is only known at run time and
+// could be it. `why` (when given) gets a phrase saying which.
+bool could_be_written(const WrittenFiles& written, const std::string& path, std::size_t seen,
+                      std::string* why = nullptr);
 
 // `path` without `.`/`..` parts or a trailing slash, so ./x.sql and x.sql compare equal.
 std::string normal_path(const std::string& path);
 
-// Whether a command earlier in the call than `inv` writes `path` (resolved against its cwd).
-bool written_earlier(const Invocation& inv, const std::string& path);
+// Whether a command earlier in the call than `inv` writes, or may write, `path`
+// (resolved against its cwd). `why` as for could_be_written.
+bool written_earlier(const Invocation& inv, const std::string& path, std::string* why = nullptr);
 
 }  // namespace dbguard

@@ -60,16 +60,31 @@ class SharedText {
 // so a later read of such a file is known to see run-time contents.
 class WrittenFiles {
  public:
-  void note(const std::string& path) { first_.emplace(path, first_.size()); }
-  std::size_t size() const { return first_.size(); }
+  void note(const std::string& path) {
+    if (first_.emplace(path, count_).second) ++count_;
+  }
+  // A write whose target is only known at run time (`> "$F"`, `tee "$OUT"`): `pattern`
+  // (RE2, built from the target's static parts) matches every path it could be.
+  struct Dynamic {
+    std::size_t at;       // position among the call's writes
+    std::string shown;    // the target as written
+    std::string pattern;
+  };
+  void note_dynamic(std::string shown, std::string pattern) {
+    dynamic_.push_back({count_++, std::move(shown), std::move(pattern)});
+  }
+  std::size_t size() const { return count_; }
   bool written_within(const std::string& path, std::size_t seen) const {
     auto it = first_.find(path);
     return it != first_.end() && it->second < seen;
   }
   const std::map<std::string, std::size_t>& paths() const { return first_; }
+  const std::vector<Dynamic>& dynamic() const { return dynamic_; }
 
  private:
   std::map<std::string, std::size_t> first_;  // path → position of its first write
+  std::vector<Dynamic> dynamic_;
+  std::size_t count_ = 0;                     // writes noted (a path written twice counts once)
 };
 
 struct Invocation {
@@ -93,6 +108,8 @@ struct Invocation {
   std::size_t stage = 0, stages = 1;               // 1-based pipeline stage, of how many (0: not piped)
   bool program_dynamic = false;
   bool program_splits = false;                     // argv[0] is word-split at run time (see Arg::splits)
+  bool repeated = false;                           // runs once per item: a loop or function body, xargs,
+                                                   // find -exec (its run-time words take many values)
 };
 
 // Something the unwrap stage itself found: a construct it could not see through.

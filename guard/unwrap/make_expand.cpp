@@ -1,6 +1,7 @@
 #include "unwrap/make_expand.h"
 
 #include <algorithm>
+#include <set>
 
 namespace dbguard {
 
@@ -59,7 +60,17 @@ std::vector<std::string> split_args(const std::string& s) {
   return out;
 }
 
+// Whether a conditional still decides with NAME's value: not when the value may
+// come from the environment or differ at run time.
+void note_decidable(const std::string& name, const MakeScope& scope, MakeScope& out) {
+  if (!scope.deciding || scope.locals.count(name)) return;
+  bool param = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (param && !scope.params.empty()) return;
+  if (!scope.vars || !scope.vars->count(name) || (scope.uncertain && scope.uncertain->count(name))) out.undecided = true;
+}
+
 std::string lookup(const std::string& name, MakeScope& scope, int depth) {
+  note_decidable(name, scope, scope);
   if (auto it = scope.locals.find(name); it != scope.locals.end()) return it->second;
   if (!name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     std::size_t n = std::stoul(name.size() > 6 ? "999999" : name);
@@ -82,6 +93,10 @@ std::string lookup(const std::string& name, MakeScope& scope, int depth) {
 std::string call_function(const std::string& fn, const std::string& rest, MakeScope& scope, int depth) {
   auto raw = split_args(rest);
   auto arg = [&](std::size_t k) { return k < raw.size() ? make_expand(raw[k], scope, depth + 1) : std::string(); };
+  // functions evaluated exactly below; any other makes a conditional undecidable
+  static const std::set<std::string> exact = {"call", "foreach", "if", "or", "subst", "patsubst", "strip",
+                                              "addprefix", "addsuffix", "dir", "notdir", "firstword", "lastword"};
+  if (scope.deciding && !exact.count(fn)) scope.undecided = true;
   if (fn == "shell") return "$(" + make_expand(rest, scope, depth + 1) + ")";  // runs at expansion: a command substitution
   if (fn == "error" || fn == "warning" || fn == "info") return "";
   if (fn == "eval" || fn == "file" || fn == "guile") {
@@ -100,6 +115,7 @@ std::string call_function(const std::string& fn, const std::string& rest, MakeSc
     else if (scope.vars && scope.vars->count(name)) body = scope.vars->at(name);
     std::string out = make_expand(body, inner, depth + 1);
     scope.used_make |= inner.used_make;
+    scope.undecided |= inner.undecided;
     if (scope.unknowable.empty()) scope.unknowable = inner.unknowable;
     return out;
   }
@@ -111,6 +127,7 @@ std::string call_function(const std::string& fn, const std::string& rest, MakeSc
       inner.locals[var] = w;
       parts.push_back(make_expand(raw.size() > 2 ? raw[2] : "", inner, depth + 1));
       scope.used_make |= inner.used_make;
+      scope.undecided |= inner.undecided;
       if (scope.unknowable.empty()) scope.unknowable = inner.unknowable;
     }
     return join(parts);

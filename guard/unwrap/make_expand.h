@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ struct MakeScope {
   std::string make_program = "make";                        // what $(MAKE) runs ("make -n" under a dry run)
   bool used_make = false;                                   // $(MAKE) was expanded
   std::string unknowable;                                   // set when a construct hides what runs
+  // Deciding a conditional (ifeq …): a variable that is undefined (make takes it from the
+  // environment) or in `uncertain`, or a function not evaluated exactly, sets `undecided`.
+  bool deciding = false;
+  const std::set<std::string>* uncertain = nullptr;
+  bool undecided = false;
 };
 
 std::string make_expand(const std::string& s, MakeScope& scope, int depth = 0);

@@ -1,10 +1,13 @@
 #include "unwrap/makefile.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include "support/files.h"
+#include "unwrap/make_conditional.h"
 #include "unwrap/make_expand.h"
 
 namespace dbguard {
@@ -24,7 +27,33 @@ struct Makefile {
   std::string default_target;
   std::string oversize;      // a file read (or included) over the bound
   std::string generated;     // where a top-level $(eval …) may define rules the guard cannot see
+  // Variables whose value the environment (or a branch not known to be taken) may
+  // decide: conditionals that read them are not decided.
+  std::set<std::string> uncertain;
+  bool env_overrides = false;  // make -e, MAKEFLAGS: the environment wins over the file
+  bool unsure = false;         // reading inside a branch that may or may not be taken
 };
+
+// One open conditional (ifeq … else … endif) while reading a makefile.
+struct Conditional {
+  enum class Branch { Taken, Skipped, Unknown };
+  Branch branch = Branch::Taken;
+  bool taken_before = false;  // an earlier branch is certainly taken: the rest are skipped
+  bool maybe_before = false;  // an earlier branch may be taken
+};
+
+// The branch to read for a condition's truth, given the earlier branches.
+Conditional::Branch branch_for(MakeTruth truth, const Conditional& c) {
+  if (c.taken_before || truth == MakeTruth::False) return Conditional::Branch::Skipped;
+  if (truth == MakeTruth::Unknown || c.maybe_before) return Conditional::Branch::Unknown;
+  return Conditional::Branch::Taken;
+}
+
+void enter(Conditional& c, Conditional::Branch b) {
+  c.branch = b;
+  c.taken_before = c.taken_before || b == Conditional::Branch::Taken;
+  c.maybe_before = c.maybe_before || b == Conditional::Branch::Unknown;
+}
 
 using dbguard::make_trim;
 std::string trim(const std::string& s) { return make_trim(s); }
@@ -79,6 +108,29 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
   int define_level = 0;              // nested define inside the body
   bool define_immediate = false;     // define NAME :=
   std::string define_body;
+  bool define_skipped = false;       // a define inside a branch not taken: read past, not kept
+  // Conditionals: a branch known not to be taken is not read; one that may be
+  // is read with its variables uncertain; undecided ones are read as before.
+  std::vector<Conditional> conds;
+  bool outer_unsure = mf.unsure;
+  auto active = [&] {
+    return std::none_of(conds.begin(), conds.end(),
+                        [](const Conditional& c) { return c.branch == Conditional::Branch::Skipped; });
+  };
+  auto refresh_unsure = [&] {
+    mf.unsure = outer_unsure || std::any_of(conds.begin(), conds.end(), [](const Conditional& c) {
+                  return c.branch == Conditional::Branch::Unknown;
+                });
+  };
+  // After NAME is assigned: whether its value is now certain.
+  auto settle = [&](const std::string& name, bool certain) {
+    if (certain && !mf.unsure && !mf.env_overrides) mf.uncertain.erase(name);
+    else mf.uncertain.insert(name);
+  };
+  auto decide = [&](const std::string& directive, const std::string& args) {
+    if (mf.env_overrides) return MakeTruth::Unknown;
+    return make_condition(directive, args, mf.vars, mf.uncertain);
+  };
   int lineno = 0;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -100,21 +152,57 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       std::string first = d.substr(0, d.find_first_of(" \t"));
       if (first == "define" || ((first == "override" || first == "export") && d.find("define") != std::string::npos)) ++define_level;
       if (first == "endef" && define_level-- == 0) {
-        if (!mf.command_line.count(defining))
+        if (!define_skipped && !mf.command_line.count(defining)) {
+          bool certain = !define_immediate || make_expands_certainly(define_body, mf.vars, mf.uncertain);
           mf.vars[defining] = define_immediate ? expand(define_body, mf, "", {}) : define_body;
+          settle(defining, certain);
+        }
         defining.clear();
         continue;
       }
       define_body += (define_body.empty() ? "" : "\n") + line;
       continue;
     }
-    if (!line.empty() && line[0] == '\t') {
-      for (const auto& t : current) mf.rules[t].recipe.emplace_back(first_line, line.substr(1));
+    std::string t = trim(line);
+    std::string directive = t.substr(0, t.find_first_of(" \t"));
+    bool conditional = directive == "ifeq" || directive == "ifneq" || directive == "ifdef" || directive == "ifndef" ||
+                       directive == "else" || directive == "endif";
+    // a tab line is a recipe line in a rule; outside one, make reads it as a directive
+    if (!line.empty() && line[0] == '\t' && !(current.empty() && conditional)) {
+      if (!active()) continue;
+      for (const auto& tg : current) mf.rules[tg].recipe.emplace_back(first_line, line.substr(1));
       continue;
     }
-    std::string t = trim(line);
     if (t.empty() || t[0] == '#') continue;
-    std::string directive = t.substr(0, t.find_first_of(" \t"));
+    if (conditional) {
+      std::string args = trim(t.substr(directive.size()));
+      if (directive == "endif") {
+        if (!conds.empty()) conds.pop_back();
+      } else if (directive == "else") {
+        if (conds.empty()) continue;
+        Conditional& c = conds.back();
+        bool outer_active = std::none_of(conds.begin(), conds.end() - 1, [](const Conditional& o) {
+          return o.branch == Conditional::Branch::Skipped;
+        });
+        std::string inner = args.substr(0, args.find_first_of(" \t"));
+        if (!outer_active) c.branch = Conditional::Branch::Skipped;
+        else if (inner == "ifeq" || inner == "ifneq" || inner == "ifdef" || inner == "ifndef")
+          enter(c, branch_for(c.taken_before ? MakeTruth::False : decide(inner, trim(args.substr(inner.size()))), c));
+        else
+          enter(c, branch_for(MakeTruth::True, c));
+      } else {
+        Conditional c;
+        if (!active()) {
+          c.branch = Conditional::Branch::Skipped;
+          c.taken_before = true;  // no branch of it is read
+        } else {
+          enter(c, branch_for(decide(directive, args), c));
+        }
+        conds.push_back(c);
+      }
+      refresh_unsure();
+      continue;
+    }
     if (directive == "override" || directive == "export") {
       std::string after = trim(t.substr(directive.size()));
       if (after.rfind("define", 0) == 0 && (after.size() == 6 || after[6] == ' ' || after[6] == '\t')) {
@@ -134,28 +222,29 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
         }
       }
       defining = expand(name, mf, "", {});
+      define_skipped = !active();
       define_level = 0;
       define_body.clear();
       current.clear();
       continue;
     }
+    if (!active()) continue;  // a branch make does not read
     if (t[0] == '$' && (t.find("$(eval") != std::string::npos || t.find("${eval") != std::string::npos)) {
       // rules written by $(eval …) exist only in a running make
       if (mf.generated.empty()) mf.generated = short_path(path) + ":" + std::to_string(first_line);
       continue;
     }
-    if (directive == "ifeq" || directive == "ifneq" || directive == "ifdef" || directive == "ifndef" ||
-        directive == "else" || directive == "endif" || directive == "endef" || directive == "define" ||
-        directive == "vpath" || directive == "unexport")
-      continue;
+    if (directive == "endef" || directive == "define" || directive == "vpath" || directive == "unexport") continue;
     if (directive == "include" || directive == "-include" || directive == "sinclude") {
       for (const auto& f : words(expand(trim(t.substr(directive.size())), mf, "", {}))) {
         std::string inc = f[0] == '/' ? f : (dir.empty() ? f : dir + "/" + f);
         std::string ignored;
-        if (depth < 8) read_makefile(inc, mf, depth + 1, ignored, max_bytes);
+        // an include not read (missing: make may build it; too deep) may set any variable
+        if (depth >= 8 || !read_makefile(inc, mf, depth + 1, ignored, max_bytes)) mf.env_overrides = true;
       }
       continue;
     }
+    bool overriding = directive == "override";  // wins over the command line's value
     if (directive == "export" || directive == "override") t = trim(t.substr(directive.size()));
     // assignment: NAME = v, := ::= ?= +=
     auto eq = find_top(t, '=');
@@ -168,10 +257,15 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       std::string name = trim(t.substr(0, name_end));
       std::string value = trim(t.substr(eq + 1));
       if (!name.empty() && name.find_first_of(" \t") == std::string::npos) {
-        if ((op == '?' && mf.vars.count(name)) || mf.command_line.count(name)) continue;
+        if ((op == '?' && mf.vars.count(name)) || (mf.command_line.count(name) && !overriding)) continue;
+        // ?= and += onto nothing take the environment's value; != runs a command
+        bool certain = op == ':' ? make_expands_certainly(value, mf.vars, mf.uncertain)
+                       : op == '+' ? mf.vars.count(name) && !mf.uncertain.count(name)
+                                   : op != '?' && op != '!';
         if (op == ':') value = expand(value, mf, "", {});
         if (op == '+') mf.vars[name] += (mf.vars[name].empty() ? "" : " ") + value;
         else mf.vars[name] = value;
+        settle(name, certain);
         current.clear();
         continue;
       }
@@ -207,6 +301,7 @@ bool read_makefile(const std::string& path, Makefile& mf, int depth, std::string
       }
     }
   }
+  mf.unsure = outer_unsure;
   return true;
 }
 
@@ -217,12 +312,13 @@ std::string short_name(const std::string& path) {
 
 }  // namespace
 
-MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes) {
+MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes, bool env_overrides) {
   MakePlan plan;
   plan.directory = cwd;
   std::string file;
   std::vector<std::string> goals;
   Makefile mf;
+  mf.env_overrides = env_overrides;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i].text;
     auto value = [&](std::size_t skip) { return a.size() > skip ? a.substr(skip) : (i + 1 < argv.size() ? argv[++i].text : ""); };
@@ -240,12 +336,22 @@ MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::si
       if (i + 1 < argv.size() && !argv[i + 1].text.empty() && std::isdigit(static_cast<unsigned char>(argv[i + 1].text[0]))) ++i;
     } else if (a == "-I" || a == "-o" || a == "-W") {
       ++i;
+    } else if (a == "--environment-overrides" || a.rfind("--eval", 0) == 0) {
+      mf.env_overrides = true;  // --eval TEXT is makefile text read first: it may set anything
     } else if (!a.empty() && a[0] == '-') {
+      // -e, -ke; -E TEXT is --eval
+      if (a.size() > 1 && a[1] != '-' && a.find_first_of("eE") != std::string::npos) mf.env_overrides = true;
       if (a.find_first_of("nqt") != std::string::npos && a[1] != '-' && a.find_first_not_of("-nqtksiBeswrRS") == std::string::npos)
         plan.dry_run = true;
     } else if (a.find('=') != std::string::npos) {
-      mf.vars[a.substr(0, a.find('='))] = a.substr(a.find('=') + 1);  // command-line variables win
-      mf.command_line.insert(a.substr(0, a.find('=')));
+      // command-line variables win: NAME=v, NAME:=v, NAME::=v; NAME+=v / ?= / != depend on
+      // the environment (or a command), so conditionals reading them stay undecided
+      std::string name = a.substr(0, a.find('='));
+      char op = name.empty() ? ' ' : name.back();
+      while (!name.empty() && std::string_view(":+?!").find(name.back()) != std::string_view::npos) name.pop_back();
+      mf.vars[name] = a.substr(a.find('=') + 1);
+      mf.command_line.insert(name);
+      if (op == '+' || op == '?' || op == '!') mf.uncertain.insert(name);
     } else {
       goals.push_back(a);
     }

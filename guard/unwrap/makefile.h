@@ -2,7 +2,9 @@
 // running make (`make -n` evaluates $(shell …)). Follows prerequisites,
 // $(MAKE) recursion within the file (as `make` commands the walker sees again),
 // variables, canned recipes (define … endef, $(call …)), pattern rules and
-// literal includes. Conditionals are not evaluated: every branch's recipes
+// literal includes. Conditionals are decided when the makefile's own variables
+// and the command line's decide them (make_conditional.h): only the branch make
+// reads counts; an undecided one (the environment, $(shell …)) has every branch
 // count, which can only over-report. Under make -n / -q / -t only the lines make
 // still runs (`+` lines and $(MAKE) lines) are listed. What only a running make
 // knows ($(eval …) in a recipe, a goal that only $(eval …) could define) is
@@ -36,6 +38,9 @@ struct MakePlan {
   std::string oversize;            // a makefile (or an include) over the read bound: denied, not skipped
 };
 
-MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes);
+// `env_overrides`: the environment may override the makefile's variables (MAKEFLAGS
+// is set for the command): no conditional is decided.
+MakePlan plan_make(const std::vector<Arg>& argv, const std::string& cwd, std::size_t max_bytes,
+                   bool env_overrides = false);
 
 }  // namespace dbguard

@@ -37,6 +37,7 @@ struct Ctx {
   SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
   std::size_t stage = 0, stages = 1;
   bool in_container = false;  // peeled out of docker exec/run, kubectl exec: local paths are not its files
+  bool repeated = false;      // in a loop or function body, under xargs or find -exec (Invocation::repeated)
   // When `source` is a script read from a file: its name as written and where
   // its lines start, so each command's origin carries its line (reset.sh:4).
   std::string script;
@@ -200,21 +201,26 @@ class Walker {
       walk_simple(cmd.simple, scope, in, ctx);
       return;
     }
-    std::vector<std::string> writes;
-    Input body_in = apply_input_redirects(cmd.redirects, scope, in, &ctx, &writes);
+    std::vector<std::string> writes, dynamic_writes;
+    Input body_in = apply_input_redirects(cmd.redirects, scope, in, &ctx, &writes, &dynamic_writes);
     Expansion ex;
     for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
     walk_substitutions(ex, scope, ctx);
     if (cmd.kind == Command::Kind::For && !cmd.name.empty()) scope.vars.erase(cmd.name);
+    Ctx body_ctx = ctx;
+    // a function may be called from a loop: its body counts as repeated too
+    if (cmd.kind == Command::Kind::Loop || cmd.kind == Command::Kind::For || cmd.kind == Command::Kind::Function)
+      body_ctx.repeated = true;
     for (const auto& body : cmd.bodies) {
       if (cmd.kind == Command::Kind::Subshell) {
         Scope copy = scope;
-        walk_list(*body, copy, body_in, ctx);
+        walk_list(*body, copy, body_in, body_ctx);
       } else {
-        walk_list(*body, scope, body_in, ctx);
+        walk_list(*body, scope, body_in, body_ctx);
       }
     }
     note_writes(writes);
+    note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
   // Files written so far in this call (redirections, tee, cp, sed -i, curl -o, ...):
@@ -223,17 +229,29 @@ class Walker {
     for (const auto& p : paths)
       if (!p.empty() && p[0] == '/') written_->note(normal_path(p));
   }
-  bool rewritten(const std::string& resolved) const {
+  // Writes to a file named only at run time (`> "$F"`): any later read of a file
+  // it could be, by a client or a shell, sees run-time contents.
+  void note_dynamic_writes(const std::vector<std::string>& targets, const std::string& cwd) {
+    for (const auto& t : targets) written_->note_dynamic(t, dynamic_target_pattern(t, cwd));
+  }
+  // Whether an earlier command writes (or may write) the file; `why` says which.
+  bool rewritten(const std::string& resolved, std::string* why = nullptr) const {
+    return written_->size() > 0 && could_be_written(*written_, normal_path(resolved), written_->size(), why);
+  }
+  // Only writes that name the file: whether a program is a script is not decided by a
+  // run-time write that could be anything (`> "$LOG"; ./gradlew` still runs gradlew).
+  bool rewritten_by_name(const std::string& resolved) const {
     return written_->size() > 0 && written_->written_within(normal_path(resolved), written_->size());
   }
 
   // A pipeline stage's writes, before any stage is walked (wrappers peeled: `| sudo tee f`).
   void note_stage_writes(const Command& cmd, Scope& scope) {
-    std::vector<std::string> writes;
+    std::vector<std::string> writes, dynamic_writes;
     Scope copy = scope;
     apply_input_redirects(cmd.kind == Command::Kind::Simple ? cmd.simple.redirects : cmd.redirects, copy, Input{},
-                          nullptr, &writes);
+                          nullptr, &writes, &dynamic_writes);
     note_writes(writes);
+    note_dynamic_writes(dynamic_writes, scope.cwd);
     if (cmd.kind != Command::Kind::Simple) return;
     Expansion ex;
     for (const auto& w : cmd.simple.words) expand_word(w, scope, true, ex);
@@ -245,7 +263,9 @@ class Walker {
       if (p.kind != Peel::Kind::Inner) break;
       argv.erase(argv.begin(), argv.begin() + static_cast<long>(p.inner_begin));
     }
-    note_writes(files_written(argv, scope.cwd));
+    dynamic_writes.clear();
+    note_writes(files_written(argv, scope.cwd, &dynamic_writes));
+    note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
   // The stdin a command's redirects give it (and, when asked, the files they write).
@@ -253,7 +273,8 @@ class Walker {
   // they are walked with the command's ctx. A null ctx only computes the input, for a
   // pipeline stage's output after the stage itself was walked.
   Input apply_input_redirects(const std::vector<shell::Redirect>& redirects, Scope& scope, const Input& in,
-                              const Ctx* ctx, std::vector<std::string>* writes = nullptr) {
+                              const Ctx* ctx, std::vector<std::string>* writes = nullptr,
+                              std::vector<std::string>* dynamic_writes = nullptr) {
     Input result = in;
     for (const auto& r : redirects) {
       Expansion ex;
@@ -273,13 +294,15 @@ class Walker {
       if (r.op == "<<<") {
         result = Input{Input::Kind::Text, target.text + "\n", "here-string", target.dynamic};
       } else if (r.op == "<" && (r.fd == -1 || r.fd == 0)) {
+        std::string why;
         if (target.dynamic) result = Input{Input::Kind::Opaque, target.text, "< " + target.text, false};
-        else if (rewritten(resolve_path(scope.cwd, target.text)))
-          result = Input{Input::Kind::Opaque, target.text, "< " + target.text + " (written earlier in this command)", false};
+        else if (rewritten(resolve_path(scope.cwd, target.text), &why))
+          result = Input{Input::Kind::Opaque, target.text, "< " + target.text + " (" + why + ")", false};
         else result = Input{Input::Kind::File, resolve_path(scope.cwd, target.text), "< " + target.text, false};
       } else if (writes && (r.op == ">" || r.op == ">>" || r.op == ">|" || r.op == "&>" || r.op == "&>>" ||
                             r.op == "<>")) {
         writes->push_back(target.dynamic ? target.text : resolve_path(scope.cwd, target.text));
+        if (target.dynamic && dynamic_writes) dynamic_writes->push_back(target.text);
       }
     }
     return result;
@@ -303,8 +326,8 @@ class Walker {
     walk_substitutions(ex, scope, ctx);
 
     std::string segment(ctx.source.substr(sc.begin, sc.end - sc.begin));
-    std::vector<std::string> writes;
-    Input stdin_source = apply_input_redirects(sc.redirects, scope, in, &ctx, &writes);
+    std::vector<std::string> writes, dynamic_writes;
+    Input stdin_source = apply_input_redirects(sc.redirects, scope, in, &ctx, &writes, &dynamic_writes);
 
     if (argv.empty()) {  // assignments only: they change the shell's variables
       for (auto& [name, value] : own) set_var(scope, name, value);
@@ -325,6 +348,7 @@ class Walker {
     run(std::move(argv), env, stdin_source, here, scope, ex.var_refs, segment, writes,
         !unresolved_refs && trusted_subs);
     note_writes(writes);
+    note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
   bool substitutions_trusted(const Expansion& ex) {
@@ -405,7 +429,8 @@ class Walker {
         return;
       }
       if (!argv.empty() && !argv[0].dynamic && argv[0].text.find('/') != std::string::npos && !ctx.in_container &&
-          (rewritten(resolve_path(scope.cwd, argv[0].text)) || is_shell_script(resolve_path(scope.cwd, argv[0].text)))) {
+          (rewritten_by_name(resolve_path(scope.cwd, argv[0].text)) ||
+           is_shell_script(resolve_path(scope.cwd, argv[0].text)))) {
         // ./x.sh: the script's commands run; the call itself is matched too
         std::vector<Arg> shown = argv;
         normalize_program(shown);
@@ -428,6 +453,7 @@ class Walker {
             if (a.text.find("{}") != std::string::npos) a.dynamic = true;
           Ctx c = ctx;
           c.via.push_back("find " + argv[b - 1].text);
+          c.repeated = true;
           run(std::move(cmd), env, Input{}, c, scope, refs, segment, {}, dynamic_ok);
         }
         break;
@@ -452,7 +478,10 @@ class Walker {
             for (auto& a : inner)
               if (a.text.find(p.replace_token) != std::string::npos) a.dynamic = true;
           if (p.feeds_items) inner.push_back(Arg{"{items from stdin}", true});
-          if (p.feeds_items || !p.replace_token.empty()) in = Input{};
+          if (p.feeds_items || !p.replace_token.empty()) {
+            in = Input{};
+            ctx.repeated = true;  // xargs: once per batch of items
+          }
           argv = std::move(inner);
           continue;
         }
@@ -490,7 +519,9 @@ class Walker {
     emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
     run_project_commands(argv, in, ctx, env, scope, segment);
     run_inline_code(argv, in, ctx, env, scope, segment);
-    note_writes(files_written(argv, scope.cwd));
+    std::vector<std::string> dynamic_writes;
+    note_writes(files_written(argv, scope.cwd, &dynamic_writes));
+    note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
   // python -c, node -e, ruby/perl -e: shell commands the code starts are
@@ -537,7 +568,11 @@ class Walker {
     std::vector<RecipeLine> lines;
     std::string dir;
     if (prog == "make" || prog == "gmake") {
-      MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes);
+      // MAKEFLAGS=e (or any MAKEFLAGS: its flags are not read) lets the environment override the file
+      bool env_overrides = std::any_of(env.begin(), env.end(), [](const auto& kv) {
+        return kv.first == "MAKEFLAGS" || kv.first == "GNUMAKEFLAGS";
+      });
+      MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes, env_overrides);
       if (!plan.runs_recipes) return;
       if (!plan.oversize.empty()) {
         out_.issues.push_back({"guard.file-too-large", segment, plan.oversize, false});
@@ -568,7 +603,7 @@ class Walker {
       bool project_file = base == "Makefile" || base == "makefile" || base == "GNUmakefile" || base == "package.json" ||
                           base.ends_with(".mk");
       bool named = std::any_of(argv.begin() + 1, argv.end(),
-                               [&](const Arg& a) { return !a.dynamic && rewritten(resolve_path(scope.cwd, a.text)) &&
+                               [&](const Arg& a) { return !a.dynamic && rewritten_by_name(resolve_path(scope.cwd, a.text)) &&
                                                           normal_path(resolve_path(scope.cwd, a.text)) == path; });
       if ((project_file && path.substr(0, path.find_last_of('/')) == normal_path(dir)) || named) {
         out_.issues.push_back({"guard.opaque-input", segment,
@@ -613,9 +648,8 @@ class Walker {
                              "script " + p.text + " runs inside a container: its text is not on this machine", true});
       return;
     }
-    if (rewritten(path)) {
-      out_.issues.push_back({"guard.opaque-input", segment,
-                             p.via + " runs " + p.text + ", which an earlier command in this call writes", false});
+    if (std::string why; rewritten(path, &why)) {
+      out_.issues.push_back({"guard.opaque-input", segment, p.via + " runs " + p.text + ", " + why, false});
       return;
     }
     if (std::find(limits_.human_gated_scripts.begin(), limits_.human_gated_scripts.end(), base) !=
@@ -713,8 +747,8 @@ class Walker {
         return own.kind == Input::Kind::None ? Input{Input::Kind::Opaque, "", "pipe from cat", false} : own;
       }
       for (std::size_t k = 1; k < argv.size(); ++k)
-        if (rewritten(resolve_path(scope.cwd, argv[k].text)))
-          return Input{Input::Kind::Opaque, "", "pipe from cat " + argv[k].text + " (written earlier in this command)", false};
+        if (std::string why; rewritten(resolve_path(scope.cwd, argv[k].text), &why))
+          return Input{Input::Kind::Opaque, "", "pipe from cat " + argv[k].text + " (" + why + ")", false};
       if (argv.size() == 2 && argv[1].text != "-")
         return Input{Input::Kind::File, resolve_path(scope.cwd, argv[1].text), "pipe from cat " + argv[1].text, false};
       // cat a.sql b.sql | psql: the files' contents, in order
@@ -761,6 +795,7 @@ class Walker {
     inv.cwd = cwd;
     inv.program_dynamic = argv[0].dynamic;
     inv.program_splits = argv[0].dynamic && argv[0].splits;
+    inv.repeated = ctx.repeated;
     inv.written = written_;
     inv.written_seen = written_->size();
     out_.invocations.push_back(std::move(inv));

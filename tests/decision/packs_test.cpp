@@ -235,3 +235,37 @@ TEST(GuardPack, NestingBeyondTheBoundIsDenied) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(NosqlPack, RedisCommandKnownOnlyAtRunTime) {
+  check_all({
+      {"redis-cli $CMD", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli \"$C\" k", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli $(cat cmd.txt)", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli -h cache -p 6379 -n 0 -a pass --no-auth-warning \"$C\"", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli -u redis://localhost:6379 --tls \"FLUSH$X\"", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli EVAL \"$LUA\" 0", "deny", "nosql.redis-dynamic-command"},
+      {"redis-cli GET \"$KEY\"", "allow"},
+      {"redis-cli -h \"$HOST\" -p \"$PORT\" GET k", "allow"},
+      {"redis-cli -n \"$DB\" --raw HGETALL \"user:$ID\"", "allow"},
+      {"redis-cli SET \"feature:$NAME\" \"$VALUE\"", "allow"},
+  });
+}
+
+TEST(NosqlPack, RunTimeKeysAreManyOnlyWhenRepeatedOrSplit) {
+  check_all({
+      {"redis-cli DEL \"session:$ID\"", "allow"},
+      {"redis-cli -n 2 UNLINK \"$KEY\"", "allow"},
+      {"redis-cli DEL $KEYS", "deny", "nosql.redis-mass-delete"},
+      {"redis-cli DEL $(redis-cli --scan --pattern 'tmp:*')", "deny", "nosql.redis-mass-delete"},
+      {"redis-cli del \"$@\"", "deny", "nosql.redis-mass-delete"},
+      {"for k in $(cat keys); do redis-cli del \"user:$k\"; done", "deny", "nosql.redis-mass-delete"},
+      {"redis-cli --scan | while read k; do redis-cli unlink \"$k\"; done", "deny", "nosql.redis-mass-delete"},
+      {"wipe() { redis-cli del \"$1\"; }; wipe a", "deny", "nosql.redis-mass-delete"},
+      {"seq 1 9 | xargs -I{} redis-cli del \"k:{}\"", "deny", "nosql.redis-mass-delete"},
+      {"find keys -type f -exec redis-cli del {} \\;", "deny", "nosql.redis-mass-delete"},
+  });
+}
+
+}  // namespace

@@ -71,6 +71,34 @@ patterns = ['x']
   EXPECT_NE(all.find("missing `why`"), std::string::npos) << all;
 }
 
+TEST(PackLoader, WhenDynamicTakesMany) {
+  auto path = write_pack("many.toml", R"([pack]
+id = "many"
+[[rule]]
+id = "many.one"
+description = "d"
+why = "w"
+alternative = "a"
+patterns = ['^x {dyn}']
+when_dynamic = "many"
+[[rule]]
+id = "many.two"
+description = "d"
+why = "w"
+alternative = "a"
+patterns = ['^y']
+when_dynamic = "some"
+)");
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  EXPECT_FALSE(packs::load_pack_file(path.string(), set, errors));
+  ASSERT_EQ(set.rules.size(), 2u);
+  EXPECT_TRUE(set.rules[0].needs_many_dynamic);
+  EXPECT_FALSE(set.rules[1].needs_many_dynamic);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("when_dynamic must be"), std::string::npos) << errors[0];
+}
+
 TEST(PackLoader, InvalidTomlNamesTheLine) {
   auto path = write_pack("broken.toml", "[pack]\nid = \"x\"\n[[rule]\n");
   packs::PackSet set;

@@ -1,0 +1,56 @@
+#include "clients/sql_sources.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace dbguard;
+using clients::SqlSource;
+namespace fs = std::filesystem;
+
+namespace {
+
+Invocation call(std::initializer_list<const char*> words, const std::string& cwd, Input in = {}) {
+  Invocation inv;
+  for (const char* w : words) inv.argv.push_back(Arg{w, false});
+  inv.cwd = cwd;
+  inv.stdin_source = std::move(in);
+  return inv;
+}
+
+TEST(PrismaDbExecute, ReadsTheFileOrStdin) {
+  fs::path dir = fs::temp_directory_path() / ("dbguard-prisma-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "wipe.sql") << "TRUNCATE users;\n";
+  auto file = clients::sql_sources(call({"prisma", "db", "execute", "--url", "postgres://x", "--file", "wipe.sql"}, dir));
+  ASSERT_EQ(file.size(), 1u);
+  EXPECT_EQ(file[0].kind, SqlSource::Kind::Sql);
+  EXPECT_NE(file[0].text.find("TRUNCATE"), std::string::npos);
+  EXPECT_EQ(file[0].origin, "file wipe.sql");
+  auto attached = clients::sql_sources(call({"prisma", "db", "execute", "--schema=prisma/schema.prisma", "--file=wipe.sql"}, dir));
+  ASSERT_EQ(attached.size(), 1u);
+  EXPECT_EQ(attached[0].kind, SqlSource::Kind::Sql);
+  auto missing = clients::sql_sources(call({"prisma", "db", "execute", "--file", "nope.sql"}, dir));
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0].kind, SqlSource::Kind::Unreadable);
+  auto heredoc = clients::sql_sources(call({"prisma", "db", "execute", "--stdin"}, dir,
+                                           Input{Input::Kind::Text, "DROP TABLE users;\n", "heredoc", false}));
+  ASSERT_EQ(heredoc.size(), 1u);
+  EXPECT_EQ(heredoc[0].origin, "heredoc");
+  auto piped = clients::sql_sources(call({"prisma", "db", "execute", "--stdin"}, dir,
+                                         Input{Input::Kind::Opaque, "curl", "pipe from curl", false}));
+  ASSERT_EQ(piped.size(), 1u);
+  EXPECT_EQ(piped[0].kind, SqlSource::Kind::Opaque);
+  fs::remove_all(dir);
+}
+
+TEST(PrismaDbExecute, OnlyThatSubcommandIsAClient) {
+  EXPECT_TRUE(clients::is_sql_client(call({"prisma", "db", "execute", "--stdin"}, "/tmp")));
+  EXPECT_FALSE(clients::is_sql_client(call({"prisma", "db", "push"}, "/tmp")));
+  EXPECT_FALSE(clients::is_sql_client(call({"prisma", "db"}, "/tmp")));
+  EXPECT_FALSE(clients::is_sql_client(call({"prisma", "migrate", "execute"}, "/tmp")));
+  EXPECT_TRUE(clients::is_sql_client(call({"cockroach", "sql"}, "/tmp")));  // one-word subcommands still work
+}
+
+}  // namespace
