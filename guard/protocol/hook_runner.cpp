@@ -8,6 +8,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -28,49 +29,68 @@ namespace {
 // while the work does not, and a harmless command must not be denied for the
 // machine being busy. A wall-clock cap (kWallCapMs) still ends stalls (stdin
 // that never closes) well inside Claude Code's hook timeout.
+//
+// The thread is detached and shares its state, so that ending the watch does not
+// wait for the thread to wake and exit (a join on every call). It fires holding
+// the lock until _exit: a destructor that got the lock first has disarmed it, and
+// one that did not never returns, so `on_timeout` cannot outlive what it refers to.
 class Watchdog {
  public:
   // `on_timeout` runs on the watchdog thread after the deny is written, just before exit.
-  explicit Watchdog(int budget_ms, std::function<void()> on_timeout = {})
-      : cpu_budget_ms_(budget_ms),
-        check_at_(std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms)),
-        wall_deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(kWallCapMs, budget_ms))),
-        on_timeout_(std::move(on_timeout)),
-        thread_([this] { watch(); }) {}
+  explicit Watchdog(int budget_ms, std::function<void()> on_timeout = {}) : s_(std::make_shared<State>()) {
+    auto now = std::chrono::steady_clock::now();
+    s_->cpu_budget_ms = budget_ms;
+    s_->check_at = now + std::chrono::milliseconds(budget_ms);
+    s_->wall_deadline = now + std::chrono::milliseconds(std::max(kWallCapMs, budget_ms));
+    s_->on_timeout = std::move(on_timeout);
+    std::thread([s = s_] { watch(*s); }).detach();
+  }
   // Moves the deadline later (a custom-pack compile on first use).
   void extend(int ms) {
-    std::lock_guard<std::mutex> lock(m_);
-    cpu_budget_ms_ += ms;
-    wall_deadline_ += std::chrono::milliseconds(ms);
+    std::lock_guard<std::mutex> lock(s_->m);
+    s_->cpu_budget_ms += ms;
+    s_->wall_deadline += std::chrono::milliseconds(ms);
   }
   ~Watchdog() {
     {
-      std::lock_guard<std::mutex> lock(m_);
-      done_ = true;
+      std::lock_guard<std::mutex> lock(s_->m);
+      s_->done = true;
     }
-    cv_.notify_one();
-    thread_.join();
+    s_->cv.notify_one();
   }
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
 
  private:
+  struct State {
+    std::mutex m;
+    std::condition_variable cv;
+    bool done = false;
+    double cpu_budget_ms = 0;
+    std::chrono::steady_clock::time_point check_at;
+    std::chrono::steady_clock::time_point wall_deadline;
+    std::function<void()> on_timeout;
+  };
+
   static double process_cpu_ms() {
     timespec ts{};
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
   }
 
-  void watch() {
-    std::unique_lock<std::mutex> lock(m_);
+  static void watch(State& s) {
+    std::unique_lock<std::mutex> lock(s.m);
     for (;;) {
       // CPU time cannot run ahead of wall time, so look when the budget could first be spent.
-      cv_.wait_until(lock, std::min(check_at_, wall_deadline_), [this] { return done_; });
-      if (done_) return;
+      s.cv.wait_until(lock, std::min(s.check_at, s.wall_deadline), [&s] { return s.done; });
+      if (s.done) return;
       auto now = std::chrono::steady_clock::now();
-      if (now >= wall_deadline_) break;
+      if (now >= s.wall_deadline) break;
       double used = process_cpu_ms();
-      if (used >= cpu_budget_ms_) break;
-      check_at_ = now + std::chrono::milliseconds(std::max(1, static_cast<int>(cpu_budget_ms_ - used)));
+      if (used >= s.cpu_budget_ms) break;
+      s.check_at = now + std::chrono::milliseconds(std::max(1, static_cast<int>(s.cpu_budget_ms - used)));
     }
+    // Still holding the lock (see above).
     static const char msg[] =
         "dbguard blocked this command (rule guard.timeout).\n"
         "Why: analysing the call took longer than the guard's time budget, so it could not be checked. "
@@ -78,18 +98,11 @@ class Watchdog {
         "Instead: split the command into smaller, simpler commands.\n";
     ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     (void)ignored;
-    if (on_timeout_) on_timeout_();
+    if (s.on_timeout) s.on_timeout();
     ::_exit(2);
   }
 
-  std::mutex m_;
-  std::condition_variable cv_;
-  bool done_ = false;
-  double cpu_budget_ms_;
-  std::chrono::steady_clock::time_point check_at_;
-  std::chrono::steady_clock::time_point wall_deadline_;
-  std::function<void()> on_timeout_;
-  std::thread thread_;
+  std::shared_ptr<State> s_;
 };
 
 // What the audit record needs, filled in as the hook learns it, so that a
