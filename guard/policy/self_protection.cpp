@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "policy/paths.h"
@@ -33,8 +35,16 @@ std::string basename_of(const std::string& p) {
 // Whether lexically_normal() would change more than a trailing slash: most
 // arguments are plain paths, and normalizing every one shows in a long command.
 bool needs_normalizing(const std::string& p) {
-  return p.find("//") != std::string::npos || p.find("/.") != std::string::npos || p.rfind("./", 0) == 0 ||
-         p.rfind("../", 0) == 0 || p == "." || p == "..";
+  if (p.find("//") != std::string::npos) return true;
+  // A `.` or `..` component (not a dot file such as .claude or .dbguard.toml).
+  for (std::size_t start = 0; start <= p.size();) {
+    std::size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    std::string_view c(p.data() + start, end - start);
+    if (c == "." || c == "..") return true;
+    start = end + 1;
+  }
+  return false;
 }
 
 std::string lexical(const std::string& p) {
@@ -53,24 +63,34 @@ std::string weakly_resolved(const std::string& p) {
 // Directories resolved during one decision: every argument of every command is
 // checked, and a long command names thousands of files in a few directories
 // (weakly_canonical costs a stat and a readlink per component, each time).
-thread_local std::unordered_map<std::string, std::string> resolved_dirs;
+// `missing`: nothing exists there, so nothing under it can be a symlink either
+// (a long command's fresh build/module_N/... trees cost one lstat each, not one a level).
+struct Resolution {
+  std::string path;
+  bool missing = false;
+};
+thread_local std::unordered_map<std::string, Resolution> resolved_dirs;
 
 // As weakly_resolved(), with the directory resolved once per decision and the last
 // component looked at with one lstat. Paths with `..` (resolved physically by the
 // kernel: a symlink's parent is not its lexical parent) take the full road.
-std::string resolved(const std::string& p) {
-  if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return weakly_resolved(p);
+Resolution resolve(const std::string& p) {
+  if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return {weakly_resolved(p)};
   std::string lex = lexical(p);
-  if (lex == "/") return lex;
+  if (lex == "/") return {lex};
   std::size_t slash = lex.find_last_of('/');
   std::string dir = slash == 0 ? "/" : lex.substr(0, slash);
   auto it = resolved_dirs.find(dir);
-  if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, resolved(dir)).first;
-  std::string joined = (it->second == "/" ? "" : it->second) + lex.substr(slash);
+  if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, resolve(dir)).first;
+  std::string joined = (it->second.path == "/" ? "" : it->second.path) + lex.substr(slash);
+  if (it->second.missing) return {joined, true};
   struct stat st {};
-  if (::lstat(joined.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return weakly_resolved(joined);
-  return joined;
+  if (::lstat(joined.c_str(), &st) != 0) return {joined, errno == ENOENT || errno == ENOTDIR};
+  if (S_ISLNK(st.st_mode)) return {weakly_resolved(joined)};
+  return {joined};
 }
+
+std::string resolved(const std::string& p) { return resolve(p).path; }
 
 // Expands what the guard knows about a path an agent writes: ~, $HOME and the
 // other variables the hook shares with the agent's shell. Leaves `$` where it
@@ -211,8 +231,8 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
   for (const auto& e : files.entries) {
     if (glob_matches(pattern, e.path)) return e.what + " (" + e.path + ")";
     if (!dir_too) continue;
-    for (fs::path a = fs::path(e.path).parent_path(); a.has_relative_path(); a = a.parent_path())
-      if (glob_matches(pattern, a.string())) return "a directory holding " + e.what + " (" + e.path + ")";
+    for (const auto& a : e.ancestors)
+      if (glob_matches(pattern, a)) return "a directory holding " + e.what + " (" + e.path + ")";
   }
   std::string dir = fs::path(pattern).parent_path().string(), base = basename_of(pattern);
   if (!has_glob(dir)) {
@@ -297,8 +317,13 @@ bool unzip_extracts(const Invocation& inv, std::string& dir) {
 void ProtectedFiles::add(std::string path, std::string what, bool settings, bool read_too, bool prefix) {
   if (path.empty()) return;
   std::string l = lexical(path), r = resolved(path);
-  entries.push_back({l, what, settings, read_too, prefix});
-  if (r != l) entries.push_back({r, what, settings, read_too, prefix});
+  auto ancestors = [](const std::string& p) {
+    std::vector<std::string> out;
+    for (fs::path a = fs::path(p).parent_path(); a.has_relative_path(); a = a.parent_path()) out.push_back(a.string());
+    return out;
+  };
+  entries.push_back({l, what, settings, read_too, prefix, ancestors(l)});
+  if (r != l) entries.push_back({r, what, settings, read_too, prefix, ancestors(r)});
 }
 
 bool ProtectedFiles::any_read_too() const {

@@ -34,6 +34,7 @@ struct ProtectedFiles {
     bool settings = false;   // a Claude Code settings file: only its hooks are protected from Write/Edit
     bool read_too = false;   // reading it is denied as well (the audit key)
     bool prefix = false;     // everything under / starting with this path
+    std::vector<std::string> ancestors;  // its directories, nearest first (globs are matched against them)
   };
   std::vector<Entry> entries;
 
