@@ -1,3 +1,4 @@
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,6 +9,11 @@
 namespace dbguard::cli {
 
 void run_hook_and_exit() {
+  // A large event is copied several times on its way (event, JSON, command, heredoc,
+  // SQL): keep freed blocks for reuse instead of unmapping them and faulting fresh
+  // pages in for the next copy. The process lives for one decision.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   int code = protocol::run_hook(stdin, stdout, stderr);
   // The decision is written and flushed by run_hook; what is left (static
   // destructors, library clean-up) only frees memory the kernel is about to
