@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <string_view>
 
 #include "support/files.h"
 #include "unwrap/expand.h"
@@ -80,7 +82,9 @@ struct Search {
 
   // A data directory at or below DIR within the bounds: its path, "" if none,
   // or nullopt when the bounds ran out first.
-  std::optional<std::string> below(const fs::path& dir) {
+  // With files_too, a database file there counts as well (rm -r of a named directory;
+  // not for a target only known at run time, which could then be any directory here).
+  std::optional<std::string> below(const fs::path& dir, bool files_too) {
     std::deque<std::pair<fs::path, int>> queue{{dir, 0}};
     while (!queue.empty()) {
       auto [d, depth] = queue.front();
@@ -93,9 +97,25 @@ struct Search {
         --budget;
         std::error_code e2;
         if (it->is_directory(e2) && !it->is_symlink(e2)) queue.emplace_back(it->path(), depth + 1);
+        else if (files_too && it->is_regular_file(e2) && database_file(it->path())) return it->path().string();
       }
     }
     return "";
+  }
+
+  // A file a database keeps its data in (instance/app.db, store/app.sqlite): named with a
+  // data suffix and, for the ambiguous `.db` (Thumbs.db), starting as SQLite or DuckDB files do.
+  bool database_file(const fs::path& path) const {
+    std::string name = path.filename().string();
+    if (!data_file(name)) return false;
+    std::error_code ec;
+    if (fs::file_size(path, ec) == 0 || ec) return false;
+    if (name.size() < 3 || name.compare(name.size() - 3, 3, ".db") != 0) return true;
+    char head[16] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(head, sizeof head);
+    std::string_view h(head, static_cast<std::size_t>(in.gcount()));
+    return h.rfind(std::string_view("SQLite format 3\0", 16), 0) == 0 || (h.size() >= 12 && h.substr(8, 4) == "DUCK");
   }
 
   bool suggests_data(const std::string& text) const {
@@ -134,12 +154,12 @@ struct Search {
     if (expanded && recursive && in(s.names, base_name(target))) return target + " is named like a database data directory";
     if (expanded && data_file(target) && !is_dir) return target + " is a database file";
     if (recursive && is_dir && search_below) {
-      auto found = below(p);
+      auto found = below(p, true);
       if (!found) {
         if (suggests_data(base_name(p.string())))
           return target + " is too large to search for a data directory and its name suggests data";
       } else if (!found->empty()) {
-        return target + " holds the database data directory " + fs::path(*found).parent_path().string();
+        return target + " holds a database's data: " + *found;
       }
     }
     return "";
@@ -155,7 +175,7 @@ struct Search {
     std::string prefix = text.substr(0, text.find_first_of("$`"));
     std::string dir = prefix.substr(0, prefix.find_last_of('/') == std::string::npos ? 0 : prefix.find_last_of('/') + 1);
     fs::path base = fs::path(resolve_path(cwd, dir.empty() ? "." : dir)).lexically_normal();
-    auto found = below(base);
+    auto found = below(base, false);
     if (found && !found->empty())
       return text + " is only known at run time and could be the database data directory " +
              fs::path(*found).parent_path().string();

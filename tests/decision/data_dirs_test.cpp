@@ -72,6 +72,21 @@ TEST_F(DataDirs, EmptyingADatabaseFile) {
   EXPECT_EQ(rule("sqlite3 app.sqlite .dump > dump.sql"), "allow");
 }
 
+// A directory holding database files is a data directory too (Flask's instance/app.db).
+// `.db` alone is ambiguous (Thumbs.db): such a file counts when it starts as SQLite's do.
+TEST_F(DataDirs, ADirectoryHoldingDatabaseFiles) {
+  for (const char* d : {"instance", "store/nested", "assets", "empty"}) fs::create_directories(dir / d);
+  std::ofstream(dir / "instance/app.db", std::ios::binary) << std::string("SQLite format 3\0", 16) << "pages";
+  std::ofstream(dir / "store/nested/app.sqlite") << "x";
+  std::ofstream(dir / "assets/Thumbs.db") << "not a database";
+  std::ofstream(dir / "empty/new.sqlite");  // zero bytes: no data yet
+  EXPECT_EQ(rule("rm -rf instance"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -r store"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("rm -rf assets"), "allow");
+  EXPECT_EQ(rule("rm -rf empty"), "allow");
+  EXPECT_EQ(rule("rm -rf build"), "allow");
+}
+
 TEST_F(DataDirs, TheSearchBelowIsBounded) {
   fs::path big = dir / "blobs";
   fs::create_directories(big);
