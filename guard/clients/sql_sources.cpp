@@ -42,9 +42,9 @@ const std::vector<ClientSpec>& specs() {
         "lookaside", "pagecache", "heap"}, 1, MetaSyntax::Sqlite},
       {"duckdb", {}, "c", {"c", "cmd"}, "f", {"f", "init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
       {"clickhouse-client", {}, "q", {"query"}, "", {"queries-file"}, "hudf",
-       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
+       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::Clickhouse},
       {"clickhouse", {"client"}, "q", {"query"}, "", {"queries-file"}, "hudf",
-       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::None},
+       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::Clickhouse},
       {"cockroach", {"sql"}, "e", {"execute"}, "f", {"file"}, "ud",
        {"url", "host", "port", "database", "user", "certs-dir", "format", "set"}, -1, MetaSyntax::Psql},
       {"usql", {}, "c", {"command"}, "f", {"file"}, "", {"set", "variable", "out"}, 0, MetaSyntax::Psql},
@@ -156,6 +156,7 @@ bool handle_meta(const std::string& line, const std::string& origin, const std::
       else if (cmd == "shell" || cmd == "system") out.push_back({SqlSource::Kind::Shell, arg, origin + " ." + cmd});
       return true;
     }
+    case MetaSyntax::Clickhouse:
     case MetaSyntax::None:
       return false;
   }
@@ -183,7 +184,10 @@ std::string mysql_executable_comments(const std::string& sql) {
 // MySQL and SQLite quote identifiers with backticks, which PostgreSQL's parser
 // rejects: `users` becomes "users" (outside strings and comments) so that the
 // statement is judged by its tree (an always-true WHERE) and not only its tokens.
-std::string backticks_to_double_quotes(const std::string& sql) {
+// With backslash_escapes (MySQL, ClickHouse), a quote escaped with a backslash
+// inside a string ('it\'s') is doubled as PostgreSQL writes it ('it''s'): read as
+// PostgreSQL reads it, the string would end there and swallow every statement after.
+std::string backticks_to_double_quotes(const std::string& sql, bool backslash_escapes) {
   std::string out = sql;
   char quote = 0;
   for (std::size_t i = 0; i < out.size(); ++i) {
@@ -193,7 +197,10 @@ std::string backticks_to_double_quotes(const std::string& sql) {
     } else if (quote == '*') {
       if (c == '*' && i + 1 < out.size() && out[i + 1] == '/') { quote = 0; ++i; }
     } else if (quote) {
-      if (c == '\\' && quote != '`') ++i;
+      if (c == '\\' && quote != '`') {
+        if (backslash_escapes && i + 1 < out.size() && out[i + 1] == quote) out[i] = quote;
+        ++i;
+      }
       else if (c == quote) {
         if (quote == '`') out[i] = '"';
         quote = 0;
@@ -315,8 +322,10 @@ void split_script(const std::string& text, const std::string& origin, const std:
   }
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) return;
   if (meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos) sql = mysql_executable_comments(sql);
-  if ((meta == MetaSyntax::Mysql || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos)
-    sql = backticks_to_double_quotes(sql);
+  bool backslashes = meta == MetaSyntax::Mysql || meta == MetaSyntax::Clickhouse;
+  if ((backslashes && sql.find('\\') != std::string::npos) ||
+      ((backslashes || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos))
+    sql = backticks_to_double_quotes(sql, backslashes);
   out.push_back({SqlSource::Kind::Sql, sql, origin});
 }
 

@@ -33,7 +33,8 @@ struct SourceLimits {
   const Invocation* reader = nullptr;
 };
 
-enum class MetaSyntax { Psql, Mysql, Sqlite, None };
+// Clickhouse: no meta-commands, but MySQL's string quoting (backslash escapes, backticks).
+enum class MetaSyntax { Psql, Mysql, Sqlite, Clickhouse, None };
 
 // True when the invocation is a SQL client this module knows (psql, mysql, ...).
 bool is_sql_client(const Invocation& inv);

@@ -54,3 +54,22 @@ TEST(PrismaDbExecute, OnlyThatSubcommandIsAClient) {
 }
 
 }  // namespace
+
+namespace {
+std::string sql_of(std::initializer_list<const char*> words) {
+  auto sources = clients::sql_sources(call(words, "/tmp"));
+  return sources.empty() ? "" : sources.front().text;
+}
+}  // namespace
+
+// MySQL and ClickHouse escape quotes with a backslash; PostgreSQL's parser would end the
+// string there and read the statements after it as string text. They reach it doubled.
+TEST(MysqlDialect, BackslashEscapedQuotesAreDoubled) {
+  EXPECT_EQ(sql_of({"mysql", "app", "-e", "INSERT INTO n VALUES ('it\\'s'); TRUNCATE users;"}),
+            "INSERT INTO n VALUES ('it''s'); TRUNCATE users;\n");
+  EXPECT_EQ(sql_of({"clickhouse-client", "-q", "SELECT \"a\\\"b\", 'c\\\\'; DROP TABLE t"}),
+            "SELECT \"a\"\"b\", 'c\\\\'; DROP TABLE t\n");  // an escaped backslash stays as it is
+  EXPECT_EQ(sql_of({"mysql", "-e", "SELECT `id` FROM `users`"}), "SELECT \"id\" FROM \"users\"\n");
+  // psql keeps PostgreSQL's own quoting
+  EXPECT_EQ(sql_of({"psql", "-c", "SELECT E'it\\'s'"}), "SELECT E'it\\'s'\n");
+}
