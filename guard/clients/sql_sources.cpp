@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+
+#include <re2/re2.h>
 
 #include "sql/scanner_fallback.h"
 #include "support/files.h"
@@ -102,6 +105,22 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
   split_script(text, origin, cwd, meta, limits, depth + 1, out, dir.empty() ? "." : dir);
 }
 
+// The shell command a psql meta-command runs on this machine, or "": \g |CMD and
+// \o |CMD pipe query output into CMD; \copy … TO|FROM PROGRAM 'CMD' runs CMD. What
+// CMD reads is the query's output, which the guard cannot see: it is judged as the
+// last stage of a pipeline from an unknown program (`sh` there runs unseen text).
+std::string psql_output_command(const std::string& cmd, const std::string& arg) {
+  static const std::set<std::string> output = {"g", "gx", "o", "out", "gset"};
+  if (output.count(cmd) && !arg.empty() && arg[0] == '|') return "psql-query-output | " + trim(arg.substr(1));
+  if (cmd != "copy") return "";
+  static const RE2 program(R"((?i)\b(to|from)\s+program\s+'((?:[^']|'')*)')");
+  std::string direction, command;
+  if (!RE2::PartialMatch(arg, program, &direction, &command)) return "";
+  for (std::size_t at = command.find("''"); at != std::string::npos; at = command.find("''", at + 1)) command.erase(at, 1);
+  std::transform(direction.begin(), direction.end(), direction.begin(), [](unsigned char c) { return std::tolower(c); });
+  return direction == "to" ? "psql-query-output | " + command : command;
+}
+
 // A meta-command line: returns true when the line is one (and handles it).
 bool handle_meta(const std::string& line, const std::string& origin, const std::string& cwd,
                  const std::string& file_dir, MetaSyntax meta, const SourceLimits& limits, int depth,
@@ -128,6 +147,8 @@ bool handle_meta(const std::string& line, const std::string& origin, const std::
       }
       else if (cmd == "!")
         out.push_back({SqlSource::Kind::Shell, arg, origin + " \\!"});
+      else if (auto shell = psql_output_command(cmd, arg); !shell.empty())
+        out.push_back({SqlSource::Kind::Shell, shell, origin + " \\" + cmd});
       else if (cmd == "gexec")  // handled by split_script, which holds the query buffer
         return true;
       return true;  // any other meta-command (\dt, \d users, \l) is not SQL

@@ -96,6 +96,9 @@ class Classifier {
         add("drop", stmt, "DROP DATABASE " + v.value("dbname", ""));
       } else if (key == "DropOwnedStmt") {
         add("drop-owned", stmt, "DROP OWNED");
+      } else if (key == "CopyStmt" && v.value("is_program", false)) {
+        // The database server runs the program through its shell, as its own user.
+        add("copy-program", stmt, "COPY … PROGRAM '" + v.value("filename", "") + "'");
       } else if (key == "TruncateStmt") {
         add("truncate", stmt, "TRUNCATE");
       } else if (key == "DeleteStmt") {
@@ -353,7 +356,8 @@ std::string parser_ready(std::string_view sql_text) {
 // words, which is never less). Identifier characters bound a word, so DOUBLE or
 // update_at do not count; a word inside a string or comment does (it only costs a parse).
 bool names_destructive_keyword(std::string_view text) {
-  static constexpr std::string_view kWords[] = {"DROP", "TRUNCATE", "DELETE", "UPDATE", "DO", "FUNCTION", "PROCEDURE", "PREPARE"};
+  static constexpr std::string_view kWords[] = {"DROP",     "TRUNCATE",  "DELETE",  "UPDATE", "DO",
+                                                "FUNCTION", "PROCEDURE", "PREPARE", "PROGRAM"};
   // ASCII tests, not <cctype>'s (a call and a locale lookup a byte): this runs over megabytes.
   auto alpha = [](unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; };
   auto ident = [&](unsigned char c) { return alpha(c) || (c >= '0' && c <= '9') || c == '_'; };

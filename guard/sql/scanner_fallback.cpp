@@ -114,6 +114,8 @@ void judge_statement(const std::string& stmt, std::vector<SqlFinding>& out) {
     } else if (!drops_nothing(object)) {
       out.push_back({"drop", trimmed(), "DROP " + object + " (not parsed by PostgreSQL's parser)"});
     }
+  } else if (first == "COPY" && std::any_of(toks.begin(), toks.end(), [](const auto& t) { return t.text == "PROGRAM"; })) {
+    out.push_back({"copy-program", trimmed(), "COPY … PROGRAM (not parsed by PostgreSQL's parser)"});
   } else if (first == "TRUNCATE") {
     out.push_back({"truncate", trimmed(), "TRUNCATE (not parsed by PostgreSQL's parser)"});
   } else if ((first == "DELETE" || first == "WITH") && !has_where()) {
@@ -229,7 +231,7 @@ std::string string_constants(std::string_view q) {
 bool may_be_destructive(std::string_view statement) {
   for (const auto& t : tokens_of(std::string(statement)))
     if (t.text == "DROP" || t.text == "TRUNCATE" || t.text == "DELETE" || t.text == "UPDATE" || t.text == "DO" ||
-        t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "PREPARE")
+        t.text == "FUNCTION" || t.text == "PROCEDURE" || t.text == "PREPARE" || t.text == "PROGRAM")
       return true;
   return false;
 }

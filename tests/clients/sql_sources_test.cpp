@@ -73,3 +73,21 @@ TEST(MysqlDialect, BackslashEscapedQuotesAreDoubled) {
   // psql keeps PostgreSQL's own quoting
   EXPECT_EQ(sql_of({"psql", "-c", "SELECT E'it\\'s'"}), "SELECT E'it\\'s'\n");
 }
+
+// psql runs shell commands of its own: \g |CMD and \o |CMD get the query's output,
+// \copy … PROGRAM runs CMD. They are judged as shell commands, fed from an unknown program.
+TEST(PsqlShellEscapes, OutputPipesAndCopyProgram) {
+  auto shells = [](std::initializer_list<const char*> words) {
+    std::vector<std::string> out;
+    for (const auto& s : clients::sql_sources(call(words, "/tmp")))
+      if (s.kind == SqlSource::Kind::Shell) out.push_back(s.text);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(shells({"psql", "-c", "SELECT 'x' \\g | sh"}), V{"psql-query-output | sh"});
+  EXPECT_EQ(shells({"psql", "-c", "\\o |bash -s"}), V{"psql-query-output | bash -s"});
+  EXPECT_EQ(shells({"psql", "-c", "\\copy t to program 'gzip > t.gz'"}), V{"psql-query-output | gzip > t.gz"});
+  EXPECT_EQ(shells({"psql", "-c", "\\copy t FROM PROGRAM 'cat it''s.csv'"}), V{"cat it's.csv"});
+  EXPECT_EQ(shells({"psql", "-c", "\\copy t to 'out.csv' csv"}), V{});
+  EXPECT_EQ(shells({"psql", "-c", "\\o out.txt"}), V{});
+}

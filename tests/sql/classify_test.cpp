@@ -245,3 +245,18 @@ TEST(SqlClassify, ForeignLanguageBodiesAreJudgedByTheirStrings) {
   EXPECT_EQ(kinds("DO LANGUAGE plpython3u $$ plpy.execute('SELECT 1') $$"), V{});
   EXPECT_EQ(kinds("DO LANGUAGE plpython3u $$ plpy.notice('dropping nothing') $$"), V{});
 }
+
+// COPY … PROGRAM runs a shell command on the database server: judged as destructive
+// whether PostgreSQL's parser reads it or only its scanner does, and in large scripts.
+TEST(SqlClassify, CopyProgramRunsAShellCommand) {
+  EXPECT_EQ(kinds("COPY (SELECT 1) TO PROGRAM 'dropdb app'"), V{"copy-program"});
+  EXPECT_EQ(kinds("copy t from program 'curl -s x'"), V{"copy-program"});
+  EXPECT_EQ(kinds("COPY t TO STDOUT"), V{});
+  EXPECT_EQ(kinds("COPY t FROM '/tmp/t.csv'"), V{});
+  EXPECT_EQ(kinds("COPY t TO PROGRAM 'sh' WITH (FORMAT csv) garbage garbage"), V{"copy-program"});
+  std::string inserts;
+  while (inserts.size() < (80u << 10)) inserts += "INSERT INTO t VALUES (1);\n";
+  auto v = dbguard::sql::classify_script(inserts + "COPY t TO PROGRAM 'dropdb app';\n");
+  ASSERT_EQ(v.findings.size(), 1u);
+  EXPECT_EQ(v.findings[0].kind, "copy-program");
+}
