@@ -11,6 +11,7 @@
 #include "policy/apply.h"
 #include "policy/self_protection.h"
 #include "sql/classify.h"
+#include "unwrap/unwrap.h"
 
 namespace dbguard {
 
@@ -150,16 +151,24 @@ Decision Engine::fail_closed(const std::string& rule, const std::string& segment
 }
 
 // MCP tools that run shell commands (a shell or terminal server's run_command, exec,
-// bash): the command is judged as the Bash tool's would be, in the directory it names.
+// bash, start_process; any tool of a server named for a shell): the command is judged
+// as the Bash tool's would be, in the directory it names. A command given as a list
+// of words is quoted back into one; text given for its stdin is fed to it as a heredoc.
 void Engine::judge_mcp_shell(const std::string& tool_name, const nlohmann::json& input, const std::string& cwd,
                              Decision& d, const EngineOptions& opt) const {
   if (!input.is_object()) return;
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+  };
   auto sep = tool_name.find("__", 5);
-  std::string tool = sep == std::string::npos ? tool_name.substr(5) : tool_name.substr(sep + 2);
-  std::transform(tool.begin(), tool.end(), tool.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string tool = lower(sep == std::string::npos ? tool_name.substr(5) : tool_name.substr(sep + 2));
+  std::string server = lower(sep == std::string::npos ? "" : tool_name.substr(5, sep - 5));
   bool runs_shell = false;
-  for (const char* w : {"shell", "bash", "terminal", "command", "exec", "run_script"})
+  for (const char* w : {"shell", "bash", "terminal", "command", "exec", "run_script", "process"})
     runs_shell = runs_shell || tool.find(w) != std::string::npos;
+  for (const char* w : {"shell", "bash", "terminal", "commands"})
+    runs_shell = runs_shell || server.find(w) != std::string::npos;
   if (!runs_shell) return;
   std::string dir = cwd;
   for (const char* k : {"cwd", "workdir", "working_directory", "directory"})
@@ -167,8 +176,29 @@ void Engine::judge_mcp_shell(const std::string& tool_name, const nlohmann::json&
       dir = input[k].get<std::string>();
       break;
     }
-  for (const char* k : {"command", "cmd", "script", "shell_command"})
-    if (input.contains(k) && input[k].is_string()) judge_command(input[k].get<std::string>(), dir, 0, d, opt);
+  std::string stdin_text;
+  for (const char* k : {"stdin", "input"})
+    if (input.contains(k) && input[k].is_string()) stdin_text = input[k].get<std::string>();
+  for (const char* k : {"command", "cmd", "script", "shell_command", "command_line", "commandLine", "cmdline", "argv"}) {
+    if (!input.contains(k)) continue;
+    const auto& v = input[k];
+    std::string command;
+    if (v.is_string()) {
+      command = v.get<std::string>();
+    } else if (v.is_array() && !v.empty() && std::all_of(v.begin(), v.end(), [](const auto& w) { return w.is_string(); })) {
+      std::vector<std::string> words;
+      for (const auto& w : v) words.push_back(w.get<std::string>());
+      command = shell_quote_join(words);
+    } else {
+      continue;
+    }
+    if (!stdin_text.empty()) {
+      std::string end = "DBGUARD_MCP_STDIN";
+      while (stdin_text.find(end) != std::string::npos) end += "_";
+      command += " <<'" + end + "'\n" + stdin_text + (stdin_text.ends_with("\n") ? "" : "\n") + end + "\n";
+    }
+    judge_command(command, dir, 0, d, opt);
+  }
 }
 
 void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input, Decision& d,

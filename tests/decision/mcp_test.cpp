@@ -79,3 +79,25 @@ TEST(Mcp, AProductionServerNameIsHard) {
   EXPECT_TRUE(d.hard);
   EXPECT_TRUE(has_rule(d, "production.db-client"));
 }
+
+// Shell-running MCP tools, however the server names the tool and the command: a process
+// tool, any tool of a server named for a shell, a command line, a list of words, stdin.
+TEST(Mcp, ShellToolsInTheirOwnShapes) {
+  auto rule_of = [](const std::string& tool, const json& input) {
+    Decision d = decide(tool, input);
+    return d.verdict == Verdict::Allow || d.findings.empty() ? std::string("allow") : d.findings.front().rule;
+  };
+  EXPECT_EQ(rule_of("mcp__desktop-commander__start_process", {{"command", "dropdb app"}}), "postgres.dropdb");
+  EXPECT_EQ(rule_of("mcp__mcp-server-commands__run_process", {{"command_line", "dropdb app"}}), "postgres.dropdb");
+  EXPECT_EQ(rule_of("mcp__mcp-server-commands__run_process", {{"argv", {"dropdb", "app"}}}), "postgres.dropdb");
+  EXPECT_EQ(rule_of("mcp__shell__run", {{"command", "docker volume prune -f"}}), "containers.volume-prune");
+  EXPECT_EQ(rule_of("mcp__commands__run_command", {{"command", "bash"}, {"stdin", "dropdb app\n"}}), "postgres.dropdb");
+  EXPECT_EQ(rule_of("mcp__commands__run_command", {{"command", "psql"}, {"stdin", "TRUNCATE users;"}}), "sql.truncate");
+  EXPECT_EQ(rule_of("mcp__kubernetes__exec_in_pod", {{"command", {"psql", "-c", "DROP TABLE users"}}}), "sql.drop");
+  // a heredoc delimiter inside the text cannot end it early
+  EXPECT_EQ(rule_of("mcp__commands__run_command", {{"command", "bash"}, {"stdin", "DBGUARD_MCP_STDIN\ndropdb app"}}),
+            "postgres.dropdb");
+  EXPECT_EQ(rule_of("mcp__desktop-commander__start_process", {{"command", "npm test"}}), "allow");
+  EXPECT_EQ(rule_of("mcp__commands__run_command", {{"command", "psql"}, {"stdin", "SELECT 1;"}}), "allow");
+  EXPECT_EQ(rule_of("mcp__kubernetes__exec_in_pod", {{"command", {"ls", "/data"}}}), "allow");
+}
