@@ -220,7 +220,7 @@ CodeFindings scan_code(const InlineCode& code) {
   }
   if (code.language == "node") {
     // Bun's and zx's $`…` shell: each ${…} is one argument (escaped), not shell text.
-    static const RE2 tagged(R"re((?:^|[^\w$.])\$\s*`)re");
+    static const RE2 tagged(R"re((?:^|[^\w$.]|\bBun\.)\$\s*`)re");
     re2::StringPiece tg(text.data(), text.size());
     while (RE2::FindAndConsume(&tg, tagged)) {
       std::size_t open = offset(tg) - 1;
@@ -310,6 +310,29 @@ CodeFindings scan_code(const InlineCode& code) {
     for (const auto& l : v.literals) out.sql.emplace_back(origin, l);
     if (!v.known && !v.has_text && v.literals.empty() && sql_only.count(fn))
       out.dynamic_sql.emplace_back(origin, "SQL only known at run time: " + std::string(first));
+  }
+  if (code.language == "node") {
+    // SQL as a tagged template: Prisma's $executeRaw`…`, postgres.js' and Drizzle's sql`…`.
+    // Each ${…} is a bound parameter (a value, never SQL text): judged as one ($1).
+    static const RE2 sql_tag(R"re((?:^|[^\w$])(\$executeRaw|\$queryRaw|\$executeRawUnsafe|\$queryRawUnsafe|sql)\s*`)re");
+    re2::StringPiece st(text.data(), text.size());
+    re2::StringPiece tag;
+    while (RE2::FindAndConsume(&st, sql_tag, &tag)) {
+      std::size_t i = offset(st);
+      std::string sql;
+      for (; i < text.size() && text[i] != '`'; ++i) {
+        if (text[i] == '\\' && i + 1 < text.size()) {
+          sql += text[++i];
+        } else if (text.compare(i, 2, "${") == 0) {
+          i += enclosed(text, i + 1).size() + 2;
+          sql += "$1";
+        } else {
+          sql += text[i];
+        }
+      }
+      out.sql.emplace_back(code.origin + " " + std::string(tag) + "`…`", sql);
+      st = re2::StringPiece(text.data() + std::min(i + 1, text.size()), text.size() - std::min(i + 1, text.size()));
+    }
   }
   return out;
 }

@@ -103,3 +103,14 @@ TEST(Interpreters, DenoEvalIsInlineCode) {
 }
 
 }  // namespace
+
+// Tagged templates: Bun.$`…` is the shell (as $`…`); $executeRaw`…` and sql`…` are SQL
+// whose ${…} parts are bound parameters, judged as $1.
+TEST(Interpreters, TaggedTemplates) {
+  EXPECT_EQ(shell_of(scan("node", "await Bun.$`dropdb app`")), V{"dropdb app"});
+  EXPECT_EQ(sql_of(scan("node", "await prisma.$executeRaw`TRUNCATE users`")), V{"TRUNCATE users"});
+  EXPECT_EQ(sql_of(scan("node", "const id = 7; await sql`DELETE FROM users WHERE id = ${id}`")),
+            V{"DELETE FROM users WHERE id = $1"});
+  EXPECT_EQ(sql_of(scan("node", "console.log(`not sql ${x}`)")), V{});
+  EXPECT_EQ(sql_of(scan("node", "const mysql = 1; f(mysql`x`)")), V{});  // a name ending in sql is not the tag
+}
