@@ -16,6 +16,7 @@
 #include "unwrap/interpreters.h"
 #include "unwrap/makefile.h"
 #include "unwrap/package_scripts.h"
+#include "unwrap/script_dir.h"
 #include "unwrap/unwrap.h"
 #include "unwrap/wrappers.h"
 
@@ -684,6 +685,7 @@ class Walker {
         out_.issues.push_back({"guard.unreadable-script", segment, "cannot read script " + p.text + ": " + error, true});
       return;
     }
+    text = with_script_dir(text, path.substr(0, std::max<std::size_t>(path.find_last_of('/'), 1)));
     Ctx inner = ctx;
     inner.depth += 1;
     inner.env = env;
