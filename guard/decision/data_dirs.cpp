@@ -234,6 +234,40 @@ std::vector<Hit> judge(const Invocation& inv, const Settings& settings) {
     // find -name '*.pyc' -delete removes only what matches: a data directory
     // below the start is not removed, one at or above it is
     search_below = !named;
+  } else if (prog == "git") {
+    // git clean -x / -X -f removes ignored files, and databases kept in a work tree
+    // (db.sqlite3, pgdata/) are ignored files: judged as rm -r of each pathspec (default
+    // the directory it runs in), unless it only lists (-n, --dry-run) or asks (-i).
+    std::size_t i = 1;
+    std::string dir = ".";
+    for (; i < inv.argv.size() && is_option(inv.argv[i]); ++i)
+      if (inv.argv[i].text == "-C" && i + 1 < inv.argv.size()) dir = inv.argv[++i].text;
+      else if (inv.argv[i].text == "-c" && i + 1 < inv.argv.size()) ++i;
+    if (i < inv.argv.size() && inv.argv[i].text == "clean") {
+      bool ignored = false, force = false, dry = false;
+      std::vector<Arg> specs;
+      for (std::size_t k = i + 1; k < inv.argv.size(); ++k) {
+        const Arg& a = inv.argv[k];
+        if (a.text == "--") continue;
+        if (a.text == "-e" || a.text == "--exclude") { ++k; continue; }
+        if (a.text == "--force") force = true;
+        else if (a.text == "--dry-run" || a.text == "--interactive") dry = true;
+        else if (is_option(a) && a.text.size() > 1 && a.text[1] != '-') {
+          ignored = ignored || a.text.find_first_of("xX") != std::string::npos;
+          force = force || a.text.find('f') != std::string::npos;
+          dry = dry || a.text.find_first_of("ni") != std::string::npos;
+        } else if (!is_option(a)) {
+          specs.push_back(a);
+        }
+      }
+      if (ignored && force && !dry) {
+        if (specs.empty()) specs.push_back(Arg{dir, false});
+        else if (dir != ".")
+          for (auto& spec : specs) spec.text = dir + "/" + spec.text;
+        targets = specs;
+        recursive = true;
+      }
+    }
   } else if (prog == "truncate") {
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
       const Arg& a = inv.argv[i];

@@ -87,6 +87,17 @@ TEST_F(DataDirs, ADirectoryHoldingDatabaseFiles) {
   EXPECT_EQ(rule("rm -rf build"), "allow");
 }
 
+// git clean -x removes ignored files, and a work tree's databases are ignored files.
+TEST_F(DataDirs, GitCleanOfIgnoredFiles) {
+  EXPECT_EQ(rule("git clean -fdx"), "datadirs.rm-database-dir");  // pgdata/ below the cwd
+  EXPECT_EQ(rule("git clean -f -X"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("git clean --force -x -d pgdata"), "datadirs.rm-database-dir");
+  EXPECT_EQ(rule("git clean -ndx"), "allow");      // lists only
+  EXPECT_EQ(rule("git clean -fd"), "allow");       // untracked, not ignored
+  EXPECT_EQ(rule("git clean -fdx build"), "allow");  // a pathspec that holds no database
+  EXPECT_EQ(rule("git status"), "allow");
+}
+
 TEST_F(DataDirs, TheSearchBelowIsBounded) {
   fs::path big = dir / "blobs";
   fs::create_directories(big);
