@@ -217,12 +217,59 @@ std::optional<bool> truth(const json& node) {
   }
   if (node.contains("A_Expr")) {
     const json& e = node["A_Expr"];
-    if (e.value("kind", "") != "AEXPR_OP" || !e.contains("lexpr") || !e.contains("rexpr")) return std::nullopt;
-    auto l = constant(e["lexpr"]), r = constant(e["rexpr"]);
-    if (!l || !r) return std::nullopt;
+    if (!e.contains("lexpr") || !e.contains("rexpr")) return std::nullopt;
+    std::string kind = e.value("kind", "");
+    auto l = constant(e["lexpr"]);
+    if (!l) return std::nullopt;
+    // 1 IN (1, 2), 1 NOT IN (3), 1 BETWEEN 0 AND 2: constants on every side
+    const json& items = e["rexpr"].contains("List") ? e["rexpr"]["List"].value("items", json::array()) : json::array();
+    if (kind == "AEXPR_IN") {
+      bool any = false;
+      for (const auto& item : items) {
+        auto v = constant(item);
+        auto c = v ? compare(*l, *v) : std::nullopt;
+        if (!c) return std::nullopt;
+        any = any || *c == 0;
+      }
+      if (items.empty()) return std::nullopt;
+      return op_name(e) == "=" ? any : !any;
+    }
+    if ((kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN") && items.size() == 2) {
+      auto lo = constant(items[0]), hi = constant(items[1]);
+      auto a = lo ? compare(*l, *lo) : std::nullopt, b = hi ? compare(*l, *hi) : std::nullopt;
+      if (!a || !b) return std::nullopt;
+      bool inside = *a >= 0 && *b <= 0;
+      return kind == "AEXPR_BETWEEN" ? inside : !inside;
+    }
+    auto r = constant(e["rexpr"]);
+    if (!r) return std::nullopt;
+    if (kind == "AEXPR_LIKE" || kind == "AEXPR_ILIKE") {  // 'x' LIKE '%': a pattern of only % matches any text
+      if (r->kind != Value::Kind::String || r->text.empty() || r->text.find_first_not_of('%') != std::string::npos)
+        return std::nullopt;
+      return op_name(e) == "~~" || op_name(e) == "~~*";
+    }
+    if (kind != "AEXPR_OP") return std::nullopt;
     auto c = compare(*l, *r);
     if (!c) return std::nullopt;
     return holds(op_name(e), *c);
+  }
+  if (node.contains("CoalesceExpr")) {  // coalesce(NULL, true): the first argument that is not NULL
+    for (const auto& a : node["CoalesceExpr"].value("args", json::array())) {
+      if (a.contains("A_Const") && a["A_Const"].value("isnull", false)) continue;
+      return truth(a);
+    }
+    return std::nullopt;
+  }
+  if (node.contains("SubLink")) {  // EXISTS (SELECT 1): a select of no table and no condition has a row
+    const json& sl = node["SubLink"];
+    if (sl.value("subLinkType", "") != "EXISTS_SUBLINK" || !sl.contains("subselect") ||
+        !sl["subselect"].contains("SelectStmt"))
+      return std::nullopt;
+    const json& sel = sl["subselect"]["SelectStmt"];
+    if (sel.contains("fromClause") || sel.contains("whereClause") || sel.contains("havingClause") ||
+        sel.contains("limitCount") || (sel.contains("op") && sel["op"] != "SETOP_NONE"))
+      return std::nullopt;
+    return true;
   }
   if (node.contains("BooleanTest")) {  // true IS TRUE, false IS NOT TRUE
     const json& bt = node["BooleanTest"];
@@ -258,7 +305,22 @@ bool always_true(const json& node) {
     if (op == "OR_EXPR") {
       for (const auto& a : args)
         if (always_true(a)) return true;
+      // x IS NULL OR x IS NOT NULL: one of the two holds for every row
+      for (const auto& a : args)
+        for (const auto& b : args)
+          if (a.contains("NullTest") && b.contains("NullTest") &&
+              a["NullTest"].value("nulltesttype", "") == "IS_NULL" &&
+              b["NullTest"].value("nulltesttype", "") == "IS_NOT_NULL" && a["NullTest"].contains("arg") &&
+              b["NullTest"].contains("arg") &&
+              strip_locations(a["NullTest"]["arg"]) == strip_locations(b["NullTest"]["arg"]))
+            return true;
       return false;
+    }
+    if (op == "NOT_EXPR" && args.size() == 1 && args[0].contains("A_Expr")) {  // NOT (x <> x)
+      const json& e = args[0]["A_Expr"];
+      std::string inner_op = op_name(e);
+      return e.value("kind", "") == "AEXPR_OP" && (inner_op == "<>" || inner_op == "!=" || inner_op == "<" || inner_op == ">") &&
+             e.contains("lexpr") && e.contains("rexpr") && strip_locations(e["lexpr"]) == strip_locations(e["rexpr"]);
     }
     if (op == "AND_EXPR") {
       if (args.empty()) return false;

@@ -260,3 +260,25 @@ TEST(SqlClassify, CopyProgramRunsAShellCommand) {
   ASSERT_EQ(v.findings.size(), 1u);
   EXPECT_EQ(v.findings[0].kind, "copy-program");
 }
+
+// WHEREs true by meaning with constants: IN lists, BETWEEN, a LIKE of only %, COALESCE,
+// EXISTS of a select with no table, IS NULL OR IS NOT NULL of one expression, NOT (x <> x).
+TEST(SqlClassify, MoreAlwaysTruePredicates) {
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 1 IN (1)"), V{"delete-all"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 3 NOT IN (1, 2)"), V{"delete-all"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 1 BETWEEN 0 AND 2"), V{"delete-all"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 5 NOT BETWEEN 0 AND 2"), V{"delete-all"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 'x' LIKE '%%'"), V{"delete-all"});
+  EXPECT_EQ(kinds("UPDATE users SET a = 1 WHERE coalesce(NULL, true)"), V{"update-all"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE EXISTS (SELECT 1)"), V{"delete-all"});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE id IS NOT NULL OR id IS NULL"), V{"delete-all"});
+  EXPECT_EQ(kinds("UPDATE users SET a = 1 WHERE NOT (id <> id)"), V{"update-all"});
+  // the row decides
+  EXPECT_EQ(kinds("DELETE FROM users WHERE id IN (1, 2)"), V{});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 3 IN (1, 2)"), V{});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE 1 BETWEEN 2 AND 3"), V{});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE email LIKE '%@spam.example'"), V{});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE coalesce(deleted, false)"), V{});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE EXISTS (SELECT 1 FROM bans b WHERE b.uid = users.id)"), V{});
+  EXPECT_EQ(kinds("DELETE FROM users WHERE id IS NULL OR email IS NOT NULL"), V{});
+}
