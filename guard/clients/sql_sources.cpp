@@ -44,10 +44,11 @@ const std::vector<ClientSpec>& specs() {
       {"sqlite3", {}, "", {"cmd"}, "", {"init"}, "", {"separator", "nullvalue", "newline", "vfs", "maxsize", "mmap",
         "lookaside", "pagecache", "heap"}, 1, MetaSyntax::Sqlite},
       {"duckdb", {}, "c", {"c", "cmd"}, "f", {"f", "init"}, "", {"separator", "nullvalue", "newline"}, 1, MetaSyntax::Sqlite},
+      // newer clients also take the query as an operand: clickhouse-client -n "SELECT 1; DROP TABLE t"
       {"clickhouse-client", {}, "q", {"query"}, "", {"queries-file"}, "hudf",
-       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::Clickhouse},
+       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, 0, MetaSyntax::Clickhouse},
       {"clickhouse", {"client"}, "q", {"query"}, "", {"queries-file"}, "hudf",
-       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, -1, MetaSyntax::Clickhouse},
+       {"host", "port", "user", "password", "database", "format", "config-file", "param"}, 0, MetaSyntax::Clickhouse},
       {"cockroach", {"sql"}, "e", {"execute"}, "f", {"file"}, "ud",
        {"url", "host", "port", "database", "user", "certs-dir", "format", "set"}, -1, MetaSyntax::Psql},
       {"usql", {}, "c", {"command"}, "f", {"file"}, "", {"set", "variable", "out"}, 0, MetaSyntax::Psql},

@@ -130,6 +130,10 @@ Peel peel_package_launcher(const std::vector<Arg>& argv) {
     std::size_t i = skip_options(argv, 1, "p", {"package"});
     return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();  // the walker drops a package@version suffix
   }
+  if (prog == "bun" && argv.size() > 2 && argv[1].text == "x") {  // bun x = bunx
+    std::size_t i = skip_options(argv, 2, "p", {"package"});
+    return i < argv.size() ? Peel::inner(i, "bun x") : Peel::nothing();
+  }
   if (prog == "npm") {
     std::size_t sub = skip_options(argv, 1, "w", {"workspace", "prefix"});
     if (sub < argv.size() && (argv[sub].text == "exec" || argv[sub].text == "x")) return peel_npm_exec(argv, sub);

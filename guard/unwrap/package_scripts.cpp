@@ -25,7 +25,12 @@ bool builtin(const std::string& pm, const std::string& cmd) {
       "init", "install", "install-test", "link", "list", "ln", "ls", "outdated", "pack", "patch", "patch-commit",
       "prune", "publish", "rebuild", "remove", "rm", "root", "server", "setup", "store", "un", "uninstall", "unlink",
       "up", "update", "why", "help", "licenses", "doctor"};
+  // bun X runs the package.json script X when there is one (a file otherwise)
+  static const std::set<std::string> bun = {
+      "add", "audit", "build", "create", "exec", "help", "i", "info", "init", "install", "link", "outdated", "patch",
+      "pm", "publish", "remove", "repl", "rm", "run", "test", "unlink", "update", "upgrade", "why", "x", "a", "c"};
   if (pm == "yarn") return yarn.count(cmd) > 0;
+  if (pm == "bun") return bun.count(cmd) > 0;
   if (pm == "pnpm") return pnpm.count(cmd) > 0;
   return false;
 }
@@ -203,8 +208,8 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
     script = sub;
   } else if ((pm == "yarn" || pm == "pnpm") && !builtin(pm, sub)) {
     script = sub;
-  } else if (pm == "bun" && sub == "test") {
-    return plan;
+  } else if (pm == "bun" && !builtin(pm, sub)) {
+    script = sub;
   } else {
     return plan;
   }

@@ -27,6 +27,7 @@ TEST(PackageLaunchers, EachIsPeeledToTheCommandItRuns) {
                           "pnpm dlx prisma migrate reset --force", "pnpm --package=prisma dlx prisma migrate reset --force",
                           "pnpm exec prisma migrate reset --force", "yarn dlx -p prisma prisma migrate reset --force",
                           "yarn exec prisma migrate reset --force", "bunx prisma migrate reset --force",
+                          "bun x prisma migrate reset --force",
                           "corepack pnpm exec prisma migrate reset --force",
                           "cross-env NODE_ENV=test prisma migrate reset --force",
                           "cross-env-shell 'prisma migrate reset --force'", "dotenv -e .env -- prisma migrate reset --force",

@@ -49,3 +49,11 @@ TEST_F(PackageScriptFiles, GlobsMatchScriptNames) {
 }
 
 }  // namespace
+
+// bun X runs the package.json script X (bun's own commands are not scripts).
+TEST_F(PackageScriptFiles, BunRunsAScriptByItsName) {
+  EXPECT_EQ(lines({"bun", "db:drop"}), (V{"echo pre", "prisma migrate reset --force"}));
+  EXPECT_EQ(lines({"bun", "run", "build"}), (V{"tsc"}));
+  EXPECT_TRUE(lines({"bun", "install"}).empty());
+  EXPECT_TRUE(lines({"bun", "test"}).empty());
+}
