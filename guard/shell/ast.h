@@ -65,7 +65,11 @@ struct Command {
   Kind kind = Kind::Simple;
   SimpleCommand simple;            // Kind::Simple
   std::vector<ListPtr> bodies;     // Group/Subshell/If/Loop/For/Case/Function
-  std::vector<Word> words;         // for-list words, case subject, [[ ]] / (( )) words
+  std::vector<Word> words;         // for-list words, case subject and patterns, [[ ]] / (( )) words
+  // Case: per clause, how many of `words` (after the subject) are its patterns, and how
+  // it ends: ";;" (stop), ";&" (run the next body too), ";;&" (go on testing).
+  std::vector<std::size_t> clause_patterns;
+  std::vector<std::string> clause_ends;
   std::string name;                // function name
   std::vector<Redirect> redirects; // redirections on a compound command
   std::size_t begin = 0, end = 0;

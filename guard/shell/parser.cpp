@@ -438,6 +438,7 @@ CommandPtr Parser::parse_case() {
     if (eof()) fail("unterminated case");
     if (peek() == '(') ++pos_;
     // patterns: words separated by '|' up to ')'
+    std::size_t patterns_before = cmd->words.size();
     for (;;) {
       skip_blanks();
       if (peek() == ')') {
@@ -453,10 +454,12 @@ CommandPtr Parser::parse_case() {
       cmd->words.push_back(read_word());
       if (pos_ == before) fail("bad case pattern");
     }
+    cmd->clause_patterns.push_back(cmd->words.size() - patterns_before);
     cmd->bodies.push_back(parse_list(false));
     skip_blanks_and_newlines();
-    if (starts_with(";;&")) pos_ += 3;
-    else if (starts_with(";;") || starts_with(";&")) pos_ += 2;
+    std::string end = starts_with(";;&") ? ";;&" : starts_with(";;") ? ";;" : starts_with(";&") ? ";&" : "";
+    pos_ += end.size();
+    cmd->clause_ends.push_back(end.empty() ? ";;" : end);  // the last clause may end at esac
   }
   pos_ += 4;
   return cmd;

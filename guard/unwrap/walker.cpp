@@ -1,12 +1,17 @@
 // Walks the syntax tree and produces Invocations: every simple command that
 // could run, with its stdin source, environment and wrapper chain.
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <memory>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <re2/re2.h>
 
 #include "shell/parser.h"
 #include "support/files.h"
@@ -217,16 +222,76 @@ class Walker {
     // a function may be called from a loop: its body counts as repeated too
     if (cmd.kind == Command::Kind::Loop || cmd.kind == Command::Kind::For || cmd.kind == Command::Kind::Function)
       body_ctx.repeated = true;
-    for (const auto& body : cmd.bodies) {
+    std::vector<bool> runs = case_branches(cmd, scope);
+    for (std::size_t b = 0; b < cmd.bodies.size(); ++b) {
+      const auto& body = cmd.bodies[b];
+      if (!runs.empty() && !runs[b]) continue;
       if (cmd.kind == Command::Kind::Subshell) {
         Scope copy = scope;
         walk_list(*body, copy, body_in, body_ctx);
+      } else if (cmd.kind == Command::Kind::Function) {
+        // inside a function $1, $2, … are the function's arguments, unknown here; the
+        // script's come back after it (its other assignments are global, as the shell's are)
+        std::map<std::string, std::string> script_args;
+        for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"})
+          if (auto it = scope.vars.find(n); it != scope.vars.end()) {
+            script_args.insert(*it);
+            scope.vars.erase(it);
+          }
+        walk_list(*body, scope, body_in, body_ctx);
+        for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) scope.vars.erase(n);
+        for (const auto& [name, value] : script_args) scope.vars[name] = value;
       } else {
         walk_list(*body, scope, body_in, body_ctx);
       }
     }
     note_writes(writes);
     note_dynamic_writes(dynamic_writes, scope.cwd);
+  }
+
+  // Which clauses of a `case` run: decided when the subject and every pattern are
+  // known; empty (every clause counts) otherwise. A quoted glob character is literal
+  // to the shell but not to fnmatch, so such a pattern is not decided either.
+  static std::vector<bool> case_branches(const Command& cmd, const Scope& scope) {
+    if (cmd.kind != Command::Kind::Case || cmd.words.empty() || cmd.clause_patterns.size() != cmd.bodies.size() ||
+        cmd.clause_ends.size() != cmd.bodies.size())
+      return {};
+    Expansion ex;
+    Arg subject = expand_single(cmd.words[0], scope, ex);
+    if (subject.dynamic) return {};
+    std::vector<bool> runs(cmd.bodies.size(), false);
+    std::size_t w = 1;
+    bool testing = true, falling = false;
+    for (std::size_t i = 0; i < cmd.bodies.size(); ++i) {
+      bool matched = false;
+      for (std::size_t k = 0; k < cmd.clause_patterns[i]; ++k, ++w) {
+        if (w >= cmd.words.size()) return {};
+        const shell::Word& word = cmd.words[w];
+        Arg pattern = expand_single(word, scope, ex);
+        if (pattern.dynamic) return {};
+        bool quoted = std::any_of(word.parts.begin(), word.parts.end(), [](const auto& part) { return part.quoted; });
+        if (quoted && pattern.text.find_first_of("*?[") != std::string::npos) return {};
+        matched = matched || ::fnmatch(pattern.text.c_str(), subject.text.c_str(), 0) == 0;
+      }
+      if (!falling && !(testing && matched)) continue;
+      runs[i] = true;
+      falling = cmd.clause_ends[i] == ";&";
+      testing = cmd.clause_ends[i] == ";;&";
+    }
+    return runs;
+  }
+
+  // A script's $1, $2, … and $# from the words it is run with, unless the script
+  // moves them (shift, set, getopts): then they stay unknown.
+  static void bind_positional(Scope& scope, const std::vector<Arg>& args, const std::string& text) {
+    static const RE2 moves(R"re(\b(?:shift|getopts|set)\b)re");
+    for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) scope.vars.erase(n);
+    if (RE2::PartialMatch(text, moves) || args.size() > 9) return;
+    for (std::size_t i = 0; i < args.size(); ++i)
+      if (!args[i].dynamic) scope.vars[std::to_string(i + 1)] = args[i].text;
+    for (std::size_t i = args.size(); i < 9; ++i) scope.vars[std::to_string(i + 1)] = "";
+    if (std::none_of(args.begin(), args.end(), [](const Arg& a) { return a.dynamic; }))
+      scope.vars["#"] = std::to_string(args.size());
   }
 
   // Files written so far in this call (redirections, tee, cp, sed -i, curl -o, ...):
@@ -457,6 +522,7 @@ class Walker {
         Peel p;
         p.kind = Peel::Kind::Script;
         p.text = argv[0].text;
+        p.args.assign(argv.begin() + 1, argv.end());
         ctx.via.push_back(argv[0].text);
         run_script(p, in, ctx, env, scope, segment);
         return;
@@ -693,6 +759,7 @@ class Walker {
       walk_source(std::move(text), scope, in, inner, segment, p.text);
     } else {
       Scope copy = scope;
+      bind_positional(copy, p.args, text);
       walk_source(std::move(text), copy, in, inner, segment, p.text);
     }
   }

@@ -79,6 +79,7 @@ Peel peel_shell(const std::vector<Arg>& argv) {
     p.via = argv[0].text + " " + argv[i].text;
     p.text = argv[i].text;
     p.text_dynamic = argv[i].dynamic;
+    p.args.assign(argv.begin() + static_cast<std::ptrdiff_t>(i) + 1, argv.end());
     return p;
   }
   p.kind = Peel::Kind::Stdin;

@@ -33,6 +33,7 @@ struct Peel {
   bool feeds_items = false;        // xargs: inner gets items from stdin as arguments
   std::string replace_token;       // xargs -I TOKEN
   bool same_scope = false;         // source / . : variables flow back
+  std::vector<Arg> args;           // Script: the arguments it is given ($1, $2, …)
 
   // argv[begin..end) is the command that runs.
   static Peel inner(std::size_t begin, std::string via, std::size_t end = static_cast<std::size_t>(-1)) {
