@@ -97,6 +97,18 @@ std::string entrypoint_of(const std::vector<Arg>& argv, std::size_t from, std::s
   return "";
 }
 
+// Migration tools published as images whose entrypoint is the tool itself
+// (docker run --rm flyway/flyway -url=… clean): the arguments after the image are
+// the tool's. Other images run their arguments as a command.
+std::string tool_image_entrypoint(const std::string& image) {
+  std::string name = image.substr(0, image.find_first_of("@"));
+  std::size_t slash = name.find_last_of('/');
+  if (slash != std::string::npos) name = name.substr(slash + 1);
+  name = name.substr(0, name.find(':'));
+  static const std::vector<std::string_view> tools = {"flyway", "liquibase", "migrate", "dbmate", "atlas"};
+  return std::find(tools.begin(), tools.end(), name) != tools.end() ? name : "";
+}
+
 // The container's command when an entrypoint replaces the image's: ENTRYPOINT ARGS….
 Peel with_entrypoint(const std::vector<Arg>& argv, const std::string& entrypoint, std::size_t args, std::string via) {
   std::vector<std::string> words = {entrypoint};
@@ -161,7 +173,9 @@ Peel peel_docker(const std::vector<Arg>& argv) {
     std::size_t j = skip_options(argv, i + 1, "acehlmpuvw", run_long);
     if (j >= argv.size()) return {};
     std::string entrypoint = entrypoint_of(argv, i + 1, j);
-    if (!entrypoint.empty()) p = with_entrypoint(argv, entrypoint, j + 1, argv[0].text + " run " + argv[j].text);
+    if (entrypoint.empty()) entrypoint = tool_image_entrypoint(argv[j].text);
+    if (!entrypoint.empty() && j + 1 < argv.size())
+      p = with_entrypoint(argv, entrypoint, j + 1, argv[0].text + " run " + argv[j].text);
     else if (j + 1 >= argv.size()) return {};
     else p = Peel::inner(j + 1, argv[0].text + " run " + argv[j].text);
   } else {

@@ -216,3 +216,12 @@ TEST(ShellQuoteJoin, RoundTripsThroughTheParser) {
 }
 
 }  // namespace
+
+// Migration tools published as images run the arguments after the image as the tool's.
+TEST(Unwrap, ToolImagesRunTheirTool) {
+  auto r = unwrap_command("docker run --rm -v /m:/flyway/sql flyway/flyway:10 -url=jdbc:x clean", "/tmp");
+  ASSERT_NE(find(r, "flyway"), nullptr);
+  EXPECT_EQ(argv_of(*find(r, "flyway")), (V{"flyway", "-url=jdbc:x", "clean"}));
+  EXPECT_NE(find(unwrap_command("docker run liquibase/liquibase dropAll", "/tmp"), "liquibase"), nullptr);
+  EXPECT_EQ(find(unwrap_command("docker run --rm node:20 npm test", "/tmp"), "node"), nullptr);  // node is the image
+}
