@@ -54,6 +54,9 @@ std::size_t statement_end(std::string_view s, std::size_t from) {
   return s.size();
 }
 
+
+}  // namespace
+
 std::string unescape(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -66,8 +69,6 @@ std::string unescape(std::string_view s) {
   }
   return out;
 }
-
-}  // namespace
 
 std::string_view enclosed(std::string_view code, std::size_t open) {
   int depth = 0;

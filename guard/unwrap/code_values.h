@@ -55,6 +55,9 @@ class CodeScope {
 // the matching close; the rest of the code when it never closes.
 std::string_view enclosed(std::string_view code, std::size_t open);
 
+// A string literal's body with its backslash escapes undone (\n, \t, \x -> x).
+std::string unescape(std::string_view s);
+
 // The top-level comma-separated parts of an argument list, trimmed.
 std::vector<std::string_view> split_arguments(std::string_view args);
 

@@ -499,22 +499,13 @@ class Walker {
         out_.issues.push_back({"guard.depth-exceeded", segment, "more than 32 nested wrappers", false});
         return;
       }
-      if (!argv.empty() && !argv[0].dynamic && ctx.in_container && argv[0].text.find('/') != std::string::npos &&
-          shell_script_name(argv[0].text)) {
-        // ./scripts/reset-db.sh run inside a container: a file there, unread here, judged
-        // as `bash scripts/reset-db.sh` there is (by its name); the call itself is matched too
-        std::vector<Arg> shown = argv;
-        normalize_program(shown);
-        emit(shown, env, in, ctx, refs, segment, writes, scope.cwd, argv[0].text);
-        Peel p;
-        p.kind = Peel::Kind::Script;
-        p.text = argv[0].text;
-        run_script(p, in, ctx, env, scope, segment);
-        return;
-      }
-      if (!argv.empty() && !argv[0].dynamic && argv[0].text.find('/') != std::string::npos && !ctx.in_container &&
-          (rewritten_by_name(resolve_path(scope.cwd, argv[0].text)) ||
-           is_shell_script(resolve_path(scope.cwd, argv[0].text)))) {
+      bool by_path = !argv.empty() && !argv[0].dynamic && argv[0].text.find('/') != std::string::npos;
+      // ./scripts/reset-db.sh inside a container: a file there, unread here, judged as
+      // `bash scripts/reset-db.sh` there is (by its name)
+      bool container_script = by_path && ctx.in_container && shell_script_name(argv[0].text);
+      if (container_script || (by_path && !ctx.in_container &&
+                               (rewritten_by_name(resolve_path(scope.cwd, argv[0].text)) ||
+                                is_shell_script(resolve_path(scope.cwd, argv[0].text))))) {
         // ./x.sh: the script's commands run; the call itself is matched too
         std::vector<Arg> shown = argv;
         normalize_program(shown);
@@ -522,8 +513,10 @@ class Walker {
         Peel p;
         p.kind = Peel::Kind::Script;
         p.text = argv[0].text;
-        p.args.assign(argv.begin() + 1, argv.end());
-        ctx.via.push_back(argv[0].text);
+        if (!container_script) {
+          p.args.assign(argv.begin() + 1, argv.end());
+          ctx.via.push_back(argv[0].text);
+        }
         run_script(p, in, ctx, env, scope, segment);
         return;
       }
