@@ -23,8 +23,8 @@ void add_patterns(CLI::App& app) {
   validate->callback([dir] {
     if (dir->empty()) {
       std::string error;
-      auto db = packs::embedded_database();
-      auto m = Matcher::deserialize(packs::embedded_packs(), db.data(), db.size(), error);
+      auto db = packs::embedded_database_image();
+      auto m = Matcher::adopt_image(packs::embedded_packs(), db.data(), db.size(), error);
       if (!m) {
         std::cerr << "embedded packs: " << error << "\n";
         std::exit(1);

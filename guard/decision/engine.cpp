@@ -44,9 +44,9 @@ Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
 const Engine& Engine::embedded() {
   static const Engine engine = [] {
     const auto& packs = packs::embedded_packs();
-    auto db = packs::embedded_database();
+    auto db = packs::embedded_database_image();
     std::string error;
-    auto m = Matcher::deserialize(packs, db.data(), db.size(), error);
+    auto m = Matcher::adopt_image(packs, db.data(), db.size(), error);
     if (!m) throw std::runtime_error(error);
     return Engine(packs, std::move(m));
   }();

@@ -2,6 +2,9 @@
 
 #include <sys/mman.h>
 
+#include <cstdint>
+#include <cstdlib>
+
 #include <hs/hs.h>
 
 namespace dbguard {
@@ -15,13 +18,20 @@ std::vector<std::size_t> pattern_rule_map(const packs::PackSet& packs) {
 
 Matcher::~Matcher() {
   if (scratch_) hs_free_scratch(scratch_);
+  if (adopted_) return;
   if (db_ && mapped_size_) ::munmap(db_, mapped_size_);
   else if (db_) hs_free_database(db_);
 }
 
 bool Matcher::init_scratch(std::string& error) {
-  if (hs_alloc_scratch(db_, &scratch_) != HS_SUCCESS) {
+  hs_error_t rc = hs_alloc_scratch(db_, &scratch_);
+  if (rc == HS_NOMEM) {
     error = "cannot allocate Hyperscan scratch space";
+    return false;
+  }
+  if (rc != HS_SUCCESS) {
+    // Hyperscan checks the database here (magic, version, platform, CRC).
+    error = "the pattern database fails Hyperscan's checks (error " + std::to_string(rc) + ")";
     return false;
   }
   return true;
@@ -80,6 +90,43 @@ std::unique_ptr<Matcher> Matcher::deserialize(const packs::PackSet& packs, const
   }
   if (!m->init_scratch(error)) return nullptr;
   return m;
+}
+
+std::unique_ptr<Matcher> Matcher::adopt_image(const packs::PackSet& packs, const void* image, std::size_t size,
+                                              std::string& error) {
+  // Hyperscan places the bytecode by the database's address modulo 64, so an
+  // image is only valid at an address aligned as the one it was taken from.
+  std::size_t expected = 0;
+  if (!image || reinterpret_cast<std::uintptr_t>(image) % 64 != 0 ||
+      hs_database_size(static_cast<const hs_database*>(image), &expected) != HS_SUCCESS || expected != size) {
+    error = "embedded pattern database is unreadable";
+    return nullptr;
+  }
+  std::unique_ptr<Matcher> m(new Matcher());
+  m->pattern_rule_ = pattern_rule_map(packs);
+  // Hyperscan never writes to a database; the const_cast only fits its
+  // scratch API, which takes the same pointer hs_scan reads.
+  m->db_ = static_cast<hs_database*>(const_cast<void*>(image));
+  m->adopted_ = true;
+  if (!m->init_scratch(error)) {
+    error = "embedded pattern database is unreadable: " + error;
+    return nullptr;
+  }
+  return m;
+}
+
+std::string Matcher::image() const {
+  std::string bytes = serialize();
+  std::size_t need = 0;
+  if (bytes.empty() || hs_serialized_database_size(bytes.data(), bytes.size(), &need) != HS_SUCCESS) return {};
+  // Deserialized at a 64-byte aligned address, as adopt_image will find it.
+  void* at = std::aligned_alloc(64, (need + 63) / 64 * 64);
+  if (!at) return {};
+  std::string out;
+  if (hs_deserialize_database_at(bytes.data(), bytes.size(), static_cast<hs_database*>(at)) == HS_SUCCESS)
+    out.assign(static_cast<const char*>(at), need);
+  std::free(at);
+  return out;
 }
 
 std::string Matcher::serialize() const {

@@ -30,8 +30,18 @@ class Matcher {
   static std::unique_ptr<Matcher> compile(const packs::PackSet& packs, std::string& error);
   static std::unique_ptr<Matcher> deserialize(const packs::PackSet& packs, const char* bytes, std::size_t size,
                                               std::string& error);
-  // The compiled database in Hyperscan's serialized form (the pack compiler embeds it).
+  // Uses a database already in Hyperscan's in-memory form (see image()) where
+  // it lies, read-only and without a copy: the embedded database. `image` must
+  // be 64-byte aligned and outlive the matcher. Hyperscan checks its magic,
+  // version, platform and CRC when the scratch space is allocated; a damaged
+  // image is an error, never a matcher.
+  static std::unique_ptr<Matcher> adopt_image(const packs::PackSet& packs, const void* image, std::size_t size,
+                                              std::string& error);
+  // The compiled database in Hyperscan's serialized form (custom-pack cache).
   std::string serialize() const;
+  // The compiled database as Hyperscan lays it out in memory at a 64-byte
+  // aligned address (the pack compiler embeds it; adopt_image reads it).
+  std::string image() const;
 
   // Every rule with a pattern that matches somewhere in `haystack` (one hit per rule).
   std::vector<PatternHit> scan(std::string_view haystack) const;
@@ -41,6 +51,7 @@ class Matcher {
   bool init_scratch(std::string& error);
   hs_database* db_ = nullptr;
   std::size_t mapped_size_ = 0;  // non-zero: db_ lives in its own mapping (deserialize), not Hyperscan's allocator
+  bool adopted_ = false;         // db_ is an image the matcher does not own (adopt_image)
   hs_scratch* scratch_ = nullptr;
   std::vector<std::size_t> pattern_rule_;  // Hyperscan id -> rule index
 };

@@ -131,23 +131,4 @@ TEST(PackLoader, NonAsciiWhereWhitespaceMayStandIsAParseError) {
   for (const auto& e : errors) EXPECT_EQ(e.find("trimmed.toml:2"), std::string::npos) << e;
 }
 
-TEST(Matcher, CompiledAndSerializedAgree) {
-  packs::PackSet set;
-  std::vector<std::string> errors;
-  ASSERT_TRUE(packs::load_pack_dir(std::string(DBGUARD_SOURCE_DIR) + "/patterns", set, errors));
-  std::string error;
-  auto compiled = Matcher::compile(set, error);
-  ASSERT_TRUE(compiled) << error;
-  std::string bytes = compiled->serialize();
-  auto loaded = Matcher::deserialize(set, bytes.data(), bytes.size(), error);
-  ASSERT_TRUE(loaded) << error;
-  for (const char* line : {"docker compose down -v", "docker volume prune", "ls -la"}) {
-    auto a = compiled->scan(line), b = loaded->scan(line);
-    ASSERT_EQ(a.size(), b.size()) << line;
-    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(set.rules[a[i].rule].id, set.rules[b[i].rule].id);
-  }
-  EXPECT_FALSE(compiled->scan("docker volume prune").empty());
-  EXPECT_TRUE(compiled->scan("ls -la").empty());
-}
-
 }  // namespace

@@ -1,0 +1,125 @@
+#include "match/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "packs/embedded.h"
+#include "packs/pack_loader.h"
+
+using namespace dbguard;
+
+namespace {
+
+packs::PackSet source_packs() {
+  packs::PackSet set;
+  std::vector<std::string> errors;
+  EXPECT_TRUE(packs::load_pack_dir(std::string(DBGUARD_SOURCE_DIR) + "/patterns", set, errors));
+  return set;
+}
+
+// An image copied to memory at a chosen offset from a 64-byte boundary.
+struct Placed {
+  std::unique_ptr<char, decltype(&std::free)> mem{nullptr, &std::free};
+  char* at = nullptr;
+  Placed(std::string_view image, std::size_t offset) {
+    mem.reset(static_cast<char*>(std::aligned_alloc(64, (image.size() + offset + 63) / 64 * 64)));
+    at = mem.get() + offset;
+    std::memcpy(at, image.data(), image.size());
+  }
+};
+
+std::vector<std::string> rule_ids(const packs::PackSet& set, const std::vector<PatternHit>& hits) {
+  std::vector<std::string> ids;
+  for (const auto& h : hits) ids.push_back(set.rules[h.rule].id);
+  return ids;
+}
+
+const char* const kLines[] = {"docker compose down -v", "docker volume prune", "ls -la",
+                              "psql -c 'DROP DATABASE app'", "terraform destroy"};
+
+}  // namespace
+
+TEST(Matcher, AnImageScansAsTheCompiledDatabase) {
+  auto set = source_packs();
+  std::string error;
+  auto compiled = Matcher::compile(set, error);
+  ASSERT_TRUE(compiled) << error;
+  std::string image = compiled->image();
+  ASSERT_FALSE(image.empty());
+  Placed placed(image, 0);
+  auto adopted = Matcher::adopt_image(set, placed.at, image.size(), error);
+  ASSERT_TRUE(adopted) << error;
+  for (const char* line : kLines) EXPECT_EQ(rule_ids(set, compiled->scan(line)), rule_ids(set, adopted->scan(line))) << line;
+  EXPECT_FALSE(adopted->scan("docker volume prune").empty());
+  EXPECT_TRUE(adopted->scan("ls -la").empty());
+}
+
+TEST(Matcher, TheEmbeddedImageIsThePatternsInTheTree) {
+  // The build embeds what patterns/ compiles to: same rules hit, same order.
+  auto set = source_packs();
+  std::string error;
+  auto compiled = Matcher::compile(set, error);
+  ASSERT_TRUE(compiled) << error;
+  auto db = packs::embedded_database_image();
+  auto embedded = Matcher::adopt_image(packs::embedded_packs(), db.data(), db.size(), error);
+  ASSERT_TRUE(embedded) << error;
+  for (const char* line : kLines)
+    EXPECT_EQ(rule_ids(set, compiled->scan(line)), rule_ids(packs::embedded_packs(), embedded->scan(line))) << line;
+}
+
+TEST(Matcher, ADamagedImageIsRefusedNotUsed) {
+  auto set = source_packs();
+  std::string error;
+  auto compiled = Matcher::compile(set, error);
+  ASSERT_TRUE(compiled) << error;
+  std::string image = compiled->image();
+  ASSERT_GT(image.size(), 4096u);
+
+  std::string flipped = image;
+  flipped[image.size() / 2] = static_cast<char>(flipped[image.size() / 2] ^ 0x10);  // in the bytecode: CRC fails
+  Placed damaged(flipped, 0);
+  error.clear();
+  EXPECT_FALSE(Matcher::adopt_image(set, damaged.at, flipped.size(), error));
+  EXPECT_NE(error.find("unreadable"), std::string::npos) << error;
+
+  std::string bad_magic = image;
+  bad_magic[0] = static_cast<char>(bad_magic[0] ^ 1);
+  Placed header(bad_magic, 0);
+  error.clear();
+  EXPECT_FALSE(Matcher::adopt_image(set, header.at, bad_magic.size(), error));
+  EXPECT_FALSE(error.empty());
+
+  Placed whole(image, 0);
+  EXPECT_FALSE(Matcher::adopt_image(set, whole.at, image.size() - 1, error)) << "a truncated length";
+  EXPECT_FALSE(Matcher::adopt_image(set, nullptr, image.size(), error));
+}
+
+TEST(Matcher, AnImageAwayFromItsAlignmentIsRefused) {
+  // The bytecode's offset in the image depends on the address modulo 64.
+  auto set = source_packs();
+  std::string error;
+  auto compiled = Matcher::compile(set, error);
+  ASSERT_TRUE(compiled) << error;
+  std::string image = compiled->image();
+  for (std::size_t offset : {8u, 16u, 32u}) {
+    Placed placed(image, offset);
+    error.clear();
+    EXPECT_FALSE(Matcher::adopt_image(set, placed.at, image.size(), error)) << offset;
+    EXPECT_NE(error.find("unreadable"), std::string::npos) << error;
+  }
+}
+
+TEST(Matcher, CompiledAndSerializedAgree) {
+  // The serialized form remains the custom packs' cache format.
+  auto set = source_packs();
+  std::string error;
+  auto compiled = Matcher::compile(set, error);
+  ASSERT_TRUE(compiled) << error;
+  std::string bytes = compiled->serialize();
+  auto loaded = Matcher::deserialize(set, bytes.data(), bytes.size(), error);
+  ASSERT_TRUE(loaded) << error;
+  for (const char* line : kLines) EXPECT_EQ(rule_ids(set, compiled->scan(line)), rule_ids(set, loaded->scan(line))) << line;
+}
