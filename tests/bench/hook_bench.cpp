@@ -41,6 +41,7 @@ struct Options {
   int runs = 300;
   std::size_t batch_events = 200000;
   std::string json_out;
+  std::string only;  // time only the classes whose name contains this
   bool check = true;
 };
 
@@ -143,9 +144,10 @@ bool parse_args(int argc, char** argv, Options& o) {
     else if (a == "--batch-events") o.batch_events = static_cast<std::size_t>(std::atol(value().c_str()));
     else if (a == "--json") o.json_out = value();
     else if (a == "--no-check") o.check = false;
+    else if (a == "--only") o.only = value();
     else {
       std::fprintf(stderr,
-                   "usage: dbguard_bench [--runs N] [--batch-events N] [--json FILE] [--no-check]\n"
+                   "usage: dbguard_bench [--runs N] [--batch-events N] [--json FILE] [--no-check] [--only CLASS]\n"
                    "                     [--dbguard PATH] [--dynamic-dbguard PATH] [--floor PATH] [--everyday TOML]\n");
       return false;
     }
@@ -222,11 +224,12 @@ int main(int argc, char** argv) {
     }
     results.push_back(std::move(cr));
   };
-  for (const auto& c : cases) measure(c.name, {o.dbguard, "hook"}, c);
+  for (const auto& c : cases)
+    if (o.only.empty() || c.name.find(o.only) != std::string::npos) measure(c.name, {o.dbguard, "hook"}, c);
   // What linking the runtime statically buys: the same hook with libstdc++,
   // libgcc and glibc as shared objects.
   bool have_dynamic = !o.dynamic_dbguard.empty() && access(o.dynamic_dbguard.c_str(), X_OK) == 0;
-  if (have_dynamic) measure("trivial allow, runtime linked dynamically", {o.dynamic_dbguard, "hook"}, cases[0]);
+  if (have_dynamic && o.only.empty()) measure("trivial allow, runtime linked dynamically", {o.dynamic_dbguard, "hook"}, cases[0]);
 
   // 3. Batch throughput: everyday commands through `dbguard check --batch`.
   std::size_t distinct = 0;
