@@ -39,6 +39,8 @@ Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
   unwrap_limits_.trusted_generators = packs_.setting("trusted_generators");
   unwrap_limits_.human_gated_scripts = packs_.setting("human_gated_scripts");
   unwrap_limits_.container_safe_scripts = packs_.setting("container_safe_scripts");
+  data_dirs_ = {packs_.setting("data_dir_markers"), packs_.setting("data_dir_names"), packs_.setting("data_name_words"),
+                packs_.setting("data_file_suffixes"), packs_.setting("data_dir_variables")};
 }
 
 const Engine& Engine::embedded() {
@@ -88,9 +90,13 @@ bool Engine::could_reach(std::string_view text) const {
 
 void Engine::judge_command(std::string_view command, const std::string& cwd, int depth, Decision& d,
                            const EngineOptions& opt) const {
-  UnwrapLimits limits = unwrap_limits_;
-  limits.max_depth = std::max(0, limits.max_depth - depth);
-  auto result = unwrap_command(command, cwd, limits);
+  // The limits hold the packs' lists: copied only when the depth changes them.
+  UnwrapLimits deeper;
+  if (depth > 0) {
+    deeper = unwrap_limits_;
+    deeper.max_depth = std::max(0, deeper.max_depth - depth);
+  }
+  auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_);
   if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
   for (const auto& issue : result.issues) {
     if (issue.only_if_reach && !could_reach(issue.segment) && !could_reach(issue.reach_text)) {

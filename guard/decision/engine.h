@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "decision/data_dirs.h"
 #include "decision/decision.h"
 #include "match/matcher.h"
 #include "packs/rule.h"
@@ -64,6 +65,7 @@ class Engine {
   const packs::PackSet& packs_;
   std::unique_ptr<Matcher> matcher_;
   UnwrapLimits unwrap_limits_;
+  datadirs::Settings data_dirs_;  // from the packs' settings, once: judged for every invocation
 };
 
 }  // namespace dbguard

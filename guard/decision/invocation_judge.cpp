@@ -514,10 +514,7 @@ void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen)
   // What rm / find / truncate / a redirect would remove or empty on disk: a
   // database's data directory whatever its name, or a database file.
   const auto& packs = engine_.packs_;
-  datadirs::Settings s{packs.setting("data_dir_markers"), packs.setting("data_dir_names"),
-                       packs.setting("data_name_words"), packs.setting("data_file_suffixes"),
-                       packs.setting("data_dir_variables")};
-  for (const auto& hit : datadirs::judge(inv, s)) {
+  for (const auto& hit : datadirs::judge(inv, engine_.data_dirs_)) {
     const packs::Rule* rule = packs.find(hit.removes_dir ? "datadirs.rm-database-dir" : "datadirs.empty-database-file");
     if (!rule) continue;
     seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, hit.detail, "filesystem", ""});

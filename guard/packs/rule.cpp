@@ -14,7 +14,7 @@ const Rule* PackSet::find_sql(const std::string& sql_kind) const {
   return nullptr;
 }
 
-const std::vector<std::string>& PackSet::setting(const std::string& name) const {
+const std::vector<std::string>& PackSet::setting(std::string_view name) const {
   static const std::vector<std::string> empty;
   auto it = settings.find(name);
   return it == settings.end() ? empty : it->second;

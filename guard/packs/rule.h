@@ -4,6 +4,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dbguard::packs {
@@ -40,11 +41,11 @@ struct Rule {
 
 struct PackSet {
   std::vector<Rule> rules;
-  std::map<std::string, std::vector<std::string>> settings;  // [settings] lists from packs
+  std::map<std::string, std::vector<std::string>, std::less<>> settings;  // [settings] lists from packs
 
   const Rule* find(const std::string& id) const;
   const Rule* find_sql(const std::string& sql_kind) const;
-  const std::vector<std::string>& setting(const std::string& name) const;
+  const std::vector<std::string>& setting(std::string_view name) const;
 };
 
 const char* to_string(Severity s);

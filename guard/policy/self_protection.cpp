@@ -32,26 +32,8 @@ std::string basename_of(const std::string& p) {
   return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
-// Whether lexically_normal() would change more than a trailing slash: most
-// arguments are plain paths, and normalizing every one shows in a long command.
-bool needs_normalizing(const std::string& p) {
-  if (p.find("//") != std::string::npos) return true;
-  // A `.` or `..` component (not a dot file such as .claude or .dbguard.toml).
-  for (std::size_t start = 0; start <= p.size();) {
-    std::size_t end = p.find('/', start);
-    if (end == std::string::npos) end = p.size();
-    std::string_view c(p.data() + start, end - start);
-    if (c == "." || c == "..") return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-std::string lexical(const std::string& p) {
-  std::string s = needs_normalizing(p) ? fs::path(p).lexically_normal().string() : p;
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
+// The path as the lexical checks compare it (support/files: no trailing slash).
+std::string lexical(const std::string& p) { return normal_path(p); }
 
 // Symlinks resolved where the path exists (weakly: the missing tail stays as written).
 std::string weakly_resolved(const std::string& p) {
@@ -91,6 +73,17 @@ Resolution resolve(const std::string& p) {
 }
 
 std::string resolved(const std::string& p) { return resolve(p).path; }
+
+// stat(2) directly: std::filesystem parses the path into components first,
+// and every argument of a long command comes through here.
+bool is_directory(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+bool exists(const std::string& p) {
+  struct stat st {};
+  return ::stat(p.c_str(), &st) == 0;
+}
 
 // Expands what the guard knows about a path an agent writes: ~, $HOME and the
 // other variables the hook shares with the agent's shell. Leaves `$` where it
@@ -180,36 +173,33 @@ Target classify(const ProtectedFiles& files, const std::string& raw, const std::
 std::string holds_protected(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
   std::string e = expand(raw, cwd);
   if (e.find('$') != std::string::npos) return "";
-  std::error_code ec;
   const std::string l = lexical(e), r = resolved(e);
   for (int k = 0; k < 2; ++k) {
     const std::string& dir = k == 0 ? l : r;
     if (k == 1 && r == l) break;  // no symlink on the way: already looked at
     for (const auto& entry : files.entries)
       if (under(entry.path, dir)) return entry.what + " (" + entry.path + ")";
-    if (!fs::is_directory(dir, ec)) continue;
+    if (!is_directory(dir)) continue;
     for (const char* inside : {"/.dbguard.toml", "/.claude/settings.json", "/.claude/settings.local.json",
                                "/settings.json", "/settings.local.json"}) {
       std::string p = dir + inside;
       if (std::string(inside).rfind("/settings", 0) == 0 && basename_of(dir) != ".claude") continue;
-      if (fs::exists(p, ec)) return protected_what(files, p) + " (" + p + ")";
+      if (exists(p)) return protected_what(files, p) + " (" + p + ")";
     }
   }
   return "";
 }
 
-// A destination that copying or extracting into could put a protected file
-// in: one that holds a protected file, or a Claude Code settings directory
-// (settings.local.json can be created there, with `disableAllHooks`).
-std::string receives_protected(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
-  std::string inside = holds_protected(files, raw, cwd);
-  if (!inside.empty()) return inside;
+// A destination that copying or extracting into could create a protected
+// file in: a Claude Code settings directory (settings.local.json can be created
+// there, with `disableAllHooks`). One that already holds a protected file is
+// holds_protected's.
+std::string creates_protected_in(const std::string& raw, const std::string& cwd) {
   std::string e = expand(raw, cwd);
   if (e.find('$') != std::string::npos) return "";
   std::string dir = lexical(e);
-  std::error_code ec;
   if (basename_of(dir) == ".claude") return "a Claude Code settings directory (" + dir + ")";
-  if (fs::is_directory(dir + "/.claude", ec)) return "a Claude Code settings directory (" + dir + "/.claude)";
+  if (is_directory(dir + "/.claude")) return "a Claude Code settings directory (" + dir + "/.claude)";
   return "";
 }
 
@@ -408,7 +398,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   auto check_into = [&](const std::string& raw, const std::string& how) {
     if (check(raw, how, true)) return true;
     for (const auto& word : brace_variants(raw)) {
-      std::string inside = receives_protected(files, word, cwd);
+      std::string inside = creates_protected_in(word, cwd);
       if (!inside.empty()) {
         deny(out, inv.segment, how + " " + inside + ": " + raw, "command line");
         return true;
@@ -468,9 +458,8 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     std::vector<std::string> sources(ops.begin(), ops.end() - (target_dir.empty() ? 1 : 0));
     std::string dest = target_dir.empty() ? ops.back() : target_dir;
     if (check(dest, "`" + prog + "` writes over", false)) return;
-    std::error_code ec;
     std::string dest_abs = expand(dest, cwd);
-    if (!target_dir.empty() || fs::is_directory(dest_abs, ec) || (!dest.empty() && dest.back() == '/')) {
+    if (!target_dir.empty() || is_directory(dest_abs) || (!dest.empty() && dest.back() == '/')) {
       for (const auto& src : sources) {
         // What lands in the destination: SRC/. (and rsync's SRC/) copies the
         // contents into it, anything else arrives as DEST/basename, a whole

@@ -303,7 +303,8 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     fd = 0;
     for (std::size_t k = start; k < p; ++k) fd = fd > 99999 ? fd : fd * 10 + (src_[k] - '0');
   }
-  if (p >= src_.size()) return false;
+  // Every operator starts with one of these: most words are not redirects.
+  if (p >= src_.size() || (src_[p] != '<' && src_[p] != '>' && src_[p] != '&')) return false;
   static const char* ops[] = {"&>>", "<<<", "<<-", "&>", ">>", "<<", "<>", ">&", "<&", ">|", "<", ">"};
   std::string op;
   for (const char* o : ops) {

@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <string_view>
+
 namespace dbguard {
 
 std::string size_text(std::size_t bytes) {
@@ -51,6 +54,42 @@ bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::stri
 std::string resolve_path(const std::string& cwd, const std::string& path) {
   if (path.empty() || path[0] == '/' || path[0] == '~' || cwd.empty()) return path;
   return cwd.back() == '/' ? cwd + path : cwd + "/" + path;
+}
+
+}  // namespace dbguard
+
+namespace dbguard {
+
+namespace {
+
+// Whether the path has a `.` or `..` component (not a dot file such as .claude):
+// only those need lexically_normal(), whose cost shows in a long command where
+// every argument is normalized.
+bool has_dot_component(const std::string& p) {
+  for (std::size_t start = 0; start <= p.size();) {
+    std::size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    std::string_view c(p.data() + start, end - start);
+    if (c == "." || c == "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string normal_path(const std::string& path) {
+  std::string n;
+  if (has_dot_component(path)) {
+    n = std::filesystem::path(path).lexically_normal().string();
+  } else {
+    // Without dot components, normalizing only merges repeated slashes (DIR//x).
+    n.reserve(path.size());
+    for (char c : path)
+      if (c != '/' || n.empty() || n.back() != '/') n += c;
+  }
+  while (n.size() > 1 && n.back() == '/') n.pop_back();
+  return n;
 }
 
 }  // namespace dbguard

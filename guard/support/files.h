@@ -19,4 +19,8 @@ std::string size_text(std::size_t bytes);
 // `path` relative to `cwd` unless absolute; `~/` is left as is (unknown home).
 std::string resolve_path(const std::string& cwd, const std::string& path);
 
+// `path` normalized lexically (std::filesystem's lexically_normal: `.`, `..`
+// and repeated slashes), without a trailing slash. The file system is not asked.
+std::string normal_path(const std::string& path);
+
 }  // namespace dbguard

@@ -53,12 +53,6 @@ void copy_dest(const std::vector<const Arg*>& ops, const std::string& target_dir
 
 }  // namespace
 
-std::string normal_path(const std::string& path) {
-  std::string n = std::filesystem::path(path).lexically_normal().string();
-  while (n.size() > 1 && n.back() == '/') n.pop_back();
-  return n;
-}
-
 std::string dynamic_target_pattern(const std::string& target, const std::string& cwd) {
   // `..` after a run-time part is not knowable lexically ($D/.. need not be cwd), nor is ~
   if (target.empty() || target.find("..") != std::string::npos || target[0] == '~') return ".*";

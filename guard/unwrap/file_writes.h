@@ -5,6 +5,8 @@
 // on disk now: the walker treats those reads as opaque.
 #pragma once
 
+#include "support/files.h"  // normal_path
+
 #include <string>
 #include <vector>
 
@@ -28,9 +30,6 @@ std::string dynamic_target_pattern(const std::string& target, const std::string&
 // could be it. `why` (when given) gets a phrase saying which.
 bool could_be_written(const WrittenFiles& written, const std::string& path, std::size_t seen,
                       std::string* why = nullptr);
-
-// `path` without `.`/`..` parts or a trailing slash, so ./x.sql and x.sql compare equal.
-std::string normal_path(const std::string& path);
 
 // Whether a command earlier in the call than `inv` writes, or may write, `path`
 // (resolved against its cwd). `why` as for could_be_written.
