@@ -59,13 +59,17 @@ bool write_all(int fd, const std::string& data) {
   return true;
 }
 
-void write_head(int lock_fd, std::uint64_t seq, const std::string& hash, const std::string& key) {
+// `old_size`: the bytes the head file held (read_head_fd).
+void write_head(int lock_fd, std::uint64_t seq, const std::string& hash, const std::string& key,
+                std::size_t old_size) {
   nlohmann::json head{{"seq", seq}, {"hash", hash}};
   if (!key.empty()) head["mac"] = head_mac(seq, hash, key);
   std::string line = head.dump() + "\n";
   // Overwrite in place, then cut what a longer old head left: the head is never
-  // empty, and a same-length head (the usual case) costs the file system no truncate.
-  if (::pwrite(lock_fd, line.data(), line.size(), 0) == static_cast<ssize_t>(line.size())) {
+  // empty, and a same-length head (the usual case) costs the file system no
+  // truncate (which dirties the inode even when the size does not change).
+  if (::pwrite(lock_fd, line.data(), line.size(), 0) == static_cast<ssize_t>(line.size()) &&
+      old_size > line.size()) {
     int ignored = ::ftruncate(lock_fd, static_cast<off_t>(line.size()));
     (void)ignored;
   }
@@ -138,14 +142,18 @@ std::vector<std::string> log_files(const std::string& path) {
   return out;
 }
 
-bool read_head(const std::string& log_path, Head& head) {
-  int fd = ::open(lock_path(log_path).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  char buf[512];
-  ssize_t n = ::read(fd, buf, sizeof buf - 1);
-  ::close(fd);
-  if (n <= 0) return false;
-  auto j = nlohmann::json::parse(std::string(buf, static_cast<std::size_t>(n)), nullptr, false);
+namespace {
+
+// The head file holds one short JSON line; anything this long is not ours.
+constexpr std::size_t kHeadMax = 512;
+
+// `bytes`: what the file held, kHeadMax when it may hold more.
+bool read_head_fd(int lock_fd, Head& head, std::size_t& bytes) {
+  char buf[kHeadMax];
+  ssize_t n = ::pread(lock_fd, buf, sizeof buf, 0);
+  bytes = n > 0 ? static_cast<std::size_t>(n) : 0;
+  if (n <= 0 || bytes == sizeof buf) return false;  // empty, unreadable, or no head of ours
+  auto j = nlohmann::json::parse(std::string(buf, bytes), nullptr, false);
   if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned() || !j.contains("hash") ||
       !j["hash"].is_string())
     return false;
@@ -153,6 +161,17 @@ bool read_head(const std::string& log_path, Head& head) {
   head.hash = j["hash"].get<std::string>();
   head.mac = j.contains("mac") && j["mac"].is_string() ? j["mac"].get<std::string>() : std::string();
   return true;
+}
+
+}  // namespace
+
+bool read_head(const std::string& log_path, Head& head) {
+  int fd = ::open(lock_path(log_path).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  std::size_t ignored = 0;
+  bool ok = read_head_fd(fd, head, ignored);
+  ::close(fd);
+  return ok;
 }
 
 std::string head_mac(std::uint64_t seq, const std::string& hash, const std::string& key) {
@@ -244,8 +263,10 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
   std::uint64_t seq = tail.found ? tail.seq : 0;
   std::string prev = tail.found ? tail.hash : std::string(kGenesis);
   // Records cut from the end of the log: continue from the head, so the gap stays visible.
+  // Read through the lock file already open (and locked) for the append.
   Head head;
-  if (read_head(config.path, head) && head.seq > seq) {
+  std::size_t head_bytes = 0;
+  if (read_head_fd(lock.fd, head, head_bytes) && head.seq > seq) {
     seq = head.seq;
     prev = head.hash;
   }
@@ -285,7 +306,7 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
     r.error = errno_text("cannot write", config.path);
     return r;
   }
-  write_head(lock.fd, seq, prev, key);
+  write_head(lock.fd, seq, prev, key, head_bytes);
   r.ok = true;
   r.seq = seq;
   r.hash = prev;

@@ -1,6 +1,7 @@
 #include "audit/record.h"
 
-#include <ctime>
+#include <chrono>
+#include <cstdio>
 
 #include "audit/redact.h"
 
@@ -39,13 +40,21 @@ nlohmann::json shorten(const nlohmann::json& v) {
 }  // namespace
 
 std::string now_rfc3339() {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  std::tm tm{};
-  gmtime_r(&ts.tv_sec, &tm);
+  return rfc3339_utc(std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now()));
+}
+
+std::string rfc3339_utc(std::chrono::sys_time<std::chrono::microseconds> t) {
+  // Calendar arithmetic only: gmtime_r and strftime load the time zone
+  // database (/etc/localtime) first, seven system calls on every hook call.
+  using namespace std::chrono;
+  auto day = floor<days>(t);
+  year_month_day ymd{day};
+  hh_mm_ss<microseconds> hms{t - day};
   char buf[64];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::snprintf(buf + n, sizeof buf - n, ".%06ldZ", ts.tv_nsec / 1000);
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02lld.%06lldZ", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+                static_cast<long long>(hms.seconds().count()), static_cast<long long>(hms.subseconds().count()));
   return buf;
 }
 

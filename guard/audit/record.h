@@ -2,6 +2,7 @@
 // are added by append_record under the log's lock.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -29,5 +30,7 @@ nlohmann::json build_record(const EventFields& event, const Decision& decision);
 
 // Now, as RFC 3339 UTC with microseconds: 2025-06-01T12:34:56.123456Z.
 std::string now_rfc3339();
+// A time as now_rfc3339 writes it.
+std::string rfc3339_utc(std::chrono::sys_time<std::chrono::microseconds> t);
 
 }  // namespace dbguard::audit

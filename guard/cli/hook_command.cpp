@@ -14,6 +14,9 @@ void run_hook_and_exit() {
   // pages in for the next copy. The process lives for one decision.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  // The watchdog thread (protocol/hook_runner) allocates only on a timeout:
+  // the main arena will do, instead of a new one mapped for it.
+  mallopt(M_ARENA_MAX, 1);
   int code = protocol::run_hook(stdin, stdout, stderr);
   // The decision is written and flushed by run_hook; what is left (static
   // destructors, library clean-up) only frees memory the kernel is about to

@@ -357,3 +357,28 @@ TEST(AuditRecord, CarriesTheDecisionWithSecretsRedacted) {
   EXPECT_EQ(t[19], '.');
   EXPECT_EQ(t.back(), 'Z');
 }
+
+TEST(AuditLog, TheHeadIsRewrittenWholeWhateverItHeldBefore) {
+  ScratchDir d("audit");
+  auto c = config(d);
+  c.key_file = d / "key";
+  write_file(c.key_file, "k\n");
+  fill(c, 1, 2);
+  std::string keyed = read_file(lock_path(c.path));
+  // Without the key the head has no MAC: shorter, and nothing of the old one may stay.
+  c.key_file.clear();
+  fill(c, 3, 3);
+  std::string plain = read_file(lock_path(c.path));
+  EXPECT_LT(plain.size(), keyed.size());
+  auto head = nlohmann::json::parse(plain);
+  EXPECT_EQ(head["seq"], 3);
+  EXPECT_FALSE(head.contains("mac"));
+  // A head file past any head's size (not one of ours) is replaced, not appended to.
+  write_file(lock_path(c.path), std::string(2000, 'x'));
+  fill(c, 4, 4);
+  std::string rewritten = read_file(lock_path(c.path));
+  EXPECT_EQ(nlohmann::json::parse(rewritten)["seq"], 4);
+  EXPECT_EQ(rewritten.find('x'), std::string::npos);
+  auto last = nlohmann::json::parse(lines_of(read_file(c.path)).back());
+  EXPECT_EQ(nlohmann::json::parse(rewritten)["hash"], last["hash"]);
+}
