@@ -177,7 +177,7 @@ std::string holds_protected(const ProtectedFiles& files, const std::string& raw,
   for (int k = 0; k < 2; ++k) {
     const std::string& dir = k == 0 ? l : r;
     if (k == 1 && r == l) break;  // no symlink on the way: already looked at
-    for (const auto& entry : files.entries)
+    for (const auto& entry : files.entries())
       if (under(entry.path, dir)) return entry.what + " (" + entry.path + ")";
     if (!is_directory(dir)) continue;
     for (const char* inside : {"/.dbguard.toml", "/.claude/settings.json", "/.claude/settings.local.json",
@@ -218,7 +218,7 @@ bool glob_matches(const std::string& pattern, const std::string& path) {
 // glob pattern could match: the files that exist now, and also the protected
 // names it would match if they were created before the command runs.
 std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bool dir_too, const std::string& cwd) {
-  for (const auto& e : files.entries) {
+  for (const auto& e : files.entries()) {
     if (glob_matches(pattern, e.path)) return e.what + " (" + e.path + ")";
     if (!dir_too) continue;
     for (const auto& a : e.ancestors)
@@ -306,18 +306,30 @@ bool unzip_extracts(const Invocation& inv, std::string& dir) {
 
 void ProtectedFiles::add(std::string path, std::string what, bool settings, bool read_too, bool prefix) {
   if (path.empty()) return;
-  std::string l = lexical(path), r = resolved(path);
-  auto ancestors = [](const std::string& p) {
-    std::vector<std::string> out;
-    for (fs::path a = fs::path(p).parent_path(); a.has_relative_path(); a = a.parent_path()) out.push_back(a.string());
-    return out;
-  };
-  entries.push_back({l, what, settings, read_too, prefix, ancestors(l)});
-  if (r != l) entries.push_back({r, what, settings, read_too, prefix, ancestors(r)});
+  requests_.push_back({std::move(path), std::move(what), settings, read_too, prefix});
+  resolved_ = std::make_shared<Resolved>();  // copies made before keep what they had
+}
+
+const std::vector<ProtectedFiles::Entry>& ProtectedFiles::entries() const {
+  std::call_once(resolved_->once, [this] {
+    auto ancestors = [](const std::string& p) {
+      std::vector<std::string> out;
+      for (fs::path a = fs::path(p).parent_path(); a.has_relative_path(); a = a.parent_path())
+        out.push_back(a.string());
+      return out;
+    };
+    auto& out = resolved_->entries;
+    for (const auto& q : requests_) {
+      std::string l = lexical(q.path), r = resolved(q.path);
+      out.push_back({l, q.what, q.settings, q.read_too, q.prefix, ancestors(l)});
+      if (r != l) out.push_back({r, q.what, q.settings, q.read_too, q.prefix, ancestors(r)});
+    }
+  });
+  return resolved_->entries;
 }
 
 bool ProtectedFiles::any_read_too() const {
-  return std::any_of(entries.begin(), entries.end(), [](const Entry& e) { return e.read_too; });
+  return std::any_of(requests_.begin(), requests_.end(), [](const Request& q) { return q.read_too; });
 }
 
 ProtectedFiles ProtectedFiles::from_environment() {
@@ -344,7 +356,7 @@ ProtectedFiles ProtectedFiles::from_environment() {
 
 std::string protected_what(const ProtectedFiles& files, const std::string& abs_path, bool* settings, bool* read_too) {
   for (const std::string& p : {lexical(abs_path), resolved(abs_path)}) {
-    for (const auto& e : files.entries) {
+    for (const auto& e : files.entries()) {
       bool hit = e.prefix ? p.compare(0, e.path.size(), e.path) == 0 : p == e.path;
       if (!hit) continue;
       if (settings) *settings = e.settings;

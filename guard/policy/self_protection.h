@@ -17,6 +17,8 @@
 // -i, editors, git checkout/restore/rm/mv of one; and `dbguard uninstall`.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -36,7 +38,10 @@ struct ProtectedFiles {
     bool prefix = false;     // everything under / starting with this path
     std::vector<std::string> ancestors;  // its directories, nearest first (globs are matched against them)
   };
-  std::vector<Entry> entries;
+  // Every protected path, as written (normalised) and with its symlinks
+  // resolved. Resolving costs an lstat a directory level, so it happens on the
+  // first call, and most commands (ls, git status, npm test) never make one.
+  const std::vector<Entry>& entries() const;
 
   // The built-in set from the environment (HOME, XDG_*, CLAUDE_CONFIG_DIR,
   // DBGUARD_*_POLICY) and the running binary.
@@ -44,6 +49,18 @@ struct ProtectedFiles {
   void add(std::string path, std::string what, bool settings = false, bool read_too = false, bool prefix = false);
   // Whether any entry is protected from reading too (only then is every argument looked at).
   bool any_read_too() const;
+
+ private:
+  struct Request {
+    std::string path, what;
+    bool settings, read_too, prefix;
+  };
+  struct Resolved {
+    std::once_flag once;  // a context is shared by the threads deciding with it
+    std::vector<Entry> entries;
+  };
+  std::vector<Request> requests_;
+  std::shared_ptr<Resolved> resolved_ = std::make_shared<Resolved>();
 };
 
 // What protected file `abs_path` is, or "" (also: .dbguard.toml and
