@@ -283,7 +283,7 @@ void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input
     }
     for (const auto& f : verdict.findings)
       if (const auto* rule = packs_.find_sql(f.kind))
-        d.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, tool_name + " " + path,
+        d.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, tool_name + " " + path,
                               f.detail + " — in: " + f.statement, "MCP field " + path, ""});
   }
   judge_mcp_operation(tool_name, input, d, opt);
@@ -295,7 +295,7 @@ void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input
   }
   if (carries_sql || named_for_database)
     if (const auto* rule = packs_.find("production.db-client"))
-      d.findings.push_back({rule->id, true, tool_name, "MCP database tool aimed at production", "MCP input", production});
+      d.findings.push_back({std::string(rule->id), true, tool_name, "MCP database tool aimed at production", "MCP input", production});
 }
 
 void Engine::judge_mcp_operation(const std::string& tool_name, const nlohmann::json& input, Decision& d,

@@ -24,11 +24,15 @@ namespace {
 
 // `unless` patterns are compiled on first use only: the hook compiles no
 // regular expression unless a rule with a second look has already matched.
-const RE2& cached_re2(const std::string& pattern) {
-  static std::map<std::string, std::unique_ptr<RE2>> cache;
-  auto& slot = cache[pattern];
-  if (!slot) slot = std::make_unique<RE2>(pattern, RE2::Quiet);
-  return *slot;
+const RE2& cached_re2(std::string_view pattern) {
+  static std::map<std::string, std::unique_ptr<RE2>, std::less<>> cache;
+  auto it = cache.find(pattern);
+  if (it == cache.end()) {
+    std::string text(pattern);
+    auto re = std::make_unique<RE2>(text, RE2::Quiet);
+    it = cache.emplace(std::move(text), std::move(re)).first;
+  }
+  return *it->second;
 }
 
 // Whether the command's run-time words may stand for many values (rules with
@@ -110,11 +114,11 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
   for (const auto& hit : hits) {
     const auto& rule = rules[hit.rule];
     if (rule.kind != packs::RuleKind::Command || hit.end > hay.command_end) continue;
-    if (trace) trace->matched.push_back(rule.id);
+    if (trace) trace->matched.push_back(std::string(rule.id));
     bool cleared = false;
     for (const auto& u : rule.unless) {
       if (RE2::PartialMatch(line, cached_re2(u))) {
-        if (trace) trace->cleared.push_back(rule.id + " (second look: " + u + ")");
+        if (trace) trace->cleared.push_back(std::string(rule.id) + " (second look: " + std::string(u) + ")");
         cleared = true;
         break;
       }
@@ -122,11 +126,11 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
     if (cleared) continue;
     if (rule.needs_fed_stdin && inv.stdin_source.kind == Input::Kind::None) continue;
     if (rule.needs_many_dynamic && !many_dynamic_values(inv)) {
-      if (trace) trace->cleared.push_back(rule.id + " (its run-time words stand for one value each)");
+      if (trace) trace->cleared.push_back(std::string(rule.id) + " (its run-time words stand for one value each)");
       continue;
     }
     if (rule.requires_production && seen.production.empty()) {
-      if (trace) trace->cleared.push_back(rule.id + " (applies to production targets only)");
+      if (trace) trace->cleared.push_back(std::string(rule.id) + " (applies to production targets only)");
       continue;
     }
     Finding f;
@@ -209,7 +213,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
         for (const auto& f : verdict.findings) {
           const packs::Rule* rule = engine_.packs_.find_sql(f.kind);
           if (!rule) continue;
-          seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment,
+          seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment,
                                    f.detail + " — in: " + f.statement, src.origin, ""});
         }
         break;
@@ -217,7 +221,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
       case clients::SqlSource::Kind::Destructive: {
         const packs::Rule* rule = engine_.packs_.find_sql(src.sql_kind);
         if (rule)
-          seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, src.text, src.origin, ""});
+          seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, src.text, src.origin, ""});
         break;
       }
       case clients::SqlSource::Kind::Shell:
@@ -301,7 +305,7 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
   const packs::Rule* rule = engine_.packs_.find("containers.confirmation-driven");
   if (!rule) return;
   auto add = [&](const std::string& detail) {
-    seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, detail, "command line", ""});
+    seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, detail, "command line", ""});
   };
   if (inv.argv[0].text == "expect") {  // expect FILE: the dialogue it drives
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
@@ -371,7 +375,7 @@ void InvocationJudge::judge_destroyed_databases(const Invocation& inv, Seen& see
   if (db.empty()) return;
   const packs::Rule* rule = packs.find("terraform.destroy-database");
   if (!rule) return;
-  seen.findings.push_back({rule->id, true, inv.segment, via_rule + " of a configuration that declares " + db,
+  seen.findings.push_back({std::string(rule->id), true, inv.segment, via_rule + " of a configuration that declares " + db,
                            "*.tf in " + clients::terraform_dir(inv), ""});
 }
 
@@ -500,7 +504,7 @@ void InvocationJudge::judge_kube_manifests(const Invocation& inv, Seen& seen) {
   const auto& packs = engine_.packs_;
   auto add = [&](const char* id, const std::string& detail) {
     if (const packs::Rule* rule = packs.find(id))
-      seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard,
+      seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard,
                                inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
                                                                                                   : inv.pipeline,
                                detail, "manifests", ""});
@@ -517,7 +521,7 @@ void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen)
   for (const auto& hit : datadirs::judge(inv, engine_.data_dirs_)) {
     const packs::Rule* rule = packs.find(hit.removes_dir ? "datadirs.rm-database-dir" : "datadirs.empty-database-file");
     if (!rule) continue;
-    seen.findings.push_back({rule->id, rule->severity == packs::Severity::Hard, inv.segment, hit.detail, "filesystem", ""});
+    seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, hit.detail, "filesystem", ""});
   }
 }
 

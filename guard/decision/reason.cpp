@@ -28,9 +28,11 @@ std::string render_reason(const Decision& d, const packs::PackSet& packs) {
   if (!f.detail.empty()) out += "Seen: " + one_line(f.detail) + (f.source.empty() ? "" : " [" + f.source + "]") + "\n";
   if (!f.production.empty()) out += "Production target: " + one_line(f.production, 200) + "\n";
   if (rule) {
-    out += "Why: " + rule->why + "\n";
+    out += "Why: ";
+    out += rule->why;
+    out += "\n";
     if (!f.production.empty() && rule->severity != packs::Severity::Hard) {
-      if (const auto* prod = packs.find("production.target")) out += "Production: " + prod->why + "\n";
+      if (const auto* prod = packs.find("production.target")) out += "Production: " + std::string(prod->why) + "\n";
     }
   }
   if (f.hard) {
@@ -38,7 +40,7 @@ std::string render_reason(const Decision& d, const packs::PackSet& packs) {
            "softens it. A person must do it outside the agent" +
            std::string(f.production.empty() ? ".\n" : ", through the production change process.\n");
   } else if (rule) {
-    out += "Instead: " + rule->alternative + "\n";
+    out += "Instead: " + std::string(rule->alternative) + "\n";
   }
   if (d.findings.size() > 1) {
     out += "Also matched:";

@@ -38,11 +38,13 @@ bool Matcher::init_scratch(std::string& error) {
 }
 
 std::unique_ptr<Matcher> Matcher::compile(const packs::PackSet& packs, std::string& error) {
+  std::vector<std::string> owned;  // hs_compile_multi takes NUL-terminated strings
+  for (const auto& r : packs.rules) owned.insert(owned.end(), r.patterns.begin(), r.patterns.end());
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
   for (const auto& r : packs.rules)
-    for (const auto& p : r.patterns) {
-      exprs.push_back(p.c_str());
+    for (std::size_t k = 0; k < r.patterns.size(); ++k) {
+      exprs.push_back(owned[exprs.size()].c_str());
       flags.push_back(HS_FLAG_SINGLEMATCH | HS_FLAG_MULTILINE | (r.caseless ? HS_FLAG_CASELESS : 0));
       ids.push_back(static_cast<unsigned>(ids.size()));
     }
@@ -57,7 +59,7 @@ std::unique_ptr<Matcher> Matcher::compile(const packs::PackSet& packs, std::stri
                        nullptr, &m->db_, &err) != HS_SUCCESS) {
     error = std::string("Hyperscan compile failed: ") + (err ? err->message : "?");
     if (err && err->expression >= 0 && static_cast<std::size_t>(err->expression) < m->pattern_rule_.size())
-      error += " (rule " + packs.rules[m->pattern_rule_[static_cast<std::size_t>(err->expression)]].id + ")";
+      error += " (rule " + std::string(packs.rules[m->pattern_rule_[static_cast<std::size_t>(err->expression)]].id) + ")";
     hs_free_compile_error(err);
     return nullptr;
   }

@@ -98,26 +98,27 @@ bool load_pack_file(const std::string& path, PackSet& out, std::vector<std::stri
       continue;
     }
     Rule r;
-    r.pack = pack_id;
-    r.file = path;
-    r.id = (*t)["id"].value_or(std::string());
-    std::string ctx = where(path, node) + ": rule `" + r.id + "`";
+    r.pack = out.keep(pack_id);
+    r.file = out.keep(path);
+    r.id = out.keep((*t)["id"].value_or(std::string()));
+    std::string ctx = where(path, node) + ": rule `" + std::string(r.id) + "`";
     if (r.id.empty()) {
       errors.push_back(where(path, node) + ": rule without an `id`");
       continue;
     }
-    if (r.id.rfind(pack_id + ".", 0) != 0) errors.push_back(ctx + ": id must start with `" + pack_id + ".`");
+    if (!r.id.starts_with(pack_id + ".")) errors.push_back(ctx + ": id must start with `" + pack_id + ".`");
     static const std::set<std::string> known = {"id", "kind", "severity", "description", "why", "alternative",
                                                 "patterns", "unless", "requires", "sql_kind", "caseless",
                                                 "when_stdin", "when_dynamic"};
     for (const auto& [key, value] : *t)
       if (!known.count(std::string(key.str())))
-        errors.push_back(where(path, value) + ": rule `" + r.id + "`: unknown key `" + std::string(key.str()) + "`");
-    r.description = (*t)["description"].value_or(std::string());
-    r.why = (*t)["why"].value_or(std::string());
-    r.alternative = (*t)["alternative"].value_or(std::string());
+        errors.push_back(where(path, value) + ": rule `" + std::string(r.id) + "`: unknown key `" +
+                         std::string(key.str()) + "`");
+    r.description = out.keep((*t)["description"].value_or(std::string()));
+    r.why = out.keep((*t)["why"].value_or(std::string()));
+    r.alternative = out.keep((*t)["alternative"].value_or(std::string()));
     r.caseless = (*t)["caseless"].value_or(false);
-    r.sql_kind = (*t)["sql_kind"].value_or(std::string());
+    r.sql_kind = out.keep((*t)["sql_kind"].value_or(std::string()));
     std::string kind = (*t)["kind"].value_or(std::string("command"));
     if (kind == "command") r.kind = RuleKind::Command;
     else if (kind == "marker") r.kind = RuleKind::Marker;
@@ -142,9 +143,10 @@ bool load_pack_file(const std::string& path, PackSet& out, std::vector<std::stri
     if (r.kind != RuleKind::Marker && r.alternative.empty()) errors.push_back(ctx + ": missing `alternative`");
     std::vector<std::string> raw;
     string_list(*t, "patterns", raw, ctx, errors);
-    for (auto& p : raw) r.patterns.push_back(expand_macros(p));
-    string_list(*t, "unless", r.unless, ctx, errors);
-    for (auto& u : r.unless) u = expand_macros(u);
+    for (auto& p : raw) r.patterns.push_back(out.keep(expand_macros(p)));
+    std::vector<std::string> unless;
+    string_list(*t, "unless", unless, ctx, errors);
+    for (auto& u : unless) r.unless.push_back(out.keep(expand_macros(u)));
     bool needs_patterns = r.kind == RuleKind::Command || r.kind == RuleKind::Marker;
     if (needs_patterns && r.patterns.empty()) errors.push_back(ctx + ": needs at least one pattern");
     if (!needs_patterns && !r.patterns.empty()) errors.push_back(ctx + ": a " + kind + " rule takes no patterns");
@@ -173,13 +175,15 @@ bool validate(const PackSet& packs, std::vector<std::string>& errors) {
   std::size_t before = errors.size();
   std::set<std::string> ids;
   for (const auto& r : packs.rules) {
-    if (!ids.insert(r.id).second) errors.push_back("rule `" + r.id + "` is defined twice");
-    for (const auto& p : r.patterns) {
+    const std::string id(r.id), file(r.file);
+    if (!ids.insert(id).second) errors.push_back("rule `" + id + "` is defined twice");
+    for (const auto& view : r.patterns) {
+      const std::string p(view);  // hs_compile takes a NUL-terminated string
       hs_database_t* db = nullptr;
       hs_compile_error_t* err = nullptr;
       unsigned flags = HS_FLAG_SINGLEMATCH | HS_FLAG_MULTILINE | (r.caseless ? HS_FLAG_CASELESS : 0);
       if (hs_compile(p.c_str(), flags, HS_MODE_BLOCK, nullptr, &db, &err) != HS_SUCCESS) {
-        errors.push_back(r.file + ": rule `" + r.id + "`: pattern does not compile (" +
+        errors.push_back(file + ": rule `" + id + "`: pattern does not compile (" +
                          std::string(err ? err->message : "?") + "): " + p);
         hs_free_compile_error(err);
       }
@@ -187,7 +191,7 @@ bool validate(const PackSet& packs, std::vector<std::string>& errors) {
     }
     for (const auto& u : r.unless) {
       RE2 re(u, RE2::Quiet);
-      if (!re.ok()) errors.push_back(r.file + ": rule `" + r.id + "`: `unless` does not compile: " + re.error());
+      if (!re.ok()) errors.push_back(file + ": rule `" + id + "`: `unless` does not compile: " + re.error());
     }
   }
   for (const auto& id : required_builtin_ids())

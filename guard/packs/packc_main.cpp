@@ -15,7 +15,7 @@
 
 namespace {
 
-std::string c_string(const std::string& s) {
+std::string c_string(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     if (c == '"' || c == '\\') {
@@ -102,9 +102,9 @@ int main(int argc, char** argv) {
   // Rule metadata as constant tables and one loop that builds the PackSet from
   // them: a function with a statement per rule was a quarter megabyte of code,
   // paged in by every hook call.
-  auto view = [](const std::string& text) { return "{" + c_string(text) + ", " + std::to_string(text.size()) + "}"; };
+  auto view = [](std::string_view text) { return "{" + c_string(text) + ", " + std::to_string(text.size()) + "}"; };
   std::vector<std::string> texts;  // patterns and unless regexes, rule by rule
-  auto add_texts = [&](const std::vector<std::string>& v) {
+  auto add_texts = [&](const auto& v) {
     std::size_t begin = texts.size();
     texts.insert(texts.end(), v.begin(), v.end());
     return std::to_string(begin) + ", " + std::to_string(texts.size());
@@ -135,7 +135,9 @@ int main(int argc, char** argv) {
   for (const auto& t : texts) o << "  " << view(t) << ",\n";
   o << "};\n\nconstexpr RuleRow kRules[] = {\n" << rows.str() << "};\n\n"
     << "constexpr SettingRow kSettings[] = {\n" << settings.str() << "};\n\n"
-    << "std::vector<std::string> texts(unsigned begin, unsigned end) {\n"
+    << "std::vector<std::string_view> texts(unsigned begin, unsigned end) {\n"
+    << "  return {std::begin(kTexts) + begin, std::begin(kTexts) + end};\n}\n\n"
+    << "std::vector<std::string> strings(unsigned begin, unsigned end) {\n"
     << "  return {std::begin(kTexts) + begin, std::begin(kTexts) + end};\n}\n\n"
     << "PackSet build() {\n  PackSet s;\n  s.rules.reserve(std::size(kRules));\n"
     << "  for (const auto& row : kRules) {\n    Rule& r = s.rules.emplace_back();\n"
@@ -145,7 +147,7 @@ int main(int argc, char** argv) {
     << "    r.needs_fed_stdin = row.needs_fed_stdin;\n    r.needs_many_dynamic = row.needs_many_dynamic;\n"
     << "    r.patterns = texts(row.patterns_begin, row.patterns_end);\n"
     << "    r.unless = texts(row.unless_begin, row.unless_end);\n  }\n"
-    << "  for (const auto& row : kSettings) s.settings.emplace(row.name, texts(row.begin, row.end));\n";
+    << "  for (const auto& row : kSettings) s.settings.emplace(row.name, strings(row.begin, row.end));\n";
   o << "  return s;\n}\n\n}  // namespace\n\n"
     << "const PackSet& embedded_packs() {\n  static const PackSet packs = build();\n  return packs;\n}\n\n"
     << "std::string_view embedded_database_image() {\n"

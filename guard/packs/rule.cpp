@@ -2,16 +2,25 @@
 
 namespace dbguard::packs {
 
-const Rule* PackSet::find(const std::string& id) const {
+const Rule* PackSet::find(std::string_view id) const {
   for (const auto& r : rules)
     if (r.id == id) return &r;
   return nullptr;
 }
 
-const Rule* PackSet::find_sql(const std::string& sql_kind) const {
+const Rule* PackSet::find_sql(std::string_view sql_kind) const {
   for (const auto& r : rules)
     if (r.kind == RuleKind::Sql && r.sql_kind == sql_kind) return &r;
   return nullptr;
+}
+
+std::string_view PackSet::keep(std::string text) {
+  if (texts_.empty()) texts_.push_back(std::make_shared<std::deque<std::string>>());
+  return texts_.back()->emplace_back(std::move(text));
+}
+
+void PackSet::keep_texts_of(const PackSet& other) {
+  texts_.insert(texts_.end(), other.texts_.begin(), other.texts_.end());
 }
 
 const std::vector<std::string>& PackSet::setting(std::string_view name) const {

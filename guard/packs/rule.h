@@ -2,7 +2,9 @@
 // knows rule kinds, never individual rules (except the guard.* ids it raises).
 #pragma once
 
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,13 +20,15 @@ enum class RuleKind {
   Builtin,  // raised by the engine itself (fail-closed reasons)
 };
 
+// Text fields are views: the embedded packs' point into the binary's constant
+// tables (nothing is copied at start-up), a loaded pack's into its PackSet.
 struct Rule {
-  std::string id;           // pack.rule
-  std::string pack;
-  std::string file;          // the pack file it came from (for error messages)
-  std::string description;  // what the rule catches
-  std::string why;          // why it destroys data (shown to the agent)
-  std::string alternative;  // the safer thing to do (shown to the agent)
+  std::string_view id;           // pack.rule
+  std::string_view pack;
+  std::string_view file;         // the pack file it came from (for error messages)
+  std::string_view description;  // what the rule catches
+  std::string_view why;          // why it destroys data (shown to the agent)
+  std::string_view alternative;  // the safer thing to do (shown to the agent)
   Severity severity = Severity::Deny;
   RuleKind kind = RuleKind::Command;
   bool requires_production = false;  // fires only on a command that targets production
@@ -34,18 +38,28 @@ struct Rule {
   // once per item (loop body, function, xargs, find -exec) or one is split by the
   // shell (unquoted $KEYS, "$@") (when_dynamic = "many")
   bool needs_many_dynamic = false;
-  std::string sql_kind;              // Sql rules: drop, truncate, delete-all, ...
-  std::vector<std::string> patterns; // Hyperscan syntax, macros expanded
-  std::vector<std::string> unless;   // RE2: a second look that clears a match
+  std::string_view sql_kind;              // Sql rules: drop, truncate, delete-all, ...
+  std::vector<std::string_view> patterns; // Hyperscan syntax, macros expanded
+  std::vector<std::string_view> unless;   // RE2: a second look that clears a match
 };
 
 struct PackSet {
   std::vector<Rule> rules;
   std::map<std::string, std::vector<std::string>, std::less<>> settings;  // [settings] lists from packs
 
-  const Rule* find(const std::string& id) const;
-  const Rule* find_sql(const std::string& sql_kind) const;
+  const Rule* find(std::string_view id) const;
+  const Rule* find_sql(std::string_view sql_kind) const;
   const std::vector<std::string>& setting(std::string_view name) const;
+
+  // Keeps `text` for as long as this set or a copy of it lives, and returns a
+  // view of it: the storage of rules loaded at run time.
+  std::string_view keep(std::string text);
+  // Takes on the storage of `other`'s rules (when its rules move here).
+  void keep_texts_of(const PackSet& other);
+
+ private:
+  // std::deque: its strings never move as more are kept.
+  std::vector<std::shared_ptr<std::deque<std::string>>> texts_;
 };
 
 const char* to_string(Severity s);

@@ -51,15 +51,16 @@ void load_extra_packs(const std::vector<Sourced<std::string>>& files, packs::Pac
       }
     for (const auto& r : extra.rules) {
       if (r.kind == packs::RuleKind::Builtin) {
-        problem("rule `" + r.id + "`: custom packs cannot define builtin rules");
+        problem("rule `" + std::string(r.id) + "`: custom packs cannot define builtin rules");
         ok = false;
       } else if (packs.find(r.id)) {
-        problem("rule `" + r.id + "` is already defined");
+        problem("rule `" + std::string(r.id) + "` is already defined");
         ok = false;
       }
     }
     if (!ok) continue;
     for (auto& r : extra.rules) packs.rules.push_back(std::move(r));
+    packs.keep_texts_of(extra);
     for (auto& [key, values] : extra.settings) {
       auto& dst = packs.settings[key];
       dst.insert(dst.end(), values.begin(), values.end());

@@ -33,7 +33,7 @@ struct Placed {
 
 std::vector<std::string> rule_ids(const packs::PackSet& set, const std::vector<PatternHit>& hits) {
   std::vector<std::string> ids;
-  for (const auto& h : hits) ids.push_back(set.rules[h.rule].id);
+  for (const auto& h : hits) ids.emplace_back(set.rules[h.rule].id);
   return ids;
 }
 
