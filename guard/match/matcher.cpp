@@ -71,9 +71,9 @@ std::unique_ptr<Matcher> Matcher::deserialize(const packs::PackSet& packs, const
                                               std::string& error) {
   std::unique_ptr<Matcher> m(new Matcher());
   m->pattern_rule_ = pattern_rule_map(packs);
-  // The hook deserializes the database once per process, and writing half a
-  // megabyte of fresh memory one page fault at a time cost more than the copy
-  // itself: map it pre-faulted (MAP_POPULATE) and deserialize into it.
+  // A cached custom-pack database is deserialized once per process, and writing
+  // its fresh memory one page fault at a time cost more than the copy itself:
+  // map it pre-faulted (MAP_POPULATE) and deserialize into it.
   std::size_t need = 0;
   if (hs_serialized_database_size(bytes, size, &need) != HS_SUCCESS || need == 0) {
     error = "embedded pattern database is unreadable";

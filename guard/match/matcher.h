@@ -1,7 +1,8 @@
 // Runs every pattern of every pack over a haystack in one Hyperscan scan.
-// The database is either the one embedded at build time (deserialized: no
-// regular expression is compiled at start-up) or compiled from packs at run
-// time (`patterns validate`, custom packs).
+// The database is either the one embedded at build time (its in-memory image,
+// used in place: no regular expression is compiled at start-up), one
+// deserialized from the custom-pack cache, or compiled from packs at run time
+// (`patterns validate`, custom packs).
 #pragma once
 
 #include <memory>
