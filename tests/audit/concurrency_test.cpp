@@ -10,7 +10,7 @@
 #include <set>
 #include <thread>
 
-#include "../support/process.h"
+#include "../support/events.h"
 #include "audit/verify.h"
 #include "protocol/hook_runner.h"
 
@@ -37,12 +37,6 @@ class EnvGuard {
  private:
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
-
-std::string event(const std::string& command, const std::string& cwd, const std::string& session, const std::string& id) {
-  return nlohmann::json{{"hook_event_name", "PreToolUse"}, {"tool_name", "Bash"}, {"tool_input", {{"command", command}}},
-                        {"cwd", cwd}, {"session_id", session}, {"tool_use_id", id}}
-      .dump();
-}
 
 void check_log(const std::string& log, std::size_t processes, std::size_t per_process) {
   std::size_t total = processes * per_process;
@@ -88,8 +82,8 @@ TEST(AuditConcurrency, SixteenProcessesTimesFiveHundredDecisions) {
       std::FILE* sink = std::fopen("/dev/null", "w");
       for (int k = 0; k < kDecisions; ++k) {
         bool destructive = k % 4 == 0;
-        std::string ev = event(destructive ? "docker volume rm pgdata" : "ls -la", d.path(), "proc-" + std::to_string(p),
-                               "toolu_" + std::to_string(k));
+        std::string ev = bash_event(destructive ? "docker volume rm pgdata" : "ls -la", d.path(),
+                                    "toolu_" + std::to_string(k), "proc-" + std::to_string(p));
         std::FILE* in = ::fmemopen(ev.data(), ev.size(), "r");
         int code = protocol::run_hook(in, sink, sink);
         std::fclose(in);
@@ -121,8 +115,8 @@ TEST(AuditConcurrency, ParallelHookProcessesKeepOneChain) {
       for (int k = 0; k < kEach; ++k) {
         bool destructive = k % 3 == 0;
         auto r = run({DBGUARD_BINARY, "hook"},
-                     event(destructive ? "docker compose down -v" : "git status", d.path(), "bin-" + std::to_string(w),
-                           "toolu_" + std::to_string(k)),
+                     bash_event(destructive ? "docker compose down -v" : "git status", d.path(),
+                                "toolu_" + std::to_string(k), "bin-" + std::to_string(w)),
                      env);
         if (r.code != (destructive ? 2 : 0)) ++wrong;
       }

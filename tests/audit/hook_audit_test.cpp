@@ -5,38 +5,22 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../support/process.h"
+#include "../support/events.h"
 
 using namespace dbguard::testing;
-
-namespace {
-
-std::string bash(const std::string& command, const std::string& cwd, const std::string& id = "toolu_1") {
-  return nlohmann::json{{"hook_event_name", "PreToolUse"}, {"tool_name", "Bash"}, {"tool_input", {{"command", command}}},
-                        {"cwd", cwd}, {"session_id", "sess-42"}, {"tool_use_id", id}}
-      .dump();
-}
-
-std::vector<nlohmann::json> records(const std::string& log) {
-  std::vector<nlohmann::json> out;
-  for (const auto& l : lines_of(read_file(log))) out.push_back(nlohmann::json::parse(l));
-  return out;
-}
-
-}  // namespace
 
 TEST(HookAudit, EveryDecisionIsRecordedAtTheDefaultPath) {
   ScratchDir d("hook-audit");
   auto env = isolated_env(d);
   env["-XDG_STATE_HOME"] = "";  // default: ~/.local/state/dbguard/audit.jsonl
-  auto deny = run({DBGUARD_BINARY, "hook"}, bash("PGPASSWORD=hunter2 docker volume rm pgdata", d.path(), "toolu_a"), env);
+  auto deny = run({DBGUARD_BINARY, "hook"}, bash_event("PGPASSWORD=hunter2 docker volume rm pgdata", d.path(), "toolu_a", "sess-42"), env);
   EXPECT_EQ(deny.code, 2);
-  auto allow = run({DBGUARD_BINARY, "hook"}, bash("ls -la", d.path(), "toolu_b"), env);
+  auto allow = run({DBGUARD_BINARY, "hook"}, bash_event("ls -la", d.path(), "toolu_b", "sess-42"), env);
   EXPECT_EQ(allow.code, 0);
   EXPECT_EQ(allow.out, "");
   EXPECT_EQ(allow.err, "");  // the audit append is silent when it works
   std::string log = d / "home/.local/state/dbguard/audit.jsonl";
-  auto rs = records(log);
+  auto rs = audit_records(log);
   ASSERT_EQ(rs.size(), 2u);
   EXPECT_EQ(rs[0]["decision"], "deny");
   EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"containers.volume-rm"}));
@@ -59,7 +43,7 @@ TEST(HookAudit, MalformedEventsAreRecordedToo) {
   auto env = isolated_env(d);
   auto r = run({DBGUARD_BINARY, "hook"}, "this is not json", env);
   EXPECT_EQ(r.code, 2);
-  auto rs = records(d / "home/.local/state/dbguard/audit.jsonl");
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["decision"], "deny");
   EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.malformed-event"}));
@@ -69,9 +53,9 @@ TEST(HookAudit, ManagedPolicyCanTurnAllowsOffButNotDenies) {
   ScratchDir d("hook-audit");
   auto env = isolated_env(d);
   write_file(d / "etc/dbguard/policy.toml", "[audit]\nlog_allows = false\npath = \"" + d / "log/audit.jsonl" + "\"\n");
-  EXPECT_EQ(run({DBGUARD_BINARY, "hook"}, bash("ls", d.path()), env).code, 0);
-  EXPECT_EQ(run({DBGUARD_BINARY, "hook"}, bash("docker volume prune -f", d.path()), env).code, 2);
-  auto rs = records(d / "log/audit.jsonl");
+  EXPECT_EQ(run({DBGUARD_BINARY, "hook"}, bash_event("ls", d.path()), env).code, 0);
+  EXPECT_EQ(run({DBGUARD_BINARY, "hook"}, bash_event("docker volume prune -f", d.path()), env).code, 2);
+  auto rs = audit_records(d / "log/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["decision"], "deny");
 }
@@ -81,8 +65,8 @@ TEST(HookAudit, AUserPolicyCannotTurnAllowsOff) {
   auto env = isolated_env(d);
   env["DBGUARD_AUDIT_LOG"] = d / "audit.jsonl";
   write_file(d / "home/.config/dbguard/policy.toml", "[audit]\nlog_allows = false\n");
-  EXPECT_EQ(run({DBGUARD_BINARY, "hook"}, bash("ls", d.path()), env).code, 0);
-  EXPECT_EQ(records(d / "audit.jsonl").size(), 1u);
+  EXPECT_EQ(run({DBGUARD_BINARY, "hook"}, bash_event("ls", d.path()), env).code, 0);
+  EXPECT_EQ(audit_records(d / "audit.jsonl").size(), 1u);
   auto v = run({DBGUARD_BINARY, "policy", "validate", "--cwd", d.path()}, "", env);
   EXPECT_EQ(v.code, 1);
   EXPECT_NE(v.err.find("policy.toml:2: `audit.log_allows`"), std::string::npos) << v.err;
@@ -93,11 +77,11 @@ TEST(HookAudit, UnwritableLogLeavesTheDecisionAndSaysSo) {
   auto env = isolated_env(d);
   write_file(d / "blocker", "a file where the log directory should be");
   env["DBGUARD_AUDIT_LOG"] = d / "blocker/audit.jsonl";
-  auto allow = run({DBGUARD_BINARY, "hook"}, bash("ls", d.path()), env);
+  auto allow = run({DBGUARD_BINARY, "hook"}, bash_event("ls", d.path()), env);
   EXPECT_EQ(allow.code, 0);
   EXPECT_EQ(allow.out, "");
   EXPECT_NE(allow.err.find("audit log was not written"), std::string::npos) << allow.err;
-  auto deny = run({DBGUARD_BINARY, "hook"}, bash("docker volume rm x", d.path()), env);
+  auto deny = run({DBGUARD_BINARY, "hook"}, bash_event("docker volume rm x", d.path()), env);
   EXPECT_EQ(deny.code, 2);
   EXPECT_NE(deny.err.find("containers.volume-rm"), std::string::npos);
   EXPECT_NE(deny.err.find("audit log was not written"), std::string::npos);
@@ -110,7 +94,7 @@ TEST(HookAudit, RequiredAuditDeniesEverythingWhenTheLogCannotBeWritten) {
   write_file(d / "home/.config/dbguard/policy.toml",
              "[audit]\nrequired = true\npath = \"" + d / "blocker/audit.jsonl" + "\"\n");
   for (std::string cmd : {"ls", "git status", "docker volume rm x"}) {
-    auto r = run({DBGUARD_BINARY, "hook"}, bash(cmd, d.path()), env);
+    auto r = run({DBGUARD_BINARY, "hook"}, bash_event(cmd, d.path()), env);
     EXPECT_EQ(r.code, 2) << cmd;
     EXPECT_NE(r.err.find("guard.audit-unavailable"), std::string::npos) << cmd << ": " << r.err;
     // check decides the same
@@ -120,9 +104,9 @@ TEST(HookAudit, RequiredAuditDeniesEverythingWhenTheLogCannotBeWritten) {
   }
   // fixed: calls go through again, and are recorded
   std::filesystem::remove(d / "blocker");
-  auto r = run({DBGUARD_BINARY, "hook"}, bash("ls", d.path()), env);
+  auto r = run({DBGUARD_BINARY, "hook"}, bash_event("ls", d.path()), env);
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(records(d / "blocker/audit.jsonl").size(), 1u);
+  EXPECT_EQ(audit_records(d / "blocker/audit.jsonl").size(), 1u);
 }
 
 TEST(HookAudit, TailAndStats) {
@@ -130,7 +114,7 @@ TEST(HookAudit, TailAndStats) {
   auto env = isolated_env(d);
   env["DBGUARD_AUDIT_LOG"] = d / "audit.jsonl";
   for (std::string cmd : {"ls", "docker volume rm a", "git status", "dropdb app", "pwd"})
-    run({DBGUARD_BINARY, "hook"}, bash(cmd, d.path()), env);
+    run({DBGUARD_BINARY, "hook"}, bash_event(cmd, d.path()), env);
   auto tail = run({DBGUARD_BINARY, "audit", "tail", "-n", "2"}, "", env);
   EXPECT_EQ(tail.code, 0);
   auto tl = lines_of(tail.out);
@@ -154,7 +138,7 @@ TEST(HookAudit, VerifyNamesTheFirstBadLineAndExitsOne) {
   ScratchDir d("hook-audit");
   auto env = isolated_env(d);
   env["DBGUARD_AUDIT_LOG"] = d / "audit.jsonl";
-  for (int i = 0; i < 4; ++i) run({DBGUARD_BINARY, "hook"}, bash("echo " + std::to_string(i), d.path()), env);
+  for (int i = 0; i < 4; ++i) run({DBGUARD_BINARY, "hook"}, bash_event("echo " + std::to_string(i), d.path()), env);
   auto lines = lines_of(read_file(d / "audit.jsonl"));
   ASSERT_EQ(lines.size(), 4u);
   std::string text;

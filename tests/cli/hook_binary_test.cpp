@@ -10,7 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../support/events.h"
+
 namespace {
+
+using dbguard::testing::bash_event;
 
 struct Run {
   int exit_code = -1;
@@ -41,13 +45,6 @@ Run run(const std::vector<std::string>& args, const std::string& stdin_bytes) {
   r.err = slurp(err);
   std::system(("rm -rf " + d).c_str());
   return r;
-}
-
-std::string bash_event(const std::string& command) {
-  nlohmann::json j = {{"session_id", "s1"},       {"tool_use_id", "t1"},
-                      {"hook_event_name", "PreToolUse"}, {"tool_name", "Bash"},
-                      {"tool_input", {{"command", command}}}, {"cwd", "/tmp"}};
-  return j.dump();
 }
 
 TEST(HookBinary, AllowIsSilentExitZero) {

@@ -5,17 +5,11 @@
 
 #include <filesystem>
 
-#include "../support/process.h"
+#include "../support/events.h"
 
 using namespace dbguard::testing;
 
 namespace {
-
-std::string bash(const std::string& command, const std::string& cwd) {
-  return nlohmann::json{{"hook_event_name", "PreToolUse"}, {"tool_name", "Bash"}, {"tool_input", {{"command", command}}},
-                        {"cwd", cwd}, {"session_id", "s"}, {"tool_use_id", "t"}}
-      .dump();
-}
 
 struct Outcome {
   std::string hook;   // allow | ask | deny | hard
@@ -26,7 +20,7 @@ struct Outcome {
 // Runs one command through both `hook` and `check`; they must agree.
 Outcome decide(const std::string& command, const std::string& cwd, const std::map<std::string, std::string>& env) {
   Outcome o;
-  auto h = run({DBGUARD_BINARY, "hook"}, bash(command, cwd), env);
+  auto h = run({DBGUARD_BINARY, "hook"}, bash_event(command, cwd), env);
   o.hook_err = h.err;
   o.hook_out = h.out;
   if (h.code == 2) o.hook = h.err.find("HARD BLOCK") != std::string::npos ? "hard" : "deny";

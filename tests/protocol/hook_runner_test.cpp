@@ -5,25 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "../support/process.h"
+#include "../support/events.h"
 
 using namespace dbguard::testing;
-
-namespace {
-
-std::string bash(const std::string& command, const std::string& cwd) {
-  return nlohmann::json{{"hook_event_name", "PreToolUse"}, {"tool_name", "Bash"}, {"tool_input", {{"command", command}}},
-                        {"cwd", cwd}, {"session_id", "sess-w"}, {"tool_use_id", "toolu_w"}}
-      .dump();
-}
-
-std::vector<nlohmann::json> records(const std::string& log) {
-  std::vector<nlohmann::json> out;
-  for (const auto& l : lines_of(read_file(log))) out.push_back(nlohmann::json::parse(l));
-  return out;
-}
-
-}  // namespace
 
 TEST(HookRunner, AnalysisPastTheCpuBudgetIsATimeoutDenyAndRecorded) {
   ScratchDir d("watchdog-cpu");
@@ -35,11 +19,11 @@ TEST(HookRunner, AnalysisPastTheCpuBudgetIsATimeoutDenyAndRecorded) {
   write_file(d / "big.sql", sql);
   auto env = isolated_env(d);
   env["DBGUARD_TIME_BUDGET_MS"] = "10";
-  auto r = run({DBGUARD_BINARY, "hook"}, bash("psql -f big.sql", d.path()), env);
+  auto r = run({DBGUARD_BINARY, "hook"}, bash_event("psql -f big.sql", d.path(), "toolu_w", "sess-w"), env);
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.rfind("dbguard blocked this command (rule guard.timeout).\n", 0), 0u) << r.err;
-  auto rs = records(d / "home/.local/state/dbguard/audit.jsonl");
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["decision"], "deny");
   EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
@@ -54,7 +38,7 @@ TEST(HookRunner, StdinThatNeverEndsIsDeniedAtTheWallClockCap) {
   auto r = run({"/bin/sh", "-c", "sleep 4 | '" + std::string(DBGUARD_BINARY) + "' hook; echo \"rc=$?\""}, "", env);
   EXPECT_EQ(r.out, "rc=2\n");
   EXPECT_EQ(r.err.rfind("dbguard blocked this command (rule guard.timeout).\n", 0), 0u) << r.err;
-  auto rs = records(d / "home/.local/state/dbguard/audit.jsonl");
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
 }
