@@ -153,7 +153,7 @@ CodeScope::CodeScope(std::string_view code, std::string language) : code_(code),
       std::size_t offset = list.empty() ? 0 : at(list);
       for (auto part : split_arguments(names)) {
         while (!part.empty() && (part.front() == '*' || part.front() == '&')) part.remove_prefix(1);
-        std::size_t n = part.front() == '$' || part.front() == '@' ? 1 : 0;
+        std::size_t n = !part.empty() && (part.front() == '$' || part.front() == '@') ? 1 : 0;
         while (n < part.size() && ident_char(part[n])) ++n;
         if (n > 0) bindings_.push_back({offset, std::string(part.substr(0, n)), {}, false});
       }

@@ -172,7 +172,8 @@ CodeFindings scan_code(const InlineCode& code) {
     auto args = split_arguments(enclosed(text, open));
     if (args.empty()) continue;
     std::string_view first = args[0];
-    if (first.front() == '{') {  // Deno.run({cmd: [...]}), Bun.spawn({cmd: [...]})
+    // An empty first argument (`execSync(, …)`, a syntax error) evaluates as unknown.
+    if (!first.empty() && first.front() == '{') {  // Deno.run({cmd: [...]}), Bun.spawn({cmd: [...]})
       first = object_field(first, "cmd");
       if (first.empty()) continue;
     }
@@ -185,7 +186,7 @@ CodeFindings scan_code(const InlineCode& code) {
       items.push_back(v);
       for (std::size_t k = 1; k < args.size(); ++k) {
         std::string_view a = args[k];
-        if (a.front() == '{') a = object_field(a, "args");
+        if (!a.empty() && a.front() == '{') a = object_field(a, "args");
         if (a.empty() || keyword_argument(a)) continue;
         CodeValue e = scope.evaluate(a, at);
         if (e.list) items.insert(items.end(), e.items.begin(), e.items.end());

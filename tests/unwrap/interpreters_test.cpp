@@ -73,6 +73,14 @@ TEST(Interpreters, RunTimeShellOutsAreReported) {
   EXPECT_TRUE(scan("perl", "print \"system is fine\\n\"").dynamic_shell.empty());
 }
 
+TEST(Interpreters, AnEmptyArgumentIsUnknownNotACrash) {
+  // Found by the shell-parser fuzz target: `execSync(, …)` has an empty first
+  // argument, and `spawn('x', , …)` an empty later one.
+  auto f = scan("node", "require('child_process').execSync(, 'psql -c \"DROP TABLE users\"')");
+  EXPECT_EQ(f.dynamic_shell.size(), 1u);
+  EXPECT_TRUE(scan("node", "require('child_process').spawn('ls', , {args: []})").dynamic_shell.empty());
+}
+
 TEST(Interpreters, RunTimeArgumentsOfAKnownProgramStayArguments) {
   auto f = scan("python", "import subprocess, sys; subprocess.run(['git', 'log', sys.argv[1]])");
   EXPECT_TRUE(f.dynamic_shell.empty());
