@@ -112,7 +112,7 @@ void Parser::read_pending_heredocs() {
 ListPtr Parser::parse_program() {
   auto list = parse_list(false);
   skip_blanks_and_newlines();
-  if (!eof()) fail(std::string("unexpected '") + peek() + "'");
+  if (!eof() && stopped_at_ == std::string_view::npos) fail(std::string("unexpected '") + peek() + "'");
   return list;
 }
 
@@ -131,7 +131,14 @@ ListPtr Parser::parse_list(bool in_subst) {
   DepthGuard guard(*this);
   auto list = std::make_shared<List>();
   skip_blanks_and_newlines();
+  // Only the program's own list stops early (depth 1: this list's guard), and
+  // only between items whose here-documents are read, so what was parsed is whole.
+  const bool may_stop = depth_ == 1 && limits_.stop_after_commands > 0;
   while (!at_list_end(in_subst)) {
+    if (may_stop && counts_->commands >= limits_.stop_after_commands && pending_.empty()) {
+      stopped_at_ = pos_;
+      break;
+    }
     list->items.push_back(parse_and_or(in_subst));
     skip_blanks();
     if (peek() == ';' && peek(1) != ';' && peek(1) != '&') {
@@ -206,6 +213,7 @@ CommandPtr Parser::parse_command(bool in_subst) {
   DepthGuard guard(*this);
   skip_blanks();
   if (eof()) fail("expected a command");
+  ++counts_->commands;
   std::string kw = peek_keyword();
   CommandPtr cmd;
   std::size_t begin = pos_;
@@ -553,11 +561,15 @@ CommandPtr Parser::parse_function(bool keyword) {
 
 ParseResult parse(std::string_view source, const ParseLimits& limits) {
   ParseResult result;
-  std::size_t words = 0;
+  detail::Counts counts;
   try {
-    detail::Parser p(source, limits, 0, &words);
+    detail::Parser p(source, limits, 0, &counts);
     result.list = p.parse_program();
     result.ok = true;
+    if (p.stopped_at() != std::string_view::npos) {
+      result.truncated = true;
+      result.truncated_at = p.stopped_at();
+    }
   } catch (const detail::SyntaxError& e) {
     result.ok = false;
     result.error = e.what();

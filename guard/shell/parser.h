@@ -14,12 +14,18 @@ namespace dbguard::shell {
 struct ParseLimits {
   std::size_t max_depth = 64;       // nesting of substitutions, compounds, quotes
   std::size_t max_words = 200000;   // total words, a bound on work
+  // Past this many commands (simple and compound, nested ones included), parsing
+  // stops at the next top-level list item and the result is `truncated`: a caller
+  // with a bound of its own on commands would not look at the rest. 0: no stop.
+  std::size_t stop_after_commands = 0;
 };
 
 struct ParseResult {
   ListPtr list;
   bool ok = false;
   bool depth_exceeded = false;
+  bool truncated = false;        // stopped at stop_after_commands: `list` holds what came before
+  std::size_t truncated_at = 0;  // where the unparsed rest begins
   std::string error;
   std::size_t error_pos = 0;
 };

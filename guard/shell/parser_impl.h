@@ -19,14 +19,22 @@ struct SyntaxError : std::runtime_error {
   bool depth_exceeded;
 };
 
+// Counted over a parse and its nested parsers (substitutions, `bash -c` bodies).
+struct Counts {
+  std::size_t words = 0;
+  std::size_t commands = 0;
+};
+
 class Parser {
  public:
-  Parser(std::string_view src, const ParseLimits& limits, std::size_t depth, std::size_t* words)
-      : src_(src), limits_(limits), depth_(depth), words_(words) {}
+  Parser(std::string_view src, const ParseLimits& limits, std::size_t depth, Counts* counts)
+      : src_(src), limits_(limits), depth_(depth), counts_(counts) {}
 
   // Grammar (parser.cpp).
   ListPtr parse_program();
   ListPtr parse_list(bool in_subst);
+  // Where parse_program stopped at limits.stop_after_commands; npos if it did not.
+  std::size_t stopped_at() const { return stopped_at_; }
 
   // Words (word_reader.cpp).
   Word read_word();
@@ -82,8 +90,9 @@ class Parser {
   std::string_view src_;
   const ParseLimits& limits_;
   std::size_t depth_;
-  std::size_t* words_;
+  Counts* counts_;
   std::size_t pos_ = 0;
+  std::size_t stopped_at_ = std::string_view::npos;
   struct PendingHeredoc {
     CommandPtr owner;
     bool compound;

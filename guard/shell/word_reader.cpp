@@ -28,7 +28,7 @@ bool is_special_param(char c) {
 }  // namespace
 
 void Parser::count_word() {
-  if (++*words_ > limits_.max_words) throw SyntaxError("too many words", pos_, true);
+  if (++counts_->words > limits_.max_words) throw SyntaxError("too many words", pos_, true);
 }
 
 Word Parser::read_word() {
@@ -213,7 +213,7 @@ std::size_t Parser::find_matching(std::size_t from, char open, char close) const
 }
 
 ListPtr Parser::parse_nested_source(std::string_view text, std::size_t at) {
-  Parser inner(text, limits_, depth_ + 1, words_);
+  Parser inner(text, limits_, depth_ + 1, counts_);
   try {
     return inner.parse_program();
   } catch (SyntaxError& e) {
@@ -348,7 +348,7 @@ void Parser::read_process_sub(Word& w) {
 }
 
 Word Parser::read_heredoc_body_word(std::string_view body) {
-  Parser inner(body, limits_, depth_ + 1, words_);
+  Parser inner(body, limits_, depth_ + 1, counts_);
   Word w;
   inner.read_double_quoted(w, true, "");
   w.raw = std::string(body);

@@ -158,6 +158,10 @@ class Walker {
     sources_.push_back(std::move(text));
     std::string_view src = sources_.back();
     shell::ParseLimits pl;
+    // Commands past the bound would not be walked: they are not parsed either
+    // (a long text's syntax tree is most of its memory). A text cut there is over
+    // the bound, so it is denied as such below.
+    pl.stop_after_commands = limits_.max_invocations - std::min(out_.invocations.size(), limits_.max_invocations) + 1;
     auto parsed = shell::parse(src, pl);
     if (!parsed.ok) {
       if (ctx.depth == 0) {
@@ -173,6 +177,10 @@ class Walker {
     inner.script = script;
     inner.line_starts = script.empty() ? nullptr : line_starts_of(src);
     walk_list(*parsed.list, scope, in, inner);
+    if (parsed.truncated) {
+      std::string_view rest = src.substr(parsed.truncated_at);
+      over_bound(std::string(rest.substr(0, std::min(rest.find('\n'), std::size_t{200}))));
+    }
   }
 
  private:
@@ -845,16 +853,21 @@ class Walker {
     return Input{Input::Kind::Opaque, prog, "pipe from " + prog, false};
   }
 
+  // Past the bound on commands: one deny, and nothing walked further.
+  void over_bound(const std::string& segment) {
+    if (!too_complex_)
+      out_.issues.push_back({"guard.too-complex", segment,
+                             "more than " + std::to_string(limits_.max_invocations) +
+                                 " commands: more than the guard analyses",
+                             false});
+    too_complex_ = true;
+  }
+
   void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
             const std::vector<std::string>& refs, const std::string& segment, const std::vector<std::string>& writes,
             const std::string& cwd, const std::string& program_path = "") {
     if (out_.invocations.size() >= limits_.max_invocations) {
-      if (!too_complex_)
-        out_.issues.push_back({"guard.too-complex", segment,
-                               "more than " + std::to_string(limits_.max_invocations) +
-                                   " commands: more than the guard analyses",
-                               false});
-      too_complex_ = true;
+      over_bound(segment);
       return;
     }
     Invocation inv;

@@ -181,6 +181,23 @@ TEST(Pathological, HundredThousandPipelineStagesStopAtTheCommandBound) {
   }
 }
 
+// A long list of commands is cut at the bound while parsing: what came before
+// is still judged (a hard finding stays hard), the rest is a deny on its own,
+// even when the commands parsed so far ran few commands (assignments).
+TEST(Pathological, CommandsPastTheBoundAreNotParsedButStillDenied) {
+  Decision hard = decide(event("psql postgresql://app@db.prod.example.com/app -c 'SELECT 1'\n" + repeat("ls\n", 20000)));
+  EXPECT_EQ(hard.verdict, Verdict::Deny);
+  EXPECT_TRUE(hard.hard) << rules_of(hard);
+  EXPECT_TRUE(has_rule(hard, "guard.too-complex")) << rules_of(hard);
+
+  Decision quiet = decide(event(repeat("x=1\n", 20000) + "ls"));
+  EXPECT_EQ(quiet.verdict, Verdict::Deny);
+  EXPECT_TRUE(has_rule(quiet, "guard.too-complex")) << rules_of(quiet);
+
+  Decision under = decide(event(repeat("x=1\n", 9000) + "ls"));  // within the bound: judged whole
+  EXPECT_EQ(under.verdict, Verdict::Allow) << rules_of(under);
+}
+
 TEST(Pathological, TenMebibyteEventIsDeniedUnread) {
   std::string ev = event("echo " + std::string(10u << 20, 'a'));
   HookRun r = run_hook_binary(ev);

@@ -113,6 +113,46 @@ TEST(Parser, DepthIsBounded) {
   EXPECT_TRUE(r.depth_exceeded);
 }
 
+TEST(Parser, StopsBetweenTopLevelItemsPastTheCommandBound) {
+  ParseLimits limits;
+  limits.stop_after_commands = 3;
+  std::string src = "a; b\nc && d; e\nf";
+  auto r = parse(src, limits);
+  ASSERT_TRUE(r.ok) << r.error;
+  ASSERT_TRUE(r.truncated);
+  // a, b, then `c && d` (the item that reached the bound is whole)
+  EXPECT_EQ(r.list->items.size(), 3u);
+  EXPECT_EQ(src.substr(r.truncated_at), "e\nf");
+
+  auto whole = parse(src);  // no bound: all of it
+  ASSERT_TRUE(whole.ok);
+  EXPECT_FALSE(whole.truncated);
+  EXPECT_EQ(whole.list->items.size(), 5u);
+
+  limits.stop_after_commands = 100;  // under the bound: not truncated
+  EXPECT_FALSE(parse(src, limits).truncated);
+}
+
+TEST(Parser, CommandBoundCountsNestedCommandsAndWaitsForHeredocs) {
+  ParseLimits limits;
+  limits.stop_after_commands = 2;
+  auto nested = parse("{ a; b; c; }; d; e", limits);
+  ASSERT_TRUE(nested.ok) << nested.error;
+  EXPECT_TRUE(nested.truncated);
+  EXPECT_EQ(nested.list->items.size(), 1u);  // the group holds 4 commands
+
+  // A here-document's body follows the line: the cut waits until it is read.
+  auto heredoc = parse("a; cat <<EOF; b\nbody\nEOF\nc\nd", limits);
+  ASSERT_TRUE(heredoc.ok) << heredoc.error;
+  EXPECT_TRUE(heredoc.truncated);
+  ASSERT_EQ(heredoc.list->items.size(), 3u);
+  EXPECT_EQ(heredoc.list->items[1].pipelines[0].commands[0]->simple.redirects.at(0).heredoc, "body\n");
+
+  // A syntax error past the cut is not seen (the caller denies the text anyway).
+  EXPECT_TRUE(parse("a; b; c; )", limits).truncated);
+  EXPECT_FALSE(parse("a; b; c; )").ok);
+}
+
 TEST(Parser, HugeFdNumbersDoNotThrow) {
   auto r = parse("echo x 99999999999999999999999>out");
   ASSERT_TRUE(r.ok) << r.error;
