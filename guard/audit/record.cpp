@@ -67,12 +67,12 @@ nlohmann::json build_record(const EventFields& event, const Decision& decision) 
   r["tool"] = event.tool;
   const auto& in = event.tool_input;
   if (event.tool == "Bash" && in.is_object() && in.contains("command") && in["command"].is_string()) {
-    r["command"] = cut(redact(in["command"].get<std::string>()), kMaxCommandBytes);
+    r["command"] = cut(redact(in["command"].get_ref<const std::string&>()), kMaxCommandBytes);
   } else if (!in.is_null()) {
     if (event.tool.rfind("mcp__", 0) == 0 && in.is_object()) {
       for (const char* k : {"sql", "query", "statement", "statements", "sql_query"})
         if (in.contains(k) && in[k].is_string()) {
-          r["sql"] = cut(redact(in[k].get<std::string>()), kMaxCommandBytes);
+          r["sql"] = cut(redact(in[k].get_ref<const std::string&>()), kMaxCommandBytes);
           break;
         }
     }

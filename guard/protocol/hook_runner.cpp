@@ -149,14 +149,17 @@ int time_budget_ms() {
 Decision decide_event_bytes(const std::string& bytes, bool truncated) { return decide_event_bytes(bytes, truncated, {}); }
 
 Decision decide_event_bytes(const std::string& bytes, bool truncated, const DecideHooks& hooks) {
-  const Engine& engine = Engine::embedded();
   EventResult ev = parse_event(bytes, truncated);
   if (hooks.on_event) hooks.on_event(ev);
-  if (!ev.ok) return engine.fail_closed("guard.malformed-event", "", ev.error);
+  return decide_event(ev, ev.event.tool_input, hooks);
+}
+
+Decision decide_event(const EventResult& ev, const nlohmann::json& tool_input, const DecideHooks& hooks) {
+  if (!ev.ok) return Engine::embedded().fail_closed("guard.malformed-event", "", ev.error);
   // The policy for the event's cwd (layers, custom packs, protected files, audit).
   auto ctx = policy::context_for(ev.event.cwd, hooks.before_compile);
   if (hooks.on_context) hooks.on_context(ctx);
-  return policy::decide(*ctx, ev.event.tool_name, ev.event.tool_input, ev.event.cwd);
+  return policy::decide(*ctx, ev.event.tool_name, tool_input, ev.event.cwd);
 }
 
 int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
@@ -168,14 +171,20 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
   try {
     {
       Watchdog watchdog(time_budget_ms(), [&pending] { pending.record_timeout(); });
-      std::string bytes;
-      bool complete = read_all_bounded(in, bytes, kMaxEventBytes);
-      DecideHooks hooks;
-      hooks.on_event = [&](const EventResult& ev) {
+      EventResult ev;
+      {
+        std::string bytes;
+        bool complete = read_all_bounded(in, bytes, kMaxEventBytes);
+        ev = parse_event(bytes, !complete);
+      }  // the bytes are parsed: freed before the analysis (a long command's megabyte)
+      {
+        // Moved, not copied: from here on both threads only read it.
         std::lock_guard<std::mutex> lock(pending.m);
         pending.event = {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
-                         ev.ok ? ev.event.tool_input : nlohmann::json()};
-      };
+                         ev.ok ? std::move(ev.event.tool_input) : nlohmann::json()};
+      }
+      const nlohmann::json& tool_input = pending.event.tool_input;
+      DecideHooks hooks;
       hooks.on_context = [&](const std::shared_ptr<const policy::Context>& c) {
         std::lock_guard<std::mutex> lock(pending.m);
         ctx = c;
@@ -183,7 +192,7 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
         pending.have_config = true;
       };
       hooks.before_compile = [&watchdog] { watchdog.extend(kCompileBudgetMs); };
-      d = decide_event_bytes(bytes, !complete, hooks);
+      d = decide_event(ev, tool_input, hooks);
       decided = true;
     }
     // Every decision is recorded (allows unless the policy turns them off), after

@@ -36,6 +36,10 @@ struct DecideHooks {
   std::function<void()> before_compile;  // custom packs are about to be compiled
 };
 Decision decide_event_bytes(const std::string& bytes, bool truncated, const DecideHooks& hooks);
+// The decision for a parsed event whose tool input is passed apart (run_hook keeps
+// one copy of it, read by the decision and by the watchdog's audit record).
+// `hooks.on_event` is not called: the caller has the event.
+Decision decide_event(const EventResult& ev, const nlohmann::json& tool_input, const DecideHooks& hooks);
 
 // Runs the whole hook: reads stdin, decides, writes, and returns the exit code.
 int run_hook(std::FILE* in, std::FILE* out, std::FILE* err);
