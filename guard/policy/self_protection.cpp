@@ -74,13 +74,27 @@ Resolution resolve(const std::string& p) {
 
 std::string resolved(const std::string& p) { return resolve(p).path; }
 
+// Known not to exist from what this decision has resolved already: its directory
+// was found missing. A long command names thousands of paths under directories it
+// creates; each would cost a stat (and a pattern, glob's opendir) to learn the same.
+bool known_missing(const std::string& p) {
+  if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return false;
+  std::string lex = lexical(p);
+  std::size_t slash = lex.find_last_of('/');
+  if (slash == 0 || slash == std::string::npos) return false;
+  auto it = resolved_dirs.find(lex.substr(0, slash));
+  return it != resolved_dirs.end() && it->second.missing;
+}
+
 // stat(2) directly: std::filesystem parses the path into components first,
 // and every argument of a long command comes through here.
 bool is_directory(const std::string& p) {
+  if (known_missing(p)) return false;
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 bool exists(const std::string& p) {
+  if (known_missing(p)) return false;
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0;
 }
@@ -224,13 +238,17 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
     for (const auto& a : e.ancestors)
       if (glob_matches(pattern, a)) return "a directory holding " + e.what + " (" + e.path + ")";
   }
-  std::string dir = fs::path(pattern).parent_path().string(), base = basename_of(pattern);
+  std::size_t slash = pattern.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "" : slash == 0 ? "/" : pattern.substr(0, slash);
+  std::string base = basename_of(pattern);
   if (!has_glob(dir)) {
     if (glob_matches(base, ".dbguard.toml")) return "a project dbguard policy file (" + dir + "/.dbguard.toml)";
     if (basename_of(dir) == ".claude")
       for (const char* name : {"settings.json", "settings.local.json"})
         if (glob_matches(base, name)) return "a Claude Code settings file (" + dir + "/" + name + ")";
   }
+  // Nothing exists to match under a directory that is not there.
+  if (!has_glob(dir) && resolve(dir).missing) return "";
   glob_t g{};
   std::string hit;
   if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
