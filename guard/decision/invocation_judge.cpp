@@ -124,12 +124,16 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
       }
     }
     if (cleared) continue;
-    if (rule.needs_fed_stdin && inv.stdin_source.kind == Input::Kind::None) continue;
-    if (rule.needs_many_dynamic && !many_dynamic_values(inv)) {
+    bool fed = !rule.needs_fed_stdin || inv.stdin_source.kind != Input::Kind::None;
+    bool many = !rule.needs_many_dynamic || many_dynamic_values(inv);
+    bool production = !rule.requires_production || !seen.production.empty();
+    if (many && production && rule.id == "containers.confirmation-fed") seen.gated = true;
+    if (!fed) continue;
+    if (!many) {
       if (trace) trace->cleared.push_back(std::string(rule.id) + " (its run-time words stand for one value each)");
       continue;
     }
-    if (rule.requires_production && seen.production.empty()) {
+    if (!production) {
       if (trace) trace->cleared.push_back(std::string(rule.id) + " (applies to production targets only)");
       continue;
     }
@@ -318,14 +322,9 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
     }
     return;
   }
-  Invocation fed = inv;  // is this a human-gated target? (the rule that catches fed input says so)
-  fed.stdin_source = Input{Input::Kind::Opaque, "", "probe", false};
-  fed.embedded_sql.clear();
-  bool gated = false;
-  // The rule is a pattern: the SQL, files and data directories (the rest of
-  // analyse(), the cost of a large -f file) cannot raise it.
-  for (const auto& f : match_patterns(fed, nullptr).findings) gated = gated || f.rule == "containers.confirmation-fed";
-  if (!gated) return;
+  // Is this a human-gated target? The rule that catches fed input says so, and the
+  // pattern stage has answered as if something were fed (Seen::gated).
+  if (!seen.gated) return;
   for (const auto& [name, value] : inv.env)
     if (name == "CLAUDECODE" && value.text != "1")
       return add("CLAUDECODE is cleared (`" + name + "=" + value.text + "`): the wrapper would take the agent for a person");

@@ -20,6 +20,9 @@ class InvocationJudge {
   struct Seen {
     std::vector<Finding> findings;
     std::string production;  // marker text
+    // containers.confirmation-fed would fire if something were fed on stdin: a
+    // human-gated target (judge_human_gate). Nothing else of the pattern stage reads stdin.
+    bool gated = false;
   };
   Seen analyse(const Invocation& inv, InvocationTrace* trace);
   // The first stage of analyse(): the packs' command patterns and production markers.
