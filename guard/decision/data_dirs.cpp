@@ -10,15 +10,13 @@
 #include <string_view>
 
 #include "support/files.h"
+#include "support/text.h"
 #include "unwrap/expand.h"
 
 namespace dbguard::datadirs {
 namespace fs = std::filesystem;
 
 namespace {
-
-
-bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
 std::string base_name(std::string p) {
   while (p.size() > 1 && p.back() == '/') p.pop_back();

@@ -15,6 +15,7 @@
 
 #include "policy/paths.h"
 #include "support/files.h"
+#include "support/text.h"
 #include "unwrap/expand.h"
 
 namespace dbguard::policy {
@@ -52,25 +53,36 @@ struct Resolution {
   bool missing = false;
 };
 thread_local std::unordered_map<std::string, Resolution> resolved_dirs;
+// The directory looked up last (map nodes do not move): a command's paths mostly share one.
+thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
+
+Resolution resolve(const std::string& p, const std::string& lex);
+
+const Resolution& dir_resolution(const std::string& dir) {
+  if (last_dir && last_dir->first == dir) return last_dir->second;
+  auto it = resolved_dirs.find(dir);
+  if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, resolve(dir, dir)).first;
+  last_dir = &*it;
+  return it->second;
+}
 
 // As weakly_resolved(), with the directory resolved once per decision and the last
 // component looked at with one lstat. Paths with `..` (resolved physically by the
 // kernel: a symlink's parent is not its lexical parent) take the full road.
-Resolution resolve(const std::string& p) {
+// `lex` is lexical(p), which callers often have already.
+Resolution resolve(const std::string& p, const std::string& lex) {
   if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return {weakly_resolved(p)};
-  std::string lex = lexical(p);
   if (lex == "/") return {lex};
   std::size_t slash = lex.find_last_of('/');
-  std::string dir = slash == 0 ? "/" : lex.substr(0, slash);
-  auto it = resolved_dirs.find(dir);
-  if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, resolve(dir)).first;
-  std::string joined = (it->second.path == "/" ? "" : it->second.path) + lex.substr(slash);
-  if (it->second.missing) return {joined, true};
+  const Resolution& dir = dir_resolution(slash == 0 ? "/" : lex.substr(0, slash));
+  std::string joined = (dir.path == "/" ? "" : dir.path) + lex.substr(slash);
+  if (dir.missing) return {joined, true};
   struct stat st {};
   if (::lstat(joined.c_str(), &st) != 0) return {joined, errno == ENOENT || errno == ENOTDIR};
   if (S_ISLNK(st.st_mode)) return {weakly_resolved(joined)};
   return {joined};
 }
+Resolution resolve(const std::string& p) { return resolve(p, lexical(p)); }
 
 std::string resolved(const std::string& p) { return resolve(p).path; }
 
@@ -82,7 +94,9 @@ bool known_missing(const std::string& p) {
   std::string lex = lexical(p);
   std::size_t slash = lex.find_last_of('/');
   if (slash == 0 || slash == std::string::npos) return false;
-  auto it = resolved_dirs.find(lex.substr(0, slash));
+  std::string dir = lex.substr(0, slash);
+  if (last_dir && last_dir->first == dir) return last_dir->second.missing;
+  auto it = resolved_dirs.find(dir);
   return it != resolved_dirs.end() && it->second.missing;
 }
 
@@ -187,7 +201,7 @@ Target classify(const ProtectedFiles& files, const std::string& raw, const std::
 std::string holds_protected(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
   std::string e = expand(raw, cwd);
   if (e.find('$') != std::string::npos) return "";
-  const std::string l = lexical(e), r = resolved(e);
+  const std::string l = lexical(e), r = resolve(e, l).path;
   for (int k = 0; k < 2; ++k) {
     const std::string& dir = k == 0 ? l : r;
     if (k == 1 && r == l) break;  // no symlink on the way: already looked at
@@ -217,7 +231,6 @@ std::string creates_protected_in(const std::string& raw, const std::string& cwd)
   return "";
 }
 
-bool has_glob(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
 
 // Bash's brace expansion of a word (the walker expands only literal words):
 // `policy.toml{,.bak}` names policy.toml too.
@@ -373,7 +386,10 @@ ProtectedFiles ProtectedFiles::from_environment() {
 }
 
 std::string protected_what(const ProtectedFiles& files, const std::string& abs_path, bool* settings, bool* read_too) {
-  for (const std::string& p : {lexical(abs_path), resolved(abs_path)}) {
+  const std::string l = lexical(abs_path), r = resolve(abs_path, l).path;
+  for (const std::string* path : {&l, &r}) {
+    if (path == &r && r == l) break;  // no symlink on the way: already looked at
+    const std::string& p = *path;
     for (const auto& e : files.entries()) {
       bool hit = e.prefix ? p.compare(0, e.path.size(), e.path) == 0 : p == e.path;
       if (!hit) continue;
@@ -661,6 +677,9 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
          "tool input");
 }
 
-void begin_decision() { resolved_dirs.clear(); }
+void begin_decision() {
+  last_dir = nullptr;
+  resolved_dirs.clear();
+}
 
 }  // namespace dbguard::policy

@@ -66,6 +66,7 @@ namespace {
 // only those need lexically_normal(), whose cost shows in a long command where
 // every argument is normalized.
 bool has_dot_component(const std::string& p) {
+  if (p.find("/.") == std::string::npos && (p.empty() || p[0] != '.')) return false;  // the common case
   for (std::size_t start = 0; start <= p.size();) {
     std::size_t end = p.find('/', start);
     if (end == std::string::npos) end = p.size();
@@ -82,6 +83,8 @@ std::string normal_path(const std::string& path) {
   std::string n;
   if (has_dot_component(path)) {
     n = std::filesystem::path(path).lexically_normal().string();
+  } else if (path.find("//") == std::string::npos) {
+    n = path;  // already normal but for a trailing slash
   } else {
     // Without dot components, normalizing only merges repeated slashes (DIR//x).
     n.reserve(path.size());

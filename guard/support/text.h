@@ -2,11 +2,20 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace dbguard {
 
 // True when a text is nothing but run-time expansions ($X, ${X}, $(…)) and
 // punctuation: the guard cannot know what it will say.
 bool only_placeholders(const std::string& text);
+
+// True when a word has a glob character (* ? [): the shell would match it against
+// files. One pass: find_first_of with a set searches the set once per character.
+inline bool has_glob(std::string_view s) {
+  for (char c : s)
+    if (c == '*' || c == '?' || c == '[') return true;
+  return false;
+}
 
 }  // namespace dbguard
