@@ -1,5 +1,6 @@
 #include "unwrap/expand.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace dbguard {
@@ -114,6 +115,11 @@ shell::Word rebuild(const std::string& text, const std::string& active, const st
 // A word with an unquoted `{`: its brace expansion. Brace expansion comes before
 // every other expansion, so run-time parts are carried through as they are.
 bool expand_braces(const shell::Word& word, const Scope& scope, Expansion& out) {
+  // Most words have no unquoted `{`: nothing to build.
+  if (std::none_of(word.parts.begin(), word.parts.end(), [](const WordPart& p) {
+        return p.kind == WordPart::Kind::Literal && !p.quoted && p.text.find('{') != std::string::npos;
+      }))
+    return false;
   std::string text, active;
   bool any = false, literal_only = true;
   for (std::size_t k = 0; k < word.parts.size(); ++k) {
@@ -125,7 +131,8 @@ bool expand_braces(const shell::Word& word, const Scope& scope, Expansion& out) 
       active += std::string(mark.size(), '0');
       continue;
     }
-    if (p.text.find_first_of("\x01\x02") != std::string::npos) return false;  // cannot carry markers
+    if (std::any_of(p.text.begin(), p.text.end(), [](char c) { return c == '\x01' || c == '\x02'; }))
+      return false;  // cannot carry markers
     text += p.text;
     active += std::string(p.text.size(), p.quoted ? '0' : '1');
     any = any || (!p.quoted && p.text.find('{') != std::string::npos);
