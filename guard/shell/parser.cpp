@@ -566,6 +566,7 @@ ParseResult parse(std::string_view source, const ParseLimits& limits) {
     detail::Parser p(source, limits, 0, &counts);
     result.list = p.parse_program();
     result.ok = true;
+    result.commands = counts.commands;
     if (p.stopped_at() != std::string_view::npos) {
       result.truncated = true;
       result.truncated_at = p.stopped_at();

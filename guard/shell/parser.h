@@ -26,6 +26,7 @@ struct ParseResult {
   bool depth_exceeded = false;
   bool truncated = false;        // stopped at stop_after_commands: `list` holds what came before
   std::size_t truncated_at = 0;  // where the unparsed rest begins
+  std::size_t commands = 0;      // commands parsed (simple and compound, nested ones included)
   std::string error;
   std::size_t error_pos = 0;
 };

@@ -172,6 +172,9 @@ class Walker {
                              "cannot parse as shell: " + parsed.error, !parsed.depth_exceeded});
       return;
     }
+    // About one invocation a command: room for them at once, not a vector regrown
+    // (and its invocations moved) a dozen times for a long command.
+    if (ctx.depth == 0) out_.invocations.reserve(std::min(parsed.commands, limits_.max_invocations));
     Ctx inner = ctx;
     inner.source = src;
     inner.script = script;
