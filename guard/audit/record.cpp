@@ -12,14 +12,26 @@
 namespace dbguard::audit {
 namespace {
 
-std::string cut(std::string s, std::size_t max) {
-  if (s.size() <= max) return s;
-  std::size_t dropped = s.size() - max;
-  s.resize(max);
-  // do not end inside a UTF-8 sequence
-  while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-  if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0x80)) s.pop_back();
+// `unread`: bytes after `s` that were never part of it (see redact_cut).
+std::string cut(std::string s, std::size_t max, std::size_t unread = 0) {
+  if (s.size() <= max && unread == 0) return s;
+  std::size_t dropped = (s.size() > max ? s.size() - max : 0) + unread;
+  if (s.size() > max) {
+    s.resize(max);
+    // do not end inside a UTF-8 sequence
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty() && (static_cast<unsigned char>(s.back()) & 0x80)) s.pop_back();
+  }
   return s + "…[" + std::to_string(dropped) + " more bytes]";
+}
+
+// Redacted and cut to `max`: only what the record keeps is scanned, with a margin
+// so that a secret crossing the cut is still seen whole (a 1 MiB command: 80 KiB
+// scanned, not all of it).
+std::string redact_cut(std::string_view text, std::size_t max) {
+  constexpr std::size_t kMargin = 64 * 1024;
+  if (text.size() <= max + kMargin) return cut(redact(text), max);
+  return cut(redact(text.substr(0, max + kMargin)), max, text.size() - (max + kMargin));
 }
 
 // Long string fields (file contents, edits) are shortened: the record says
@@ -67,12 +79,12 @@ nlohmann::json build_record(const EventFields& event, const Decision& decision) 
   r["tool"] = event.tool;
   const auto& in = event.tool_input;
   if (event.tool == "Bash" && in.is_object() && in.contains("command") && in["command"].is_string()) {
-    r["command"] = cut(redact(in["command"].get_ref<const std::string&>()), kMaxCommandBytes);
+    r["command"] = redact_cut(in["command"].get_ref<const std::string&>(), kMaxCommandBytes);
   } else if (!in.is_null()) {
     if (event.tool.rfind("mcp__", 0) == 0 && in.is_object()) {
       for (const char* k : {"sql", "query", "statement", "statements", "sql_query"})
         if (in.contains(k) && in[k].is_string()) {
-          r["sql"] = cut(redact(in[k].get_ref<const std::string&>()), kMaxCommandBytes);
+          r["sql"] = redact_cut(in[k].get_ref<const std::string&>(), kMaxCommandBytes);
           break;
         }
     }

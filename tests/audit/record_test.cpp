@@ -38,3 +38,39 @@ TEST(AuditTime, NowAgreesWithTheCLibrary) {
   EXPECT_TRUE(seconds == a || seconds == b) << now << " vs " << a << " / " << b;
   EXPECT_EQ(now.back(), 'Z');
 }
+
+namespace {
+
+audit::EventFields bash(const std::string& command) {
+  return {"s", "t", "/work", "Bash", {{"command", command}}};
+}
+
+Decision denied() {
+  Decision d;
+  d.verdict = Verdict::Deny;
+  return d;
+}
+
+}  // namespace
+
+TEST(AuditRecord, LongCommandIsCutAndSaysHowMuchWasDropped) {
+  std::string command(1u << 20, 'x');
+  std::string kept = audit::build_record(bash(command), denied())["command"];
+  EXPECT_EQ(kept.rfind(std::string(audit::kMaxCommandBytes, 'x'), 0), 0u);
+  EXPECT_NE(kept.find("…[" + std::to_string(command.size() - audit::kMaxCommandBytes) + " more bytes]"),
+            std::string::npos)
+      << kept.substr(audit::kMaxCommandBytes);
+}
+
+// Only the kept part of a long command is scanned for secrets, with a margin: a
+// secret that starts before the cut and runs past it is still redacted whole.
+TEST(AuditRecord, SecretAcrossTheCutOfALongCommandIsRedacted) {
+  // The password's end (`@`) lies past the cut: seen only through the margin.
+  std::string uri = "postgres://app:" + std::string(10000, 's') + "@db.example.com/app";
+  std::string command = std::string(audit::kMaxCommandBytes - 100, 'x') + " psql " + uri + " " +
+                        std::string(1u << 20, 'y');
+  std::string kept = audit::build_record(bash(command), denied())["command"];
+  EXPECT_NE(kept.find("postgres://app:***"), std::string::npos) << kept.substr(audit::kMaxCommandBytes - 120, 200);
+  EXPECT_EQ(kept.find("sss"), std::string::npos) << "part of the secret is in the record";
+  EXPECT_NE(kept.find(" more bytes]"), std::string::npos);
+}

@@ -37,8 +37,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (parsed.ok && !parsed.list) std::abort();
   if (!parsed.ok && parsed.error.empty()) std::abort();
   if (parsed.ok) check_list(*parsed.list, size);
+  // Cut at a command bound: what parsed is a prefix of the whole, inside the input.
+  dbguard::shell::ParseLimits cut;
+  cut.stop_after_commands = 1 + size % 3;
+  auto prefix = dbguard::shell::parse(text, cut);
+  if (prefix.ok) {
+    if (!prefix.list || prefix.truncated_at > size) std::abort();
+    check_list(*prefix.list, size);
+    if (parsed.ok && prefix.list->items.size() > parsed.list->items.size()) std::abort();
+    if (parsed.ok && !prefix.truncated && prefix.list->items.size() != parsed.list->items.size()) std::abort();
+    if (!parsed.ok && !prefix.truncated) std::abort();  // the same text, parsed whole
+  }
   auto unwrapped = dbguard::unwrap_command(text, "/nonexistent-fuzz-cwd");
   for (const auto& inv : unwrapped.invocations)
     if (inv.argv.empty()) std::abort();
+  // And the walker's own bound on invocations, small enough to be reached.
+  dbguard::UnwrapLimits small;
+  small.max_invocations = 2;
+  auto bounded = dbguard::unwrap_command(text, "/nonexistent-fuzz-cwd", small);
+  if (bounded.invocations.size() > small.max_invocations) std::abort();
   return 0;
 }
