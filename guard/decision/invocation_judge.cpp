@@ -341,11 +341,11 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
   const auto& programs = engine_.packs_.setting("reach_programs");
   if (inv.argv.empty() || std::find(programs.begin(), programs.end(), inv.argv[0].text) == programs.end()) return;
   const auto& words = engine_.packs_.setting("dynamic_arg_candidates");
+  Invocation as = inv;  // one copy, its argument i set to each candidate in turn
   for (std::size_t i = 1; i < inv.argv.size(); ++i) {
     const Arg& a = inv.argv[i];
     if (!a.dynamic || a.text.empty() || a.text[0] != '$') continue;
     for (const auto& w : words) {
-      Invocation as = inv;
       as.argv[i] = Arg{w, false};
       Seen s = analyse(as, nullptr);
       if (s.findings.empty()) continue;
@@ -355,6 +355,7 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
                                "command line", ""});
       return;
     }
+    as.argv[i] = a;
   }
 }
 

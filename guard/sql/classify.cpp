@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <string>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -398,7 +399,32 @@ SqlVerdict classify_script(std::string_view sql_text) {
   return v;
 }
 
+namespace {
+
+SqlVerdict classify_uncached(std::string_view sql_text);
+
+// The verdict is a function of the text alone, and the same statement is often
+// judged again: `psql $URL -c SQL` once per candidate for the run-time argument
+// (seventeen parses of one statement), the same query across a batch. Short texts
+// only, a bounded number of them.
+constexpr std::size_t kCachedTextBytes = 4096, kCachedTexts = 64;
+thread_local std::unordered_map<std::string, SqlVerdict> recent;
+
+}  // namespace
+
 SqlVerdict classify(std::string_view sql_text) {
+  if (sql_text.size() > kCachedTextBytes) return classify_uncached(sql_text);
+  std::string key(sql_text);
+  if (auto it = recent.find(key); it != recent.end()) return it->second;
+  SqlVerdict v = classify_uncached(sql_text);
+  if (recent.size() >= kCachedTexts) recent.clear();
+  recent.emplace(std::move(key), v);
+  return v;
+}
+
+namespace {
+
+SqlVerdict classify_uncached(std::string_view sql_text) {
   SqlVerdict v;
   std::string sql = parser_ready(sql_text);
   PgQueryParseResult r = pg_query_parse(sql.c_str());
@@ -430,5 +456,7 @@ SqlVerdict classify(std::string_view sql_text) {
   }
   return v;
 }
+
+}  // namespace
 
 }  // namespace dbguard::sql

@@ -26,6 +26,29 @@ TEST(SqlClassify, DestructiveStatements) {
   EXPECT_EQ(kinds("DROP OWNED BY app"), V{"drop-owned"});
 }
 
+// Verdicts of short texts are remembered (a bounded number): each text keeps its
+// own, however many come between and however often it is asked again.
+TEST(SqlClassify, RememberedVerdictsBelongToTheirText) {
+  for (int round = 0; round < 3; ++round)
+    for (int i = 0; i < 150; ++i) {
+      std::string table = "t" + std::to_string(i);
+      std::string sql = i % 2 ? "DROP TABLE " + table : "SELECT * FROM " + table;
+      auto v = classify(sql);
+      ASSERT_EQ(v.statements, V{sql});
+      if (i % 2) {
+        ASSERT_EQ(v.findings.size(), 1u) << sql;
+        EXPECT_NE(v.findings[0].detail.find(table), std::string::npos) << v.findings[0].detail;
+      } else {
+        EXPECT_TRUE(v.findings.empty()) << sql;
+      }
+    }
+  // A long text is judged as well (not remembered).
+  std::string big = "SELECT 1;\n";
+  while (big.size() < 8192) big += "SELECT 1;\n";
+  EXPECT_EQ(kinds(big + "DROP TABLE users;"), V{"drop"});
+  EXPECT_TRUE(kinds(big).empty());
+}
+
 TEST(SqlClassify, AlwaysTrueWhereIsNoWhere) {
   for (const char* sql : {"DELETE FROM t WHERE 1=1", "DELETE FROM t WHERE true", "DELETE FROM t WHERE 'a'='a'",
                           "DELETE FROM t WHERE x = x", "DELETE FROM t WHERE id = 5 OR 1 = 1",
