@@ -212,7 +212,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
   for (const auto& src : sources) {
     switch (src.kind) {
       case clients::SqlSource::Kind::Sql: {
-        auto verdict = sql::classify_script(src.text);
+        auto verdict = sql::classify_script(src.text, trace != nullptr);
         if (trace) trace->sql.push_back({src.origin, verdict.statements, verdict.parsed, verdict.parse_error});
         for (const auto& f : verdict.findings) {
           const packs::Rule* rule = engine_.packs_.find_sql(f.kind);

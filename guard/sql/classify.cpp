@@ -385,9 +385,10 @@ bool names_destructive_keyword(std::string_view text) {
 
 }  // namespace
 
-SqlVerdict classify_script(std::string_view sql_text) {
+SqlVerdict classify_script(std::string_view sql_text, bool list_statements) {
   if (sql_text.size() < kScriptPrefilterBytes) return classify(sql_text);
   std::string sql = parser_ready(sql_text);
+  if (!list_statements && !names_destructive_keyword(sql)) return {};
   std::vector<std::string> statements = split_statements(sql);
   if (statements.empty()) return classify(sql);  // unterminated quote or comment: judged whole
   std::string candidates;

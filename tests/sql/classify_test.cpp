@@ -222,7 +222,18 @@ TEST(SqlClassifyScript, LargeScriptsFindWhatTheWholeParseFinds) {
     EXPECT_FALSE(b.empty()) << tail;
     EXPECT_EQ(a, b) << tail;
     EXPECT_EQ(script.statements.size(), whole.statements.size()) << tail;
+    // Without the statement list (the hook): the same findings.
+    std::vector<std::string> c;
+    for (const auto& f : dbguard::sql::classify_script(sql, false).findings) c.push_back(f.kind + "|" + f.statement);
+    EXPECT_EQ(a, c) << tail;
   }
+  // No keyword any finding needs anywhere (dropdown, updated_at are not words of
+  // them): the hook does not split the script, and finds what the split finds, nothing.
+  auto plain = dbguard::sql::classify_script(inserts, false);
+  EXPECT_TRUE(plain.findings.empty());
+  EXPECT_TRUE(plain.statements.empty());
+  EXPECT_TRUE(dbguard::sql::classify_script(inserts).findings.empty());
+  EXPECT_FALSE(dbguard::sql::classify_script(inserts).statements.empty());
   // Nothing destructive: nothing found, every statement listed.
   auto clean = dbguard::sql::classify_script(inserts + "DELETE FROM users WHERE id = 7;\n");
   EXPECT_TRUE(clean.findings.empty());
