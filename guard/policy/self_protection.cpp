@@ -177,6 +177,63 @@ std::string unknown_but_named_like(const std::string& s) {
   return "";
 }
 
+// A word as a path, worked out once for every check of it (a word is checked as a
+// protected file, as a directory holding one, as a place one could be created in):
+// expanded (~, $HOME, the cwd), its lexical form, and, on first use, resolved.
+struct PathWord {
+  std::string word;      // as the shell leaves it (after brace expansion)
+  std::string expanded;
+  bool unknown_var = false;  // still holds a `$`
+  bool unknown = false;      // a `$` or a backquote: cannot be resolved
+  std::string lex;           // lexical(expanded)
+
+  const std::string& resolved() const {
+    if (!resolved_done_) {
+      resolved_ = resolve(expanded, lex).path;
+      resolved_done_ = true;
+    }
+    return resolved_;
+  }
+
+ private:
+  mutable std::string resolved_;
+  mutable bool resolved_done_ = false;
+};
+
+PathWord path_word(const std::string& word, const std::string& cwd) {
+  PathWord w;
+  w.word = word;
+  w.expanded = expand(word, cwd);
+  w.unknown_var = w.expanded.find('$') != std::string::npos;
+  w.unknown = w.unknown_var || w.expanded.find('`') != std::string::npos;
+  if (!w.unknown_var) w.lex = lexical(w.expanded);
+  return w;
+}
+
+// protected_what() of a path whose lexical and resolved forms are known.
+std::string protected_what(const ProtectedFiles& files, const std::string& l, const std::string& r, bool* settings,
+                           bool* read_too) {
+  for (const std::string* path : {&l, &r}) {
+    if (path == &r && r == l) break;  // no symlink on the way: already looked at
+    const std::string& p = *path;
+    for (const auto& e : files.entries()) {
+      bool hit = e.prefix ? p.compare(0, e.path.size(), e.path) == 0 : p == e.path;
+      if (!hit) continue;
+      if (settings) *settings = e.settings;
+      if (read_too) *read_too = e.read_too;
+      return e.what;
+    }
+    std::string base = basename_of(p);
+    if (base == ".dbguard.toml") return "a project dbguard policy file (.dbguard.toml)";
+    if ((base == "settings.json" || base == "settings.local.json") &&
+        basename_of(fs::path(p).parent_path().string()) == ".claude") {
+      if (settings) *settings = true;
+      return "a Claude Code settings file";
+    }
+  }
+  return "";
+}
+
 struct Target {
   std::string shown;  // as the agent wrote it
   std::string what;   // what it is; "" when not protected
@@ -184,24 +241,25 @@ struct Target {
   bool read_too = false;
 };
 
-Target classify(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
+Target classify(const ProtectedFiles& files, const PathWord& w) {
   Target t;
-  t.shown = raw;
-  std::string e = expand(raw, cwd);
-  if (e.find('$') != std::string::npos || e.find('`') != std::string::npos) {
-    t.what = unknown_but_named_like(e);
+  t.shown = w.word;
+  if (w.unknown) {
+    t.what = unknown_but_named_like(w.expanded);
     t.settings = t.what.find("settings") != std::string::npos;
     return t;
   }
-  t.what = protected_what(files, e, &t.settings, &t.read_too);
+  t.what = protected_what(files, w.lex, w.resolved(), &t.settings, &t.read_too);
   return t;
+}
+Target classify(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
+  return classify(files, path_word(raw, cwd));
 }
 
 // A directory that holds a protected file (rm -r, mv, chmod -R of it).
-std::string holds_protected(const ProtectedFiles& files, const std::string& raw, const std::string& cwd) {
-  std::string e = expand(raw, cwd);
-  if (e.find('$') != std::string::npos) return "";
-  const std::string l = lexical(e), r = resolve(e, l).path;
+std::string holds_protected(const ProtectedFiles& files, const PathWord& w) {
+  if (w.unknown_var) return "";
+  const std::string &l = w.lex, &r = w.resolved();
   for (int k = 0; k < 2; ++k) {
     const std::string& dir = k == 0 ? l : r;
     if (k == 1 && r == l) break;  // no symlink on the way: already looked at
@@ -222,15 +280,13 @@ std::string holds_protected(const ProtectedFiles& files, const std::string& raw,
 // file in: a Claude Code settings directory (settings.local.json can be created
 // there, with `disableAllHooks`). One that already holds a protected file is
 // holds_protected's.
-std::string creates_protected_in(const std::string& raw, const std::string& cwd) {
-  std::string e = expand(raw, cwd);
-  if (e.find('$') != std::string::npos) return "";
-  std::string dir = lexical(e);
+std::string creates_protected_in(const PathWord& w) {
+  if (w.unknown_var) return "";
+  const std::string& dir = w.lex;
   if (basename_of(dir) == ".claude") return "a Claude Code settings directory (" + dir + ")";
   if (is_directory(dir + "/.claude")) return "a Claude Code settings directory (" + dir + "/.claude)";
   return "";
 }
-
 
 // Bash's brace expansion of a word (the walker expands only literal words):
 // `policy.toml{,.bak}` names policy.toml too.
@@ -269,7 +325,7 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
       std::string m = g.gl_pathv[i];
       std::string what = protected_what(files, m);
       if (!what.empty()) hit = what + " (" + m + ")";
-      else if (dir_too && !(what = holds_protected(files, m, cwd)).empty()) hit = "a directory holding " + what;
+      else if (dir_too && !(what = holds_protected(files, path_word(m, cwd))).empty()) hit = "a directory holding " + what;
     }
   }
   ::globfree(&g);
@@ -386,47 +442,28 @@ ProtectedFiles ProtectedFiles::from_environment() {
 }
 
 std::string protected_what(const ProtectedFiles& files, const std::string& abs_path, bool* settings, bool* read_too) {
-  const std::string l = lexical(abs_path), r = resolve(abs_path, l).path;
-  for (const std::string* path : {&l, &r}) {
-    if (path == &r && r == l) break;  // no symlink on the way: already looked at
-    const std::string& p = *path;
-    for (const auto& e : files.entries()) {
-      bool hit = e.prefix ? p.compare(0, e.path.size(), e.path) == 0 : p == e.path;
-      if (!hit) continue;
-      if (settings) *settings = e.settings;
-      if (read_too) *read_too = e.read_too;
-      return e.what;
-    }
-    std::string base = basename_of(p);
-    if (base == ".dbguard.toml") return "a project dbguard policy file (.dbguard.toml)";
-    if ((base == "settings.json" || base == "settings.local.json") &&
-        basename_of(fs::path(p).parent_path().string()) == ".claude") {
-      if (settings) *settings = true;
-      return "a Claude Code settings file";
-    }
-  }
-  return "";
+  const std::string l = lexical(abs_path);
+  return protected_what(files, l, resolve(abs_path, l).path, settings, read_too);
 }
 
 void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::vector<Finding>& out) {
   const std::string& cwd = inv.cwd;
-  auto check_word = [&](const std::string& word, const std::string& raw, const std::string& how, bool dir_too) {
-    if (has_glob(word)) {
+  auto check_word = [&](const PathWord& w, const std::string& raw, const std::string& how, bool dir_too) {
+    if (has_glob(w.word)) {
       // An unexpanded glob: a hit when it could match a protected file.
-      std::string e = expand(word, cwd);
-      std::string hit = e.find('$') == std::string::npos ? glob_hit(files, lexical(e), dir_too, cwd) : "";
+      std::string hit = w.unknown_var ? "" : glob_hit(files, w.lex, dir_too, cwd);
       if (!hit.empty()) {
         deny(out, inv.segment, how + " " + hit + " through the pattern " + raw, "command line");
         return true;
       }
     }
-    Target t = classify(files, word, cwd);
+    Target t = classify(files, w);
     if (!t.what.empty()) {
       deny(out, inv.segment, how + " " + t.what + ": " + raw, "command line");
       return true;
     }
     if (dir_too) {
-      std::string inside = holds_protected(files, word, cwd);
+      std::string inside = holds_protected(files, w);
       if (!inside.empty()) {
         deny(out, inv.segment, how + " a directory holding " + inside + ": " + raw, "command line");
         return true;
@@ -435,16 +472,23 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     return false;
   };
   // Each word the shell's brace expansion makes of `raw` (rm x.tom{l,x}).
+  auto words_of = [&](const std::string& raw) {
+    std::vector<PathWord> words;
+    for (const auto& word : brace_variants(raw)) words.push_back(path_word(word, cwd));
+    return words;
+  };
   auto check = [&](const std::string& raw, const std::string& how, bool dir_too) {
-    for (const auto& word : brace_variants(raw))
-      if (check_word(word, raw, how, dir_too)) return true;
+    for (const auto& w : words_of(raw))
+      if (check_word(w, raw, how, dir_too)) return true;
     return false;
   };
   // A directory copied or extracted into (its own files, or new ones there).
   auto check_into = [&](const std::string& raw, const std::string& how) {
-    if (check(raw, how, true)) return true;
-    for (const auto& word : brace_variants(raw)) {
-      std::string inside = creates_protected_in(word, cwd);
+    auto words = words_of(raw);
+    for (const auto& w : words)
+      if (check_word(w, raw, how, true)) return true;
+    for (const auto& w : words) {
+      std::string inside = creates_protected_in(w);
       if (!inside.empty()) {
         deny(out, inv.segment, how + " " + inside + ": " + raw, "command line");
         return true;
