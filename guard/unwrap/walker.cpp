@@ -93,13 +93,15 @@ void normalize_program(std::vector<Arg>& argv) {
 }
 
 // printf FORMAT ARGS…: %s/%b/%d take the next argument; the format repeats while
-// arguments remain, as the shell's printf does.
+// arguments remain, as the shell's printf does, unless it took none (`%%`, a
+// trailing `%`): bash prints such a format once.
 std::string printf_text(const std::vector<Arg>& argv) {
   if (argv.size() < 2) return "";
   const std::string& fmt = argv[1].text;
   std::size_t next = 2;
   std::string out;
-  do {
+  for (;;) {
+    std::size_t before = next;
     for (std::size_t i = 0; i < fmt.size(); ++i) {
       if (fmt[i] == '%' && i + 1 < fmt.size()) {
         char c = fmt[++i];
@@ -109,8 +111,8 @@ std::string printf_text(const std::vector<Arg>& argv) {
         out += fmt[i];
       }
     }
-  } while (next < argv.size() && fmt.find('%') != std::string::npos);
-  return out;
+    if (next >= argv.size() || next == before) return out;
+  }
 }
 
 std::string unescape_echo(const std::string& s) {

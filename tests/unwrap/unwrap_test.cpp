@@ -34,6 +34,23 @@ TEST(Unwrap, ProgramNamesAreNormalized) {
   }
 }
 
+// printf's output piped on: its format repeats while it takes arguments. One that
+// takes none (`%%`, a trailing `%`) is printed once, not forever (found by the
+// shell-parser fuzz smoke: the walker never ended).
+TEST(Unwrap, PrintfFormatWithoutConversionsIsPrintedOnce) {
+  for (const char* cmd : {"printf 'DROP TABLE t;%%' a b c | psql", "printf 'DROP TABLE t;%' a b | psql"}) {
+    auto r = unwrap_command(cmd, "/tmp");
+    const Invocation* psql = find(r, "psql");
+    ASSERT_NE(psql, nullptr) << cmd;
+    EXPECT_EQ(psql->stdin_source.kind, Input::Kind::Text) << cmd;
+    EXPECT_LT(psql->stdin_source.content.size(), 20u) << cmd;
+    EXPECT_NE(psql->stdin_source.content.find("DROP TABLE t;"), std::string::npos) << cmd;
+  }
+  auto twice = unwrap_command("printf 'DELETE FROM %s;' a b | psql", "/tmp");
+  ASSERT_NE(find(twice, "psql"), nullptr);
+  EXPECT_EQ(find(twice, "psql")->stdin_source.content, "DELETE FROM a;DELETE FROM b;");
+}
+
 TEST(Unwrap, DockerComposeHyphenIsSplit) {
   auto r = unwrap_command("docker-compose down -v", "/tmp");
   EXPECT_EQ(argv_of(r.invocations.at(0)), (V{"docker", "compose", "down", "-v"}));
