@@ -1,5 +1,7 @@
 #include "match/matcher.h"
 
+#include <algorithm>
+
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -157,6 +159,11 @@ std::vector<PatternHit> Matcher::scan(std::string_view haystack) const {
   std::vector<PatternHit> hits;
   ScanCtx ctx{&pattern_rule_, &hits};
   hs_scan(db_, haystack.data(), static_cast<unsigned>(haystack.size()), 0, scratch_, on_match, &ctx);
+  // Hyperscan reports matches ending at one offset in an order its layout decides,
+  // which moves when any pattern changes: rule order decides instead, so the rule a
+  // reason names stays the same.
+  std::sort(hits.begin(), hits.end(),
+            [](const PatternHit& a, const PatternHit& b) { return a.end != b.end ? a.end < b.end : a.rule < b.rule; });
   return hits;
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -109,6 +110,22 @@ TEST(Matcher, AnImageAwayFromItsAlignmentIsRefused) {
     error.clear();
     EXPECT_FALSE(Matcher::adopt_image(set, placed.at, image.size(), error)) << offset;
     EXPECT_NE(error.find("unreadable"), std::string::npos) << error;
+  }
+}
+
+// Hits come in order of where they end, and by rule where they end together,
+// whatever order Hyperscan reported them in.
+TEST(Matcher, HitsAreOrderedByEndThenRule) {
+  std::string error;
+  auto db = packs::embedded_database_image();
+  auto m = Matcher::adopt_image(packs::embedded_packs(), db.data(), db.size(), error);
+  ASSERT_TRUE(m) << error;
+  for (const char* line : {"DJANGO_SETTINGS_MODULE=app.settings.production python3 manage.py dbshell",
+                           "docker compose down -v", "psql postgresql://db.prod.example.com/app -c 'DROP TABLE t'"}) {
+    auto hits = m->scan(line);
+    EXPECT_TRUE(std::is_sorted(hits.begin(), hits.end(), [](const PatternHit& a, const PatternHit& b) {
+      return a.end != b.end ? a.end < b.end : a.rule < b.rule;
+    })) << line;
   }
 }
 
