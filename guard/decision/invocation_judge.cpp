@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <filesystem>
 #include <map>
@@ -341,13 +342,14 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
   const auto& programs = engine_.packs_.setting("reach_programs");
   if (inv.argv.empty() || std::find(programs.begin(), programs.end(), inv.argv[0].text) == programs.end()) return;
   const auto& words = engine_.packs_.setting("dynamic_arg_candidates");
-  Invocation as = inv;  // one copy, its argument i set to each candidate in turn
+  std::optional<Invocation> as;  // one copy, its argument i set to each candidate in turn
   for (std::size_t i = 1; i < inv.argv.size(); ++i) {
     const Arg& a = inv.argv[i];
     if (!a.dynamic || a.text.empty() || a.text[0] != '$') continue;
+    if (!as) as = inv;
     for (const auto& w : words) {
-      as.argv[i] = Arg{w, false};
-      Seen s = analyse(as, nullptr);
+      as->argv[i] = Arg{w, false};
+      Seen s = analyse(*as, nullptr);
       if (s.findings.empty()) continue;
       seen.findings.push_back({"guard.dynamic-argument", false, inv.segment,
                                "argument `" + a.text + "` is only known at run time; as `" + w + "` this is " +
@@ -355,7 +357,7 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
                                "command line", ""});
       return;
     }
-    as.argv[i] = a;
+    as->argv[i] = a;
   }
 }
 
