@@ -214,9 +214,7 @@ TEST(AuditLog, DetectsAChainBrokenAcrossRotation) {
 
 TEST(AuditLog, HmacChainNeedsTheKey) {
   ScratchDir d("audit");
-  auto c = config(d);
-  c.key_file = d / "key";
-  write_file(c.key_file, "correct horse battery staple\n");
+  auto c = keyed_config(d, "correct horse battery staple");
   fill(c, 1, 3);
   auto j = nlohmann::json::parse(lines_of(read_file(c.path))[0]);
   EXPECT_EQ(j["alg"], "hmac-sha256");
@@ -242,9 +240,7 @@ TEST(AuditLog, HmacChainNeedsTheKey) {
 
 TEST(AuditLog, KeyedChainRejectsAPlainSha256Record) {
   ScratchDir d("audit");
-  auto c = config(d);
-  c.key_file = d / "key";
-  write_file(c.key_file, "correct horse battery staple\n");
+  auto c = keyed_config(d, "correct horse battery staple");
   fill(c, 1, 3);
   // Downgrade: the last record rewritten as plain SHA-256, correctly chained to
   // the record before it, and the unsigned head edited to match.
@@ -274,10 +270,8 @@ TEST(AuditLog, KeyedChainRejectsAPlainSha256Record) {
 
 TEST(AuditLog, KeyedChainSignsItsHeadSoTruncationShows) {
   ScratchDir d("audit");
-  auto c = config(d);
-  c.key_file = d / "key";
   const std::string key = "correct horse battery staple";
-  write_file(c.key_file, key + "\n");
+  auto c = keyed_config(d, key);
   fill(c, 1, 4);
   Head head;
   ASSERT_TRUE(read_head(c.path, head));
@@ -360,9 +354,7 @@ TEST(AuditRecord, CarriesTheDecisionWithSecretsRedacted) {
 
 TEST(AuditLog, TheHeadIsRewrittenWholeWhateverItHeldBefore) {
   ScratchDir d("audit");
-  auto c = config(d);
-  c.key_file = d / "key";
-  write_file(c.key_file, "k\n");
+  auto c = keyed_config(d, "k");
   fill(c, 1, 2);
   std::string keyed = read_file(lock_path(c.path));
   // Without the key the head has no MAC: shorter, and nothing of the old one may stay.

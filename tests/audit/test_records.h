@@ -23,6 +23,14 @@ inline AuditConfig config(const dbguard::testing::ScratchDir& d) {
   return c;
 }
 
+// A log chained with HMAC under `key`, written to a key file in the scratch directory.
+inline AuditConfig keyed_config(const dbguard::testing::ScratchDir& d, const std::string& key) {
+  AuditConfig c = config(d);
+  c.key_file = d / "key";
+  dbguard::testing::write_file(c.key_file, key + "\n");
+  return c;
+}
+
 // Appends records `from`..`to` (commands echo FROM … echo TO).
 inline void fill(const AuditConfig& c, int from, int to) {
   for (int i = from; i <= to; ++i) ASSERT_TRUE(append_record(c, record(i)).ok) << i;

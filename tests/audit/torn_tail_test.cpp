@@ -85,9 +85,7 @@ TEST(AuditTornTail, StatsAndTailShowTheRecovery) {
 
 TEST(AuditTornTail, KeyedChainRecoversToo) {
   ScratchDir d("audit");
-  auto c = config(d);
-  c.key_file = d / "key";
-  write_file(c.key_file, "correct horse battery staple\n");
+  auto c = keyed_config(d, "correct horse battery staple");
   fill(c, 1, 3);
   tear(c);
   fill(c, 4, 4);
