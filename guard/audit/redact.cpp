@@ -199,11 +199,12 @@ std::string redact(std::string_view text) {
   return out;
 }
 
-nlohmann::json redact_json(const nlohmann::json& value) {
+nlohmann::json redact_json(const nlohmann::json& value, int depth) {
   if (value.is_string()) return redact(value.get_ref<const std::string&>());
+  if (value.is_structured() && depth >= kMaxRecordDepth) return std::string(kTooDeep);
   if (value.is_array()) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& v : value) out.push_back(redact_json(v));
+    for (const auto& v : value) out.push_back(redact_json(v, depth + 1));
     return out;
   }
   if (value.is_object()) {
@@ -212,7 +213,7 @@ nlohmann::json redact_json(const nlohmann::json& value) {
       if (is_secret_name(it.key()) && it.value().is_primitive() && !it.value().is_null())
         out[it.key()] = std::string(kRedacted);
       else
-        out[it.key()] = redact_json(it.value());
+        out[it.key()] = redact_json(it.value(), depth + 1);
     }
     return out;
   }

@@ -21,7 +21,11 @@ std::string redact(std::string_view text);
 bool is_secret_name(std::string_view name);
 
 // A copy of a JSON value with secret-named string fields replaced and every
-// other string redacted as text.
-nlohmann::json redact_json(const nlohmann::json& value);
+// other string redacted as text. Values nested deeper than kMaxRecordDepth are
+// replaced by kTooDeep: a tool input may nest as deep as its 4 MiB allow, and
+// the copy (and whatever walks it after) must not recurse that far.
+constexpr int kMaxRecordDepth = 64;
+constexpr std::string_view kTooDeep = "…[nested too deep]";
+nlohmann::json redact_json(const nlohmann::json& value, int depth = 0);
 
 }  // namespace dbguard::audit

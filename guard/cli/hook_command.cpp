@@ -4,7 +4,9 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "protocol/failure_record.h"
 #include "protocol/hook_runner.h"
+#include "protocol/watchdog.h"
 
 namespace dbguard::cli {
 
@@ -14,9 +16,8 @@ void run_hook_and_exit() {
   // pages in for the next copy. The process lives for one decision.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  // The watchdog thread (protocol/hook_runner) allocates only on a timeout:
-  // the main arena will do, instead of a new one mapped for it.
-  mallopt(M_ARENA_MAX, 1);
+  // A timeout's audit record is made by this binary, exec'd in place (protocol/watchdog).
+  protocol::Watchdog::set_recorder("/proc/self/exe");
   int code = protocol::run_hook(stdin, stdout, stderr);
   // The decision is written and flushed by run_hook; what is left (static
   // destructors, library clean-up) only frees memory the kernel is about to
@@ -24,6 +25,8 @@ void run_hook_and_exit() {
   std::fflush(nullptr);
   ::_exit(code);
 }
+
+void record_timeout_and_exit() { protocol::record_handed_over_timeout(stdin); }
 
 void add_hook(CLI::App& app) {
   auto* cmd = app.add_subcommand("hook", "Claude Code PreToolUse hook: event on stdin; exit 0 allow, 2 deny");

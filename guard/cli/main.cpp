@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   // Claude Code starts `dbguard hook` for every tool call: skip building the
   // whole command line interface (every subcommand's options) for it.
   if (argc == 2 && std::string_view(argv[1]) == "hook") dbguard::cli::run_hook_and_exit();
+  if (argc == 2 && std::string_view(argv[1]) == "hook-timeout-record") dbguard::cli::record_timeout_and_exit();
   CLI::App app{"dbguard: screens AI agents' tool calls and blocks what would destroy data"};
   app.set_version_flag("--version", std::string("dbguard ") + DBGUARD_VERSION + " (packs " +
                                         std::string(dbguard::packs::embedded_packs_digest().substr(0, 12)) + ")");

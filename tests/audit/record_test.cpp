@@ -1,4 +1,5 @@
 #include "audit/record.h"
+#include "audit/redact.h"
 
 #include <gtest/gtest.h>
 
@@ -73,4 +74,17 @@ TEST(AuditRecord, SecretAcrossTheCutOfALongCommandIsRedacted) {
   EXPECT_NE(kept.find("postgres://app:***"), std::string::npos) << kept.substr(audit::kMaxCommandBytes - 120, 200);
   EXPECT_EQ(kept.find("sss"), std::string::npos) << "part of the secret is in the record";
   EXPECT_NE(kept.find(" more bytes]"), std::string::npos);
+}
+
+// An MCP tool's input is kept as JSON: one nested 500,000 deep (its 4 MiB allow
+// that) is recorded cut at the depth bound, not by recursing until the stack ends.
+TEST(AuditRecord, DeeplyNestedToolInputIsRecordedCut) {
+  nlohmann::json deep = 1;
+  for (int i = 0; i < 500000; ++i) deep = nlohmann::json{{"a", std::move(deep)}};
+  audit::EventFields ev{"s", "t", "/work", "mcp__db__query", {{"sql", "SELECT 1"}, {"x", std::move(deep)}}};
+  nlohmann::json r = audit::build_record(ev, denied());
+  EXPECT_EQ(r["sql"], "SELECT 1");
+  std::string input = r["input"];
+  EXPECT_NE(input.find(std::string(audit::kTooDeep)), std::string::npos) << input.substr(0, 200);
+  EXPECT_LT(input.size(), 1000u);
 }

@@ -55,3 +55,20 @@ TEST(Redact, JsonFieldsByNameAndValue) {
   EXPECT_EQ(out["sql"], "select 1");
   EXPECT_EQ(out["n"], 3);
 }
+
+TEST(Redact, JsonNestedPastTheBoundIsCutNotRecursedInto) {
+  // 200,000 levels: recursing that deep overflows the stack.
+  nlohmann::json deep = 1;
+  for (int i = 0; i < 200000; ++i) deep = nlohmann::json{{"a", std::move(deep)}};
+  nlohmann::json in = {{"password", "pw"}, {"x", std::move(deep)}};
+  nlohmann::json out = redact_json(in);
+  EXPECT_EQ(out["password"], "***");
+  const nlohmann::json* at = &out["x"];
+  int depth = 1;
+  while (at->is_object()) {
+    at = &(*at)["a"];
+    ++depth;
+  }
+  EXPECT_EQ(depth, dbguard::audit::kMaxRecordDepth);
+  EXPECT_EQ(*at, std::string(dbguard::audit::kTooDeep));
+}

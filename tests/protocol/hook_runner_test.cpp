@@ -30,6 +30,24 @@ TEST(HookRunner, AnalysisPastTheCpuBudgetIsATimeoutDenyAndRecorded) {
   EXPECT_EQ(rs[0]["tool_use_id"], "toolu_w");  // the event was read before time ran out
 }
 
+TEST(HookRunner, ATimeoutAfterThePolicyIsReadIsRecordedInThePolicysLog) {
+  ScratchDir d("watchdog-policy-log");
+  std::string sql;
+  for (int i = 0; sql.size() < (7u << 20); ++i) sql += "DELETE FROM t WHERE id = " + std::to_string(i) + ";\n";
+  write_file(d / "big.sql", sql);
+  auto env = isolated_env(d);
+  env["DBGUARD_AUDIT_LOG"] = d / "elsewhere/audit.jsonl";
+  env["DBGUARD_TIME_BUDGET_MS"] = "10";
+  auto r = run({DBGUARD_BINARY, "hook"}, bash_event("psql -f big.sql", d.path(), "toolu_p"), env);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  auto rs = audit_records(d / "elsewhere/audit.jsonl");
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
+  EXPECT_EQ(rs[0]["tool_use_id"], "toolu_p");
+  EXPECT_EQ(rs[0]["command"], "psql -f big.sql");
+}
+
 TEST(HookRunner, StdinThatNeverEndsIsDeniedAtTheWallClockCap) {
   ScratchDir d("watchdog-wall");
   auto env = isolated_env(d);

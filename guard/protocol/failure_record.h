@@ -1,0 +1,29 @@
+// Audit records of denies made without a decision: the time budget ran out, or
+// the guard failed. Best effort: the deny stands whether or not it is recorded.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "audit/audit_log.h"
+#include "audit/record.h"
+
+namespace dbguard::protocol {
+
+// Appends a deny for `rule` to the log `config` names (the default log when null).
+void record_failure(const audit::AuditConfig* config, const audit::EventFields& event, const std::string& rule,
+                    const std::string& detail);
+
+// What the watchdog hands to `dbguard hook-timeout-record` on its stdin:
+//   the audit settings as one JSON line (an empty line: not known yet),
+//   then 'c' or 't' (the event was read complete, or cut at the bound),
+//   then the event's bytes as read (none if time ran out while reading).
+std::string encode_audit_settings(const audit::AuditConfig& config);
+
+// `dbguard hook-timeout-record`: reads that hand-over from `in`, records the
+// timeout deny, and exits 2. Bounded in time of its own: a record that cannot be
+// made quickly is given up, never the deny.
+[[noreturn]] void record_handed_over_timeout(std::FILE* in);
+
+}  // namespace dbguard::protocol

@@ -1,0 +1,47 @@
+// The hook's time budget, kept by the kernel: an interval timer on the process's
+// CPU time (ITIMER_PROF) and one on the wall clock (ITIMER_REAL). Not a thread:
+// creating one and reaping it at exit cost about a sixth of a trivial call.
+//
+// On expiry the signal handler writes the deny to stderr and must still leave an
+// audit record, which takes memory allocation, files and hashing: nothing a
+// handler may do in a process it interrupted anywhere. So it hands what it was
+// given (the event's bytes, the audit settings) to a fresh image of this binary,
+// exec'd in place (`dbguard hook-timeout-record`, protocol/timeout_record), which
+// records the deny and exits 2: same process, same exit code for Claude Code.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "audit/audit_log.h"
+
+namespace dbguard::protocol {
+
+// One at a time per process: the timers and the handler are the process's.
+class Watchdog {
+ public:
+  // Denies once the process has used `cpu_budget_ms` of CPU time (counted from
+  // its start) or `wall_cap_ms` have passed from now.
+  Watchdog(int cpu_budget_ms, int wall_cap_ms);
+  ~Watchdog();  // disarms: the decision was made in time
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  // Moves both deadlines later (a custom-pack compile on first use).
+  void extend(int ms);
+
+  // What the record of a timeout needs, handed over as it is learned. The
+  // bytes must stay alive and unchanged while the watchdog is armed.
+  void publish_event(std::string_view bytes, bool complete);
+  void publish_audit(const audit::AuditConfig& config);
+
+  // Where the record of a timeout is made: this binary (the CLI sets it to
+  // /proc/self/exe). Unset, as in a test process that runs the hook in-process,
+  // a timeout denies without a record.
+  static void set_recorder(const char* executable);
+
+ private:
+  std::string audit_line_;  // kept alive for the handler
+};
+
+}  // namespace dbguard::protocol
