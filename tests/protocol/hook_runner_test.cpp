@@ -60,3 +60,20 @@ TEST(HookRunner, StdinThatNeverEndsIsDeniedAtTheWallClockCap) {
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
 }
+
+// Decided in time, a deeply nested MCP input reaches the audit record, which keeps
+// the input as JSON: it must be cut at a depth bound, not recursed into (that
+// overflowed the stack: exit 139, which Claude Code does not take as a deny).
+TEST(HookRunner, DeeplyNestedToolInputDecidedInTimeIsRecordedNotACrash) {
+  ScratchDir d("deep-mcp");
+  std::string deep = "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"mcp__db__query\",\"tool_use_id\":\"toolu_d\","
+                     "\"cwd\":\"/tmp\",\"tool_input\":{\"sql\":\"SELECT 1\",\"x\":";
+  for (int i = 0; i < 500000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(500000, '}') + "}}";
+  auto r = run({DBGUARD_BINARY, "hook"}, deep, isolated_env(d));  // a 5 s budget: decided, not timed out
+  EXPECT_TRUE(r.code == 0 || r.code == 2) << r.code << " " << r.err.substr(0, 300);
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0]["tool_use_id"], "toolu_d");
+  EXPECT_NE(rs[0]["input"].get<std::string>().find("nested too deep"), std::string::npos);
+}
