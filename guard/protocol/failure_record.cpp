@@ -58,8 +58,8 @@ extern "C" void give_up(int) { ::_exit(2); }
 }  // namespace
 
 void record_handed_over_timeout(std::FILE* in) {
-  // The exec'd image inherits the handler's blocked signals, and the hook's timers
-  // were disarmed before it: set a bound of its own, which ends in exit 2 too.
+  // Started from the hook's signal handler, this image inherits its blocked
+  // signals: unblock the one of its own bound, which ends in exit 2 too.
   struct sigaction sa {};
   sa.sa_handler = give_up;
   ::sigaction(SIGALRM, &sa, nullptr);

@@ -4,11 +4,13 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <time.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 
 #include "protocol/failure_record.h"
@@ -51,10 +53,10 @@ void disarm_timers() {
   ::setitimer(ITIMER_REAL, &zero, nullptr);
 }
 
-// Async-signal-safe only: write, setitimer, memfd_create, lseek, dup2, execve, _exit.
+// Async-signal-safe only: write, setitimer, memfd_create, lseek, vfork, dup2, execve, waitpid, _exit.
 extern "C" void on_expiry(int) {
   write_all(STDERR_FILENO, kTimeoutMessage, sizeof kTimeoutMessage - 1);
-  // Interval timers survive execve: the recorder must not be killed by one.
+  // No second expiry while the record is made.
   disarm_timers();
   if (const char* recorder = g_recorder.load()) {
     int fd = ::memfd_create("dbguard-timeout", MFD_CLOEXEC);
@@ -65,10 +67,19 @@ extern "C" void on_expiry(int) {
         write_all(fd, g_event_complete.load() ? "c" : "t", 1);
         write_all(fd, e, g_event_size.load());
       }
-      if (::lseek(fd, 0, SEEK_SET) == 0 && ::dup2(fd, STDIN_FILENO) == STDIN_FILENO) {
-        char name[] = "dbguard", mode[] = "hook-timeout-record";
-        char* argv[] = {name, mode, nullptr};
-        ::execve(recorder, argv, environ);
+      // In a child, so that this process ends with exit 2 whatever becomes of the
+      // recorder (vfork: no fork handlers run, and the child only execs).
+      if (::lseek(fd, 0, SEEK_SET) == 0) {
+        pid_t pid = ::vfork();
+        if (pid == 0) {
+          char name[] = "dbguard", mode[] = "hook-timeout-record";
+          char* argv[] = {name, mode, nullptr};
+          if (::dup2(fd, STDIN_FILENO) == STDIN_FILENO) ::execve(recorder, argv, environ);
+          ::_exit(2);
+        }
+        int status = 0;
+        while (pid > 0 && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
       }
     }
   }

@@ -5,9 +5,9 @@
 // On expiry the signal handler writes the deny to stderr and must still leave an
 // audit record, which takes memory allocation, files and hashing: nothing a
 // handler may do in a process it interrupted anywhere. So it hands what it was
-// given (the event's bytes, the audit settings) to a fresh image of this binary,
-// exec'd in place (`dbguard hook-timeout-record`, protocol/timeout_record), which
-// records the deny and exits 2: same process, same exit code for Claude Code.
+// given (the event's bytes, the audit settings) to a fresh image of this binary
+// (`dbguard hook-timeout-record`, protocol/failure_record) started in a child,
+// waits for it to record the deny, and exits 2 whatever became of it.
 #pragma once
 
 #include <string>
