@@ -39,7 +39,7 @@ bool Matcher::init_scratch(std::string& error) {
   return true;
 }
 
-std::unique_ptr<Matcher> Matcher::compile(const packs::PackSet& packs, std::string& error) {
+std::unique_ptr<Matcher> Matcher::compile(const packs::PackSet& packs, std::string& error, bool portable) {
   std::vector<std::string> owned;  // hs_compile_multi takes NUL-terminated strings
   for (const auto& r : packs.rules) owned.insert(owned.end(), r.patterns.begin(), r.patterns.end());
   std::vector<const char*> exprs;
@@ -57,8 +57,9 @@ std::unique_ptr<Matcher> Matcher::compile(const packs::PackSet& packs, std::stri
     return nullptr;
   }
   hs_compile_error_t* err = nullptr;
+  hs_platform_info_t any_x86_64{HS_TUNE_FAMILY_GENERIC, 0, 0, 0};
   if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
-                       nullptr, &m->db_, &err) != HS_SUCCESS) {
+                       portable ? &any_x86_64 : nullptr, &m->db_, &err) != HS_SUCCESS) {
     error = std::string("Hyperscan compile failed: ") + (err ? err->message : "?");
     if (err && err->expression >= 0 && static_cast<std::size_t>(err->expression) < m->pattern_rule_.size())
       error += " (rule " + std::string(packs.rules[m->pattern_rule_[static_cast<std::size_t>(err->expression)]].id) + ")";

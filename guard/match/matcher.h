@@ -28,7 +28,11 @@ class Matcher {
   Matcher(const Matcher&) = delete;
   Matcher& operator=(const Matcher&) = delete;
 
-  static std::unique_ptr<Matcher> compile(const packs::PackSet& packs, std::string& error);
+  // For this machine's CPU, or with `portable` for any x86-64 CPU: the embedded
+  // database ships inside the binary, which may run on another machine than the
+  // one that built it (Hyperscan refuses a database built for features the CPU
+  // lacks, and the guard would then deny every call).
+  static std::unique_ptr<Matcher> compile(const packs::PackSet& packs, std::string& error, bool portable = false);
   static std::unique_ptr<Matcher> deserialize(const packs::PackSet& packs, const char* bytes, std::size_t size,
                                               std::string& error);
   // Uses a database already in Hyperscan's in-memory form (see image()) where

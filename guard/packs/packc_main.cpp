@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string error;
-  auto matcher = Matcher::compile(set, error);
+  auto matcher = Matcher::compile(set, error, /*portable=*/true);
   if (!matcher) {
     std::cerr << "dbguard_packc: " << error << "\n";
     return 1;

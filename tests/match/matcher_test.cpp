@@ -7,6 +7,8 @@
 #include <cstring>
 #include <memory>
 
+#include <hs/hs.h>
+
 #include "packs/embedded.h"
 #include "packs/pack_loader.h"
 
@@ -69,6 +71,21 @@ TEST(Matcher, TheEmbeddedImageIsThePatternsInTheTree) {
   ASSERT_TRUE(embedded) << error;
   for (const char* line : kLines)
     EXPECT_EQ(rule_ids(set, compiled->scan(line)), rule_ids(packs::embedded_packs(), embedded->scan(line))) << line;
+}
+
+// The binary may run on another machine than the one that built it: a database
+// built for this CPU's features (AVX-512 here) is refused by Hyperscan on a CPU
+// without them, and the guard would deny every call there.
+TEST(Matcher, TheEmbeddedDatabaseNeedsNoCpuFeatures) {
+  auto db = packs::embedded_database_image();
+  char* info = nullptr;
+  ASSERT_EQ(hs_database_info(reinterpret_cast<const hs_database_t*>(db.data()), &info), HS_SUCCESS);
+  std::string text(info);
+  std::free(info);
+  auto features = text.find("Features:"), mode = text.find("Mode:");
+  ASSERT_NE(features, std::string::npos) << text;
+  ASSERT_NE(mode, std::string::npos) << text;
+  EXPECT_EQ(text.substr(features + 9, mode - features - 9).find_first_not_of(' '), std::string::npos) << text;
 }
 
 TEST(Matcher, ADamagedImageIsRefusedNotUsed) {
