@@ -23,12 +23,13 @@ DEB_PACKAGES := build-essential cmake pkg-config git \
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev libspdlog-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libprotobuf-c-dev libssl-dev \
   postgresql postgresql-client shellcheck util-linux docker-compose \
-  clang-16 libclang-rt-16-dev llvm-16
+  clang-16 libclang-rt-16-dev llvm-16 lld
 # clang-16: the fuzz tree's compiler; libclang-rt-16-dev: its libFuzzer, ASan and UBSan
 # runtimes (libclang_rt.fuzzer-x86_64.a); llvm-16: llvm-symbolizer-16, which names the
-# frames of sanitizer reports and lets the leak suppressions match.
+# frames of sanitizer reports and lets the leak suppressions match. lld: links dbguard
+# with its functions in start-up order (guard/startup_order.txt).
 
-.PHONY: all deps build test test-main test-asan test-fuzz fuzz-build fuzz demo bench clean help install uninstall
+.PHONY: all deps build test test-main test-asan test-fuzz fuzz-build fuzz demo bench startup-order clean help install uninstall
 all: build
 
 help:
@@ -37,6 +38,7 @@ help:
 	@echo "            under ASan+UBSan in $(ASAN_DIR)/, then a fuzz smoke in $(FUZZ_DIR)/"
 	@echo "make build  build/dbguard"
 	@echo "make bench  benchmarks"
+	@echo "make startup-order  rewrite guard/startup_order.txt (lld places these functions together)"
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) s"
 	@echo "make install    build/dbguard to \$$(PREFIX)/bin and its hook into ~/.claude/settings.json"
 	@echo "make uninstall  the hook out of ~/.claude/settings.json, the binary out of \$$(PREFIX)/bin"
@@ -98,6 +100,14 @@ demo: build
 # status after every program has run. BENCH_ARGS go to dbguard_hook_bench (--runs N).
 BENCH_PERFTESTS := parser unwrap matcher classify engine
 BENCH_ARGS ?=
+# Rewrites guard/startup_order.txt (the functions a hook call runs, which lld places
+# together) from the current build, under valgrind. Run it after large changes to
+# the hook's code; a stale list only costs start-up speed.
+startup-order: build
+	@command -v valgrind >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind
+	python3 tests/bench/startup_order.py $(BUILD_DIR)/dbguard guard/startup_order.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target dbguard
+
 bench: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target dbguard_bench
 	@status=0; \

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Writes guard/startup_order.txt: the functions a hook call runs, for lld's
+--symbol-ordering-file (guard/CMakeLists.txt), which places them together.
+
+A hook call is a fresh process that touches code all over a 15 MB static binary,
+and every first touch of a page is a fault. Placed together, the same calls
+touch fewer pages (a trivial call: 147 -> 107 faults, about a tenth of its time).
+
+Usage: startup_order.py BUILD/dbguard OUT.txt   (make startup-order)
+Runs the hook under valgrind's callgrind for a set of events that take the
+hook's common paths, and lists every function called. valgrind's CPU has no
+AVX-512, so runtime-dispatched variants (Hyperscan's fat runtime, glibc's string
+functions) are listed under every variant's name. A stale list costs only
+speed: functions missing from it are placed after the listed ones.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def bash(command):
+    return {"tool_name": "Bash", "tool_input": {"command": command, "description": "run"}}
+
+
+EVENTS = [
+    bash("ls"),
+    bash("git status && npm test"),
+    bash("cat access.log | grep -v healthz | awk '{print $1}' | sort | uniq -c | sort -rn | head -20 | tee top.txt"),
+    bash("docker compose down -v"),
+    bash("docker volume rm pgdata"),
+    bash('psql -h localhost -U app -c "DELETE FROM users"'),
+    bash('psql "$DATABASE_URL" -c "select count(*) from users"'),
+    bash('psql postgres://app@prod-db.internal/app -c "select 1"'),
+    bash("sudo bash -c 'rm -rf /var/lib/postgresql/data'"),
+    bash("cat <<'EOF' | psql\nDROP TABLE users;\nEOF"),
+    {"tool_name": "mcp__postgres__query", "tool_input": {"sql": "DROP TABLE users"}},
+    {"tool_name": "Read", "tool_input": {"file_path": "/etc/hosts"}},
+]
+RAW = ["{not json", ""]
+
+# Hyperscan's fat runtime prefixes, and glibc's string-function variants.
+HS_VARIANTS = ["core2_", "corei7_", "avx2_", "avx512_", "avx512vbmi_"]
+GLIBC_VARIANTS = ["avx2", "evex", "avx512"]
+
+
+def functions(binary, event, env):
+    with tempfile.NamedTemporaryFile(suffix=".callgrind") as out:
+        subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", "--callgrind-out-file=" + out.name,
+                        binary, "hook"], input=event.encode(), env=env, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=False)
+        names, ids = set(), {}
+        for line in open(out.name, encoding="utf-8", errors="replace"):
+            m = re.match(r"c?fn=\((\d+)\)(?: (.*))?$", line.rstrip("\n"))
+            if not m:
+                continue
+            if m.group(2):
+                ids[m.group(1)] = m.group(2)
+            name = re.sub(r"'\d+$", "", ids.get(m.group(1), ""))
+            if name and not name.startswith("(") and not name.startswith("0x"):
+                names.add(name)
+        return names
+
+
+def with_variants(names):
+    out = set(names)
+    for n in names:
+        for p in HS_VARIANTS:
+            if n.startswith(p):
+                out.update(q + n[len(p):] for q in HS_VARIANTS)
+        for v in GLIBC_VARIANTS:
+            if n.startswith("__") and "_" + v in n:
+                out.update(n.replace("_" + v, "_" + w) for w in GLIBC_VARIANTS)
+    return out
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: startup_order.py BUILD/dbguard OUT.txt")
+    binary, out_path = sys.argv[1], sys.argv[2]
+    if not shutil.which("valgrind"):
+        sys.exit("startup_order.py: needs valgrind (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as home:
+        env = dict(os.environ, HOME=home, XDG_STATE_HOME=home + "/state", XDG_CONFIG_HOME=home + "/config",
+                   XDG_CACHE_HOME=home + "/cache", DBGUARD_TIME_BUDGET_MS="5000")
+        env.pop("DBGUARD_AUDIT_LOG", None)
+        names = set()
+        for e in EVENTS:
+            event = dict(e, hook_event_name="PreToolUse", cwd=home, session_id="s", tool_use_id="t")
+            names |= functions(binary, json.dumps(event), env)
+        for raw in RAW:
+            names |= functions(binary, raw, env)
+    if len(names) < 100:
+        sys.exit("startup_order.py: callgrind saw only %d functions; is %s a dbguard binary?" % (len(names), binary))
+    with open(out_path, "w") as f:
+        f.write("\n".join(sorted(with_variants(names))) + "\n")
+    print("startup_order.py: %d functions -> %s" % (len(names), out_path))
+
+
+if __name__ == "__main__":
+    main()
