@@ -158,6 +158,8 @@ export async function runCase({ command, settings = installedSettings().settings
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     DISABLE_AUTOUPDATER: '1',
     GIT_CONFIG_NOSYSTEM: '1',
+    // The sanitizer tree raises the hook's time budget (tests/e2e/CMakeLists.txt).
+    ...(process.env.DBGUARD_TIME_BUDGET_MS ? { DBGUARD_TIME_BUDGET_MS: process.env.DBGUARD_TIME_BUDGET_MS } : {}),
     ...extraEnv,
   };
   const args = ['-p', 'Run the command for this dbguard end-to-end test.', '--settings', settingsFile,
