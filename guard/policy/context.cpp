@@ -41,6 +41,18 @@ Decision deny_with(const Engine& engine, const std::string& rule, const std::str
   return d;
 }
 
+// Audit settings, the default path filled in.
+audit::AuditConfig audit_settings(const Policy& policy) {
+  const auto& a = policy.audit;
+  audit::AuditConfig c;
+  c.path = a.path.value.empty() ? audit::default_audit_path() : a.path.value;
+  c.key_file = a.key_file.value;
+  c.required = a.required.value;
+  c.log_allows = a.log_allows.value;
+  c.rotate_bytes = a.rotate_bytes.value;
+  return c;
+}
+
 }  // namespace
 
 std::shared_ptr<const Context> load_context(const std::string& cwd, const std::function<void()>& before_compile) {
@@ -89,13 +101,7 @@ std::shared_ptr<const Context> load_context(const std::string& cwd, const std::f
     }
   }
 
-  // Audit settings, the default path filled in.
-  const auto& a = ctx->policy.audit;
-  ctx->audit.path = a.path.value.empty() ? audit::default_audit_path() : a.path.value;
-  ctx->audit.key_file = a.key_file.value;
-  ctx->audit.required = a.required.value;
-  ctx->audit.log_allows = a.log_allows.value;
-  ctx->audit.rotate_bytes = a.rotate_bytes.value;
+  ctx->audit = audit_settings(ctx->policy);
 
   // What the agent may not touch.
   ctx->protect = ProtectedFiles::from_environment();
@@ -114,6 +120,15 @@ std::shared_ptr<const Context> context_for(const std::string& cwd, const std::fu
   auto& slot = cache[cwd];
   if (!slot) slot = load_context(cwd, before_compile);
   return slot;
+}
+
+audit::AuditConfig audit_config_for(const std::string& cwd) {
+  PolicyPaths paths = policy_paths(cwd);
+  std::vector<LayerData> layers;
+  for (auto [layer, path] : {std::pair{Layer::Managed, paths.managed}, std::pair{Layer::User, paths.user},
+                             std::pair{Layer::Project, paths.project}})
+    if (!path.empty() && (layer == Layer::Project || is_file(path))) layers.push_back(parse_policy_file(path, layer));
+  return audit_settings(merge_layers(layers, packs::embedded_packs()));
 }
 
 Decision decide(const Context& ctx, const std::string& tool, const nlohmann::json& input, const std::string& cwd) {

@@ -34,6 +34,10 @@ std::shared_ptr<const Context> load_context(const std::string& cwd, const std::f
 // The same, loaded once per cwd in this process (hook, check, check --batch).
 std::shared_ptr<const Context> context_for(const std::string& cwd, const std::function<void()>& before_compile = {});
 
+// The audit settings the policy layers for `cwd` give, as context_for's `audit`,
+// without loading custom packs (the record of a watchdog's timeout).
+audit::AuditConfig audit_config_for(const std::string& cwd);
+
 // Decides one tool call under `ctx`: an invalid policy denies everything
 // (guard.policy-invalid, naming file, line and key); with audit.required, a
 // log that cannot be written denies everything (guard.audit-unavailable);

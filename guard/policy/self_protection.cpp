@@ -519,6 +519,12 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
       deny(out, inv.segment, "`dbguard uninstall` removes the guard's hook; only a person may run it", "command line");
       return;
     }
+    // Started only by the hook's watchdog (protocol/watchdog), to record its deny.
+    if (!ops.empty() && ops[0] == "hook-timeout-record") {
+      deny(out, inv.segment, "`dbguard hook-timeout-record` writes the guard's audit log; only the guard runs it",
+           "command line");
+      return;
+    }
     // install replaces the hook entry: with --binary it could point it at anything.
     if (!ops.empty() && ops[0] == "install") {
       deny(out, inv.segment, "`dbguard install` rewrites the guard's hook in Claude Code's settings; only a person may run it",

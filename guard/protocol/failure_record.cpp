@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "decision/decision.h"
+#include "policy/context.h"
 #include "protocol/event.h"
 #include "protocol/hook_runner.h"
 
@@ -27,31 +28,7 @@ void record_failure(const audit::AuditConfig* config, const audit::EventFields& 
   }
 }
 
-std::string encode_audit_settings(const audit::AuditConfig& config) {
-  return nlohmann::json{{"path", config.path},
-                        {"key_file", config.key_file},
-                        {"required", config.required},
-                        {"log_allows", config.log_allows},
-                        {"rotate_bytes", config.rotate_bytes}}
-      .dump();
-}
-
 namespace {
-
-bool decode_audit_settings(const std::string& line, audit::AuditConfig& config) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
-  if (!j.is_object()) return false;
-  try {
-    config.path = j.at("path").get<std::string>();
-    config.key_file = j.at("key_file").get<std::string>();
-    config.required = j.at("required").get<bool>();
-    config.log_allows = j.at("log_allows").get<bool>();
-    config.rotate_bytes = j.at("rotate_bytes").get<std::uint64_t>();
-  } catch (const nlohmann::json::exception&) {
-    return false;
-  }
-  return !config.path.empty();
-}
 
 extern "C" void give_up(int) { ::_exit(2); }
 
@@ -74,18 +51,15 @@ void record_handed_over_timeout(std::FILE* in) {
   ::setitimer(ITIMER_REAL, &cap, nullptr);
 
   std::string input;
-  read_all_bounded(in, input, kMaxEventBytes + (64u << 10));
-  std::size_t eol = input.find('\n');
-  audit::AuditConfig config;
-  bool have_config = eol != std::string::npos && decode_audit_settings(input.substr(0, eol), config);
+  read_all_bounded(in, input, kMaxEventBytes + 1);
   audit::EventFields event;
-  if (eol != std::string::npos && eol + 1 < input.size()) {
-    bool complete = input[eol + 1] == 'c';
-    EventResult ev = parse_event(input.substr(eol + 2), !complete);
+  if (!input.empty()) {
+    EventResult ev = parse_event(input.substr(1), input[0] != 'c');
     event = {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
              ev.ok ? std::move(ev.event.tool_input) : nlohmann::json()};
   }
-  record_failure(have_config ? &config : nullptr, event, "guard.timeout", "analysis exceeded the time budget");
+  audit::AuditConfig config = policy::audit_config_for(event.cwd);
+  record_failure(&config, event, "guard.timeout", "analysis exceeded the time budget");
   ::_exit(2);
 }
 

@@ -15,15 +15,12 @@ namespace dbguard::protocol {
 void record_failure(const audit::AuditConfig* config, const audit::EventFields& event, const std::string& rule,
                     const std::string& detail);
 
-// What the watchdog hands to `dbguard hook-timeout-record` on its stdin:
-//   the audit settings as one JSON line (an empty line: not known yet),
-//   then 'c' or 't' (the event was read complete, or cut at the bound),
-//   then the event's bytes as read (none if time ran out while reading).
-std::string encode_audit_settings(const audit::AuditConfig& config);
-
-// `dbguard hook-timeout-record`: reads that hand-over from `in`, records the
-// timeout deny, and exits 2. Bounded in time of its own: a record that cannot be
-// made quickly is given up, never the deny.
+// `dbguard hook-timeout-record`: reads what the watchdog hands over on `in`
+// ('c' or 't': the event was read complete, or cut at the bound; then the event's
+// bytes as read; nothing if time ran out while reading), records the timeout deny
+// in the audit log the policy for the event's cwd names, and exits 2. The log is
+// never taken from the input: anyone can run this command. Bounded in time of its
+// own: a record that cannot be made quickly is given up, never the deny.
 [[noreturn]] void record_handed_over_timeout(std::FILE* in);
 
 }  // namespace dbguard::protocol

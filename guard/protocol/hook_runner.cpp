@@ -64,10 +64,7 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
       event = {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
                ev.ok ? std::move(ev.event.tool_input) : nlohmann::json()};
       DecideHooks hooks;
-      hooks.on_context = [&](const std::shared_ptr<const policy::Context>& c) {
-        ctx = c;
-        watchdog.publish_audit(c->audit);
-      };
+      hooks.on_context = [&](const std::shared_ptr<const policy::Context>& c) { ctx = c; };
       hooks.before_compile = [&watchdog] { watchdog.extend(kCompileBudgetMs); };
       d = decide_event(ev, event.tool_input, hooks);
       decided = true;

@@ -13,18 +13,14 @@
 #include <cerrno>
 #include <atomic>
 
-#include "protocol/failure_record.h"
-
 extern char** environ;
 
 namespace dbguard::protocol {
 namespace {
 
-// What the handler reads. Each pointer is published after its size and cleared
+// What the handler reads. The pointer is published after the size and cleared
 // before it changes, so a handler interrupting the publishing sees either the
 // old whole or nothing.
-std::atomic<const char*> g_audit{nullptr};
-std::atomic<std::size_t> g_audit_size{0};
 std::atomic<const char*> g_event{nullptr};
 std::atomic<std::size_t> g_event_size{0};
 std::atomic<bool> g_event_complete{true};
@@ -61,8 +57,6 @@ extern "C" void on_expiry(int) {
   if (const char* recorder = g_recorder.load()) {
     int fd = ::memfd_create("dbguard-timeout", MFD_CLOEXEC);
     if (fd >= 0) {
-      if (const char* a = g_audit.load()) write_all(fd, a, g_audit_size.load());
-      write_all(fd, "\n", 1);
       if (const char* e = g_event.load()) {
         write_all(fd, g_event_complete.load() ? "c" : "t", 1);
         write_all(fd, e, g_event_size.load());
@@ -122,7 +116,6 @@ Watchdog::Watchdog(int cpu_budget_ms, int wall_cap_ms) {
 Watchdog::~Watchdog() {
   disarm_timers();
   g_event.store(nullptr);
-  g_audit.store(nullptr);
   ::sigaction(SIGPROF, &g_old_prof, nullptr);
   ::sigaction(SIGALRM, &g_old_alarm, nullptr);
 }
@@ -143,14 +136,6 @@ void Watchdog::publish_event(std::string_view bytes, bool complete) {
   g_event_size.store(bytes.size());
   g_event_complete.store(complete);
   g_event.store(bytes.data());
-}
-
-void Watchdog::publish_audit(const audit::AuditConfig& config) {
-  std::string line = encode_audit_settings(config);
-  g_audit.store(nullptr);
-  audit_line_ = std::move(line);
-  g_audit_size.store(audit_line_.size());
-  g_audit.store(audit_line_.data());
 }
 
 void Watchdog::set_recorder(const char* executable) { g_recorder.store(executable); }

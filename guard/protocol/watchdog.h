@@ -4,16 +4,13 @@
 //
 // On expiry the signal handler writes the deny to stderr and must still leave an
 // audit record, which takes memory allocation, files and hashing: nothing a
-// handler may do in a process it interrupted anywhere. So it hands what it was
-// given (the event's bytes, the audit settings) to a fresh image of this binary
+// handler may do in a process it interrupted anywhere. So it hands the event's
+// bytes to a fresh image of this binary
 // (`dbguard hook-timeout-record`, protocol/failure_record) started in a child,
 // waits for it to record the deny, and exits 2 whatever became of it.
 #pragma once
 
-#include <string>
 #include <string_view>
-
-#include "audit/audit_log.h"
 
 namespace dbguard::protocol {
 
@@ -30,18 +27,14 @@ class Watchdog {
   // Moves both deadlines later (a custom-pack compile on first use).
   void extend(int ms);
 
-  // What the record of a timeout needs, handed over as it is learned. The
-  // bytes must stay alive and unchanged while the watchdog is armed.
+  // The event, for the record of a timeout, once read. The bytes must stay
+  // alive and unchanged while the watchdog is armed.
   void publish_event(std::string_view bytes, bool complete);
-  void publish_audit(const audit::AuditConfig& config);
 
   // Where the record of a timeout is made: this binary (the CLI sets it to
   // /proc/self/exe). Unset, as in a test process that runs the hook in-process,
   // a timeout denies without a record.
   static void set_recorder(const char* executable);
-
- private:
-  std::string audit_line_;  // kept alive for the handler
 };
 
 }  // namespace dbguard::protocol

@@ -185,6 +185,7 @@ TEST_F(SelfProtection, ShellFormsAreDenied) {
       bin + " uninstall --user",
       "dbguard install --user --binary /bin/true",
       bin + " install --project",
+      "printf x | dbguard hook-timeout-record",  // the watchdog's own recorder: not for agents
       "echo x | tee -a $HOME/.claude/settings.json",
       "rm \"$CLAUDE_PROJECT_DIR/.dbguard.toml\"",
       "cat x > \"$UNKNOWN_DIR/.claude/settings.json\"",

@@ -1,6 +1,7 @@
-// `dbguard hook-timeout-record`, the image the watchdog's signal handler execs in
-// place of the hook to record its deny: whatever it is handed, it exits 2, writes
-// nothing on stdout, and records a guard.timeout deny where the settings say.
+// `dbguard hook-timeout-record`, the image the watchdog's signal handler starts in a
+// child to record its deny: whatever it is handed, it exits 2, writes nothing on
+// stdout, and records a guard.timeout deny in the log the policy names. The input
+// cannot choose the log: anyone can run the command.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -8,30 +9,24 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/events.h"
-#include "protocol/failure_record.h"
 
 using namespace dbguard::testing;
-using dbguard::audit::AuditConfig;
-using dbguard::protocol::encode_audit_settings;
 
 namespace {
 
-std::string handed_over(const std::string& settings, const std::string& event, bool complete = true) {
-  return settings + "\n" + (complete ? "c" : "t") + event;
-}
+std::string handed_over(const std::string& event, bool complete = true) { return (complete ? "c" : "t") + event; }
 
 }  // namespace
 
-TEST(TimeoutRecord, RecordsTheEventItIsHandedWhereTheSettingsSay) {
+TEST(TimeoutRecord, RecordsTheEventItIsHandedInThePolicysLog) {
   ScratchDir d("timeout-record");
-  AuditConfig cfg;
-  cfg.path = d / "policy-log/audit.jsonl";
+  // The managed policy names the log: the record goes there, as the hook's records do.
+  write_file(d / "etc/dbguard/policy.toml", "[audit]\npath = \"" + (d / "policy-log/audit.jsonl") + "\"\n");
   auto r = run({DBGUARD_BINARY, "hook-timeout-record"},
-               handed_over(encode_audit_settings(cfg), bash_event("psql -f big.sql", d.path(), "toolu_t", "sess-t")),
-               isolated_env(d));
+               handed_over(bash_event("psql -f big.sql", d.path(), "toolu_t", "sess-t")), isolated_env(d));
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.out, "");
-  auto rs = audit_records(cfg.path);
+  auto rs = audit_records(d / "policy-log/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["decision"], "deny");
   EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
@@ -40,10 +35,10 @@ TEST(TimeoutRecord, RecordsTheEventItIsHandedWhereTheSettingsSay) {
   EXPECT_FALSE(std::filesystem::exists(d / "home/.local/state/dbguard/audit.jsonl"));
 }
 
-TEST(TimeoutRecord, WithoutSettingsOrEventItStillRecordsInTheDefaultLog) {
+TEST(TimeoutRecord, WithoutAnEventItStillRecordsInTheDefaultLog) {
   ScratchDir d("timeout-record-empty");
-  // Time ran out while stdin was read: no settings line content, no event.
-  for (const std::string& input : {std::string("\n"), std::string(""), std::string("{not json\nc{also not")}) {
+  // Time ran out while stdin was read (nothing handed over), or the input is not an event.
+  for (const std::string& input : {std::string(""), std::string("c"), std::string("c{not json")}) {
     auto r = run({DBGUARD_BINARY, "hook-timeout-record"}, input, isolated_env(d));
     EXPECT_EQ(r.code, 2) << input;
     EXPECT_EQ(r.out, "");
@@ -58,10 +53,24 @@ TEST(TimeoutRecord, WithoutSettingsOrEventItStillRecordsInTheDefaultLog) {
 
 TEST(TimeoutRecord, AnEventCutAtTheBoundIsNotReadAsOne) {
   ScratchDir d("timeout-record-cut");
-  auto r = run({DBGUARD_BINARY, "hook-timeout-record"},
-               handed_over("", bash_event("ls", d.path(), "toolu_cut"), /*complete=*/false), isolated_env(d));
+  auto r = run({DBGUARD_BINARY, "hook-timeout-record"}, handed_over(bash_event("ls", d.path(), "toolu_cut"), false),
+               isolated_env(d));
   EXPECT_EQ(r.code, 2);
   auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["tool_use_id"], "");
+}
+
+// An earlier hand-over carried the audit settings, so anyone running the command
+// could have it append a line to any file (a policy file, Claude Code's settings).
+TEST(TimeoutRecord, TheInputCannotNameTheFileWritten) {
+  ScratchDir d("timeout-record-path");
+  std::string target = d / "home/.claude/settings.json";
+  write_file(target, "{}\n");
+  std::string attempt = "{\"path\":\"" + target + "\",\"key_file\":\"\",\"required\":false,\"log_allows\":true,"
+                        "\"rotate_bytes\":1000000}\nc" + bash_event("ls", d.path());
+  auto r = run({DBGUARD_BINARY, "hook-timeout-record"}, attempt, isolated_env(d));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(read_file(target), "{}\n");
+  EXPECT_EQ(audit_records(d / "home/.local/state/dbguard/audit.jsonl").size(), 1u);
 }
