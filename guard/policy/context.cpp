@@ -41,6 +41,19 @@ Decision deny_with(const Engine& engine, const std::string& rule, const std::str
   return d;
 }
 
+// The policy layers for `paths`, managed → project, and the parsed ones present.
+std::vector<Policy::File> layer_files(const PolicyPaths& paths) {
+  return {{Layer::Managed, paths.managed, is_file(paths.managed)},
+          {Layer::User, paths.user, is_file(paths.user)},
+          {Layer::Project, paths.project, !paths.project.empty()}};
+}
+std::vector<LayerData> parse_layers(const std::vector<Policy::File>& files) {
+  std::vector<LayerData> layers;
+  for (const auto& f : files)
+    if (f.present) layers.push_back(parse_policy_file(f.path, f.layer));
+  return layers;
+}
+
 // Audit settings, the default path filled in.
 audit::AuditConfig audit_settings(const Policy& policy) {
   const auto& a = policy.audit;
@@ -59,12 +72,8 @@ std::shared_ptr<const Context> load_context(const std::string& cwd, const std::f
   auto ctx = std::make_shared<Context>();
   ctx->engine = &Engine::embedded();
   PolicyPaths paths = policy_paths(cwd);
-  ctx->policy.files = {{Layer::Managed, paths.managed, is_file(paths.managed)},
-                       {Layer::User, paths.user, is_file(paths.user)},
-                       {Layer::Project, paths.project, !paths.project.empty()}};
-  std::vector<LayerData> layers;
-  for (const auto& f : ctx->policy.files)
-    if (f.present) layers.push_back(parse_policy_file(f.path, f.layer));
+  ctx->policy.files = layer_files(paths);
+  std::vector<LayerData> layers = parse_layers(ctx->policy.files);
 
   std::vector<Sourced<std::string>> extra;
   for (const auto& l : layers) extra.insert(extra.end(), l.extra_packs.begin(), l.extra_packs.end());
@@ -123,12 +132,7 @@ std::shared_ptr<const Context> context_for(const std::string& cwd, const std::fu
 }
 
 audit::AuditConfig audit_config_for(const std::string& cwd) {
-  PolicyPaths paths = policy_paths(cwd);
-  std::vector<LayerData> layers;
-  for (auto [layer, path] : {std::pair{Layer::Managed, paths.managed}, std::pair{Layer::User, paths.user},
-                             std::pair{Layer::Project, paths.project}})
-    if (!path.empty() && (layer == Layer::Project || is_file(path))) layers.push_back(parse_policy_file(path, layer));
-  return audit_settings(merge_layers(layers, packs::embedded_packs()));
+  return audit_settings(merge_layers(parse_layers(layer_files(policy_paths(cwd))), packs::embedded_packs()));
 }
 
 Decision decide(const Context& ctx, const std::string& tool, const nlohmann::json& input, const std::string& cwd) {

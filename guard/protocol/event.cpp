@@ -91,4 +91,9 @@ EventResult parse_event(const std::string& bytes, bool truncated) {
   return r;
 }
 
+audit::EventFields record_fields(EventResult& ev) {
+  return {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
+          ev.ok ? std::move(ev.event.tool_input) : nlohmann::json()};
+}
+
 }  // namespace dbguard::protocol

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/record.h"
+
 namespace dbguard::protocol {
 
 constexpr std::size_t kMaxEventBytes = 4u << 20;  // 4 MiB: larger input is denied unread
@@ -30,5 +32,9 @@ struct EventResult {
 bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes);
 
 EventResult parse_event(const std::string& bytes, bool truncated = false);
+
+// What the audit record says of the call, the tool input moved out of `ev`
+// (null when the input is not an event).
+audit::EventFields record_fields(EventResult& ev);
 
 }  // namespace dbguard::protocol

@@ -55,8 +55,7 @@ void record_handed_over_timeout(std::FILE* in) {
   audit::EventFields event;
   if (!input.empty()) {
     EventResult ev = parse_event(input.substr(1), input[0] != 'c');
-    event = {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
-             ev.ok ? std::move(ev.event.tool_input) : nlohmann::json()};
+    event = record_fields(ev);
   }
   audit::AuditConfig config = policy::audit_config_for(event.cwd);
   record_failure(&config, event, "guard.timeout", "analysis exceeded the time budget");

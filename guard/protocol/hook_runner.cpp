@@ -61,8 +61,7 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
       watchdog.publish_event(bytes, complete);
       EventResult ev = parse_event(bytes, !complete);
       // Moved, not copied: the decision reads it, and so does the audit record.
-      event = {ev.event.session_id, ev.event.tool_use_id, ev.event.cwd, ev.event.tool_name,
-               ev.ok ? std::move(ev.event.tool_input) : nlohmann::json()};
+      event = record_fields(ev);
       DecideHooks hooks;
       hooks.on_context = [&](const std::shared_ptr<const policy::Context>& c) { ctx = c; };
       hooks.before_compile = [&watchdog] { watchdog.extend(kCompileBudgetMs); };
