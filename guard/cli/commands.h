@@ -7,7 +7,7 @@ namespace dbguard::cli {
 
 void add_hook(CLI::App& app);
 [[noreturn]] void run_hook_and_exit();  // `dbguard hook`: decide the event on stdin, exit 0 or 2
-// `dbguard hook-timeout-record`: internal, exec'd by the hook's watchdog to record its deny; exits 2.
+// `dbguard hook-timeout-record`: internal, started by the hook's watchdog to record its deny; exits 2.
 [[noreturn]] void record_timeout_and_exit();
 void add_check(CLI::App& app);
 void add_explain(CLI::App& app);

@@ -16,7 +16,7 @@ void run_hook_and_exit() {
   // pages in for the next copy. The process lives for one decision.
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TRIM_THRESHOLD, 256 << 20);
-  // A timeout's audit record is made by this binary, exec'd in place (protocol/watchdog).
+  // A timeout's audit record is made by this binary, started in a child (protocol/watchdog).
   protocol::Watchdog::set_recorder("/proc/self/exe");
   int code = protocol::run_hook(stdin, stdout, stderr);
   // The decision is written and flushed by run_hook; what is left (static
