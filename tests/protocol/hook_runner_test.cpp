@@ -9,14 +9,23 @@
 
 using namespace dbguard::testing;
 
-TEST(HookRunner, AnalysisPastTheCpuBudgetIsATimeoutDenyAndRecorded) {
-  ScratchDir d("watchdog-cpu");
-  // About 7 MiB of SQL (the file bound is 8 MiB): far more than 10 ms of parsing on any machine.
+namespace {
+
+// About 7 MiB of SQL in DIR/big.sql (the file bound is 8 MiB): far more than 10 ms
+// of parsing on any machine, so `psql -f big.sql` outlives a 10 ms budget.
+void write_big_sql(const ScratchDir& d) {
   std::string sql;
   for (int i = 0; sql.size() < (7u << 20); ++i)
     sql += "INSERT INTO t (id, v) VALUES (" + std::to_string(i) + ", 'x');\nDELETE FROM t WHERE id = " +
            std::to_string(i) + ";\n";
   write_file(d / "big.sql", sql);
+}
+
+}  // namespace
+
+TEST(HookRunner, AnalysisPastTheCpuBudgetIsATimeoutDenyAndRecorded) {
+  ScratchDir d("watchdog-cpu");
+  write_big_sql(d);
   auto env = isolated_env(d);
   env["DBGUARD_TIME_BUDGET_MS"] = "10";
   auto r = run({DBGUARD_BINARY, "hook"}, bash_event("psql -f big.sql", d.path(), "toolu_w", "sess-w"), env);
@@ -32,9 +41,7 @@ TEST(HookRunner, AnalysisPastTheCpuBudgetIsATimeoutDenyAndRecorded) {
 
 TEST(HookRunner, ATimeoutAfterThePolicyIsReadIsRecordedInThePolicysLog) {
   ScratchDir d("watchdog-policy-log");
-  std::string sql;
-  for (int i = 0; sql.size() < (7u << 20); ++i) sql += "DELETE FROM t WHERE id = " + std::to_string(i) + ";\n";
-  write_file(d / "big.sql", sql);
+  write_big_sql(d);
   auto env = isolated_env(d);
   env["DBGUARD_AUDIT_LOG"] = d / "elsewhere/audit.jsonl";
   env["DBGUARD_TIME_BUDGET_MS"] = "10";
