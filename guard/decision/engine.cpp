@@ -134,9 +134,11 @@ Decision Engine::decide_command(std::string_view command, const std::string& cwd
 Decision Engine::decide_tool(const std::string& tool_name, const nlohmann::json& tool_input, const std::string& cwd,
                              const EngineOptions& opt) const {
   if (tool_name == "Bash") {
-    if (!tool_input.is_object() || !tool_input.contains("command") || !tool_input["command"].is_string())
+    auto command = tool_input.is_object() ? tool_input.find("command") : tool_input.end();
+    if (command == tool_input.end() || !command->is_string())
       return fail_closed("guard.no-command", "", "a Bash event without a string `command`");
-    return decide_command(tool_input["command"].get<std::string>(), cwd, opt);
+    // By reference: a command may be megabytes, and the event's copy outlives the decision.
+    return decide_command(command->get_ref<const std::string&>(), cwd, opt);
   }
   Decision d;
   if (tool_name.rfind("mcp__", 0) == 0) {

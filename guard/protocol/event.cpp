@@ -13,6 +13,8 @@ bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes) {
     out.append(buf, n);
     if (out.size() > max_bytes) return false;
   }
+  // The string grew by doubling: a 1 MiB event would hold 2 MiB until the decision.
+  if (out.capacity() - out.size() > out.size() / 4 + 4096) out.shrink_to_fit();
   return true;
 }
 

@@ -31,7 +31,13 @@ struct WordPart {
 
 struct Word {
   std::vector<WordPart> parts;
-  std::string raw;  // source text
+  std::string raw;  // source text, unless raw_is_literal
+  // Most words are one unquoted literal, their source text: it is not stored twice
+  // (a long command's words are most of its syntax tree).
+  bool raw_is_literal = false;
+
+  // The word as written in the source.
+  const std::string& source() const { return raw_is_literal ? parts.front().text : raw; }
 };
 
 struct Assignment {

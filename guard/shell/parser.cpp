@@ -30,7 +30,7 @@ bool split_assignment(const Word& w, Assignment& out) {
   if (!name.empty() && name.back() == '+') name.pop_back();
   if (!is_name(name)) return false;
   out.name = name;
-  out.value.raw = w.raw.substr(w.raw.find('=') + 1);
+  out.value.raw = w.source().substr(w.source().find('=') + 1);
   WordPart rest = w.parts[0];
   rest.text = first.substr(eq + 1);
   if (!rest.text.empty()) out.value.parts.push_back(rest);
@@ -340,7 +340,7 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
       if (part.quoted) quoted = true;
       delim += part.kind == WordPart::Kind::Literal ? part.text : "$" + part.text;
     }
-    if (r.target.raw.find('\\') != std::string::npos) quoted = true;
+    if (r.target.source().find('\\') != std::string::npos) quoted = true;
     r.heredoc_expands = !quoted;
     out.push_back(std::move(r));
     pending_.push_back(PendingHeredoc{owner, compound, out.size() - 1, delim, op == "<<-"});

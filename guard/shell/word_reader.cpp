@@ -66,7 +66,11 @@ Word Parser::read_word() {
       ++pos_;
     }
   }
-  w.raw = std::string(src_.substr(start, pos_ - start));
+  std::string_view raw = src_.substr(start, pos_ - start);
+  if (w.parts.size() == 1 && w.parts[0].kind == WordPart::Kind::Literal && !w.parts[0].quoted && w.parts[0].text == raw)
+    w.raw_is_literal = true;
+  else
+    w.raw = std::string(raw);
   return w;
 }
 

@@ -141,7 +141,7 @@ bool expand_braces(const shell::Word& word, const Scope& scope, Expansion& out) 
   std::vector<std::string> words, masks;
   if (!brace_expand(text, active, words, &masks)) {
     // past the cap: not knowable here
-    out.args.push_back(Arg{literal_only || word.raw.empty() ? text : word.raw, true});
+    out.args.push_back(Arg{literal_only || word.source().empty() ? text : word.source(), true});
     return true;
   }
   if (literal_only) {

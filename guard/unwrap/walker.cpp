@@ -158,7 +158,12 @@ class Walker {
       return;
     }
     sources_.push_back(std::move(text));
-    std::string_view src = sources_.back();
+    walk_text(sources_.back(), scope, in, ctx, script);
+  }
+
+  // As walk_source(), for a text that outlives the walk (the call's own command,
+  // not copied: it may be megabytes).
+  void walk_text(std::string_view src, Scope& scope, const Input& in, const Ctx& ctx, const std::string& script = {}) {
     shell::ParseLimits pl;
     // Commands past the bound would not be walked: they are not parsed either
     // (a long text's syntax tree is most of its memory). A text cut there is over
@@ -181,7 +186,16 @@ class Walker {
     inner.source = src;
     inner.script = script;
     inner.line_starts = script.empty() ? nullptr : line_starts_of(src);
-    walk_list(*parsed.list, scope, in, inner);
+    // Each top-level item's syntax tree is freed once walked, so that a long
+    // command's tree and its invocations are not all held at once (nothing the
+    // walk keeps points into the tree: invocations own their text).
+    for (auto& ao : parsed.list->items) {
+      for (const auto& pipeline : ao.pipelines) {
+        if (too_complex_) break;  // past the bound on commands: denied, not walked further
+        walk_pipeline(pipeline, scope, in, inner);
+      }
+      ao = shell::AndOr{};
+    }
     if (parsed.truncated) {
       std::string_view rest = src.substr(parsed.truncated_at);
       over_bound(std::string(rest.substr(0, std::min(rest.find('\n'), std::size_t{200}))));
@@ -913,7 +927,7 @@ UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, co
   Walker walker(result, limits);
   Scope scope;
   scope.cwd = cwd;
-  walker.walk_source(std::string(command), scope, Input{}, Ctx{}, command);
+  walker.walk_text(command, scope, Input{}, Ctx{});
   return result;
 }
 

@@ -32,6 +32,24 @@ TEST(Parser, QuotingIsRemoved) {
   EXPECT_EQ(literal(sc.words[4]), "-v");
 }
 
+// A plain word's source text is its literal (stored once); any other word keeps
+// its own: quotes, escapes, continuations and expansions as written.
+TEST(Parser, EveryWordKeepsItsSourceText) {
+  auto r = parse("cp src/a.txt 'b c' d\\e \"$X\"/f g\\\nh ${Y:-z}");
+  ASSERT_TRUE(r.ok) << r.error;
+  const auto& w = first(r).words;
+  ASSERT_EQ(w.size(), 7u);
+  EXPECT_EQ(w[1].source(), "src/a.txt");
+  EXPECT_TRUE(w[1].raw_is_literal);
+  EXPECT_EQ(w[2].source(), "'b c'");
+  EXPECT_EQ(literal(w[2]), "b c");
+  EXPECT_EQ(w[3].source(), "d\\e");
+  EXPECT_EQ(w[4].source(), "\"$X\"/f");
+  EXPECT_EQ(w[5].source(), "g\\\nh");
+  EXPECT_EQ(literal(w[5]), "gh");
+  EXPECT_EQ(w[6].source(), "${Y:-z}");
+}
+
 TEST(Parser, LineContinuationJoinsWords) {
   auto r = parse("docker com\\\npose down");
   ASSERT_TRUE(r.ok);
