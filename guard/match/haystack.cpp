@@ -5,19 +5,33 @@
 
 namespace dbguard {
 
+namespace {
+
+// Appended whole, then rewritten in place: every argument of every command comes here.
+void append_canonical(std::string& out, const Arg& a) {
+  if (a.dynamic) out += '\x1e';
+  std::size_t from = out.size();
+  out += a.text;
+  for (std::size_t i = from; i < out.size(); ++i)
+    if (out[i] == ' ' || out[i] == '\t' || out[i] == '\n' || out[i] == '\r') out[i] = '\x1f';
+}
+
+}  // namespace
+
 std::string canonical_arg(const Arg& a) {
   std::string out;
-  out.reserve(a.text.size() + 1);
-  if (a.dynamic) out += '\x1e';
-  for (char c : a.text) out += (c == ' ' || c == '\t' || c == '\n' || c == '\r') ? '\x1f' : c;
+  append_canonical(out, a);
   return out;
 }
 
 std::string canonical_line(const std::vector<Arg>& argv) {
+  std::size_t size = 0;
+  for (const auto& a : argv) size += a.text.size() + 2;
   std::string line;
+  line.reserve(size);
   for (std::size_t i = 0; i < argv.size(); ++i) {
     if (i) line += ' ';
-    line += canonical_arg(argv[i]);
+    append_canonical(line, argv[i]);
   }
   return line;
 }

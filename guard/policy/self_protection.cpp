@@ -52,16 +52,25 @@ struct Resolution {
   std::string path;
   bool missing = false;
 };
-thread_local std::unordered_map<std::string, Resolution> resolved_dirs;
+// Looked up by string_view: no key string built for a directory seen before.
+struct DirHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+thread_local std::unordered_map<std::string, Resolution, DirHash, std::equal_to<>> resolved_dirs;
 // The directory looked up last (map nodes do not move): a command's paths mostly share one.
 thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
 
 Resolution resolve(const std::string& p, const std::string& lex);
 
-const Resolution& dir_resolution(const std::string& dir) {
+const Resolution& dir_resolution(std::string_view dir) {
   if (last_dir && last_dir->first == dir) return last_dir->second;
   auto it = resolved_dirs.find(dir);
-  if (it == resolved_dirs.end()) it = resolved_dirs.emplace(dir, resolve(dir, dir)).first;
+  if (it == resolved_dirs.end()) {
+    std::string d(dir);
+    Resolution r = resolve(d, d);
+    it = resolved_dirs.emplace(std::move(d), std::move(r)).first;
+  }
   last_dir = &*it;
   return it->second;
 }
@@ -74,8 +83,11 @@ Resolution resolve(const std::string& p, const std::string& lex) {
   if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return {weakly_resolved(p)};
   if (lex == "/") return {lex};
   std::size_t slash = lex.find_last_of('/');
-  const Resolution& dir = dir_resolution(slash == 0 ? "/" : lex.substr(0, slash));
-  std::string joined = (dir.path == "/" ? "" : dir.path) + lex.substr(slash);
+  const Resolution& dir = dir_resolution(slash == 0 ? std::string_view("/") : std::string_view(lex).substr(0, slash));
+  std::string joined;
+  joined.reserve(dir.path.size() + lex.size() - slash);
+  if (dir.path != "/") joined += dir.path;
+  joined.append(lex, slash);
   if (dir.missing) return {joined, true};
   struct stat st {};
   if (::lstat(joined.c_str(), &st) != 0) return {joined, errno == ENOENT || errno == ENOTDIR};
@@ -89,15 +101,18 @@ std::string resolved(const std::string& p) { return resolve(p).path; }
 // Known not to exist from what this decision has resolved already: its directory
 // was found missing. A long command names thousands of paths under directories it
 // creates; each would cost a stat (and a pattern, glob's opendir) to learn the same.
+// The nearest ancestor resolved decides: paths under one found missing (x/*.png/.claude
+// when x is) are missing too.
 bool known_missing(const std::string& p) {
   if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return false;
-  std::string lex = lexical(p);
-  std::size_t slash = lex.find_last_of('/');
-  if (slash == 0 || slash == std::string::npos) return false;
-  std::string dir = lex.substr(0, slash);
-  if (last_dir && last_dir->first == dir) return last_dir->second.missing;
-  auto it = resolved_dirs.find(dir);
-  return it != resolved_dirs.end() && it->second.missing;
+  std::string dir = lexical(p);
+  for (std::size_t slash; (slash = dir.find_last_of('/')) != 0 && slash != std::string::npos;) {
+    dir.resize(slash);
+    if (last_dir && last_dir->first == dir) return last_dir->second.missing;
+    auto it = resolved_dirs.find(dir);
+    if (it != resolved_dirs.end()) return it->second.missing;
+  }
+  return false;
 }
 
 // stat(2) directly: std::filesystem parses the path into components first,
@@ -555,7 +570,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     std::string dest = target_dir.empty() ? ops.back() : target_dir;
     if (check(dest, "`" + prog + "` writes over", false)) return;
     std::string dest_abs = expand(dest, cwd);
-    if (!target_dir.empty() || is_directory(dest_abs) || (!dest.empty() && dest.back() == '/')) {
+    if (!target_dir.empty() || (!dest.empty() && dest.back() == '/') || is_directory(dest_abs)) {
       for (const auto& src : sources) {
         // What lands in the destination: SRC/. (and rsync's SRC/) copies the
         // contents into it, anything else arrives as DEST/basename, a whole

@@ -20,6 +20,11 @@ void append_literal(Word& w, std::string_view text, bool quoted) {
   w.parts.push_back(std::move(p));
 }
 
+// A character that stands for itself in an unquoted word (read_word's last case).
+bool is_plain(char c) {
+  return !is_meta(c) && c != '\'' && c != '"' && c != '\\' && c != '$' && c != '`';
+}
+
 bool is_special_param(char c) {
   return c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!' ||
          std::isdigit(static_cast<unsigned char>(c));
@@ -62,8 +67,11 @@ Word Parser::read_word() {
     } else if (c == '`') {
       read_backtick(w, false);
     } else {
-      append_literal(w, src_.substr(pos_, 1), false);
-      ++pos_;
+      // A run of plain characters at once: most of a long command is such runs.
+      std::size_t end = pos_ + 1;
+      while (end < src_.size() && is_plain(src_[end])) ++end;
+      append_literal(w, src_.substr(pos_, end - pos_), false);
+      pos_ = end;
     }
   }
   std::string_view raw = src_.substr(start, pos_ - start);

@@ -2,7 +2,8 @@
 
 #include <re2/re2.h>
 
-#include <filesystem>
+#include <sys/stat.h>
+
 #include <map>
 #include <memory>
 
@@ -46,8 +47,10 @@ void copy_dest(const std::vector<const Arg*>& ops, const std::string& target_dir
   if (ops.empty() || ops.back()->dynamic) return;
   std::string dest = resolve_path(cwd, ops.back()->text);
   out.push_back(dest);
-  std::error_code ec;
-  if (ops.size() >= 2 && std::filesystem::is_directory(dest, ec))
+  // stat(2) directly: std::filesystem splits the path into components first, and a
+  // long command copies into thousands of destinations.
+  struct stat st {};
+  if (ops.size() >= 2 && ::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     add_into(dest, std::vector<const Arg*>(ops.begin(), ops.end() - 1));
 }
 
