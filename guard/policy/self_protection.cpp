@@ -515,7 +515,8 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   for (const auto& w : inv.writes)
     if (check(w, "the output redirection writes", false)) return;
   if (inv.argv.empty() || inv.program_dynamic) return;
-  const std::string prog = basename_of(inv.argv[0].text);
+  const std::string prog_text = basename_of(inv.argv[0].text);
+  std::string_view prog = prog_text;  // compared with literals by length first
 
   // Reading the audit key is denied too: with it, the chain could be rewritten.
   // Only entries carry read_too; without one, resolving every argument of every
@@ -548,13 +549,13 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     }
   }
 
-  static const std::set<std::string> any_operand = {
+  static const std::set<std::string, std::less<>> any_operand = {
       "rm", "unlink", "shred", "truncate", "chmod", "chown", "chgrp", "chattr", "setfacl", "mv", "tee", "rmdir",
       "srm", "wipe", "ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "pico", "joe", "mcedit", "ln", "link", "sponge"};
-  static const std::set<std::string> recursive = {"rm", "mv", "chmod", "chown", "chgrp", "chattr", "setfacl", "rmdir", "srm", "wipe"};
+  static const std::set<std::string, std::less<>> recursive = {"rm", "mv", "chmod", "chown", "chgrp", "chattr", "setfacl", "rmdir", "srm", "wipe"};
   if (any_operand.count(prog)) {
     for (const auto& op : operands(inv))
-      if (check(op, "`" + prog + "` changes", recursive.count(prog) > 0)) return;
+      if (check(op, "`" + prog_text + "` changes", recursive.count(prog) > 0)) return;
     return;
   }
   if (prog == "cp" || prog == "install" || prog == "rsync" || prog == "scp") {
@@ -568,7 +569,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     if (ops.empty()) return;
     std::vector<std::string> sources(ops.begin(), ops.end() - (target_dir.empty() ? 1 : 0));
     std::string dest = target_dir.empty() ? ops.back() : target_dir;
-    if (check(dest, "`" + prog + "` writes over", false)) return;
+    if (check(dest, "`" + prog_text + "` writes over", false)) return;
     std::string dest_abs = expand(dest, cwd);
     if (!target_dir.empty() || (!dest.empty() && dest.back() == '/') || is_directory(dest_abs)) {
       for (const auto& src : sources) {
@@ -580,7 +581,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
         std::string base = basename_of(trimmed);
         bool contents = base == "." || (prog == "rsync" && !src.empty() && src.back() == '/');
         std::string target = contents ? dest_abs : dest_abs + "/" + base;
-        if (check_into(target, "`" + prog + "` copies into")) return;
+        if (check_into(target, "`" + prog_text + "` copies into")) return;
       }
     }
     return;
@@ -588,7 +589,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   if (prog == "tar" || prog == "gtar" || prog == "bsdtar") {
     std::string dir;
     if (!tar_extracts(inv, dir)) return;
-    check_into(dir.empty() ? "." : dir, "`" + prog + "` extracts into");
+    check_into(dir.empty() ? "." : dir, "`" + prog_text + "` extracts into");
     return;
   }
   if (prog == "unzip") {
@@ -605,7 +606,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   if (prog == "sed" || prog == "gsed" || prog == "perl" || prog == "ruby") {
     if (!short_flag(inv, 'i', "--in-place")) return;
     for (const auto& op : operands(inv))
-      if (check(op, "`" + prog + " -i` edits", false)) return;
+      if (check(op, "`" + prog_text + " -i` edits", false)) return;
     return;
   }
   if (prog == "git" && inv.argv.size() > 2) {

@@ -889,7 +889,8 @@ class Walker {
       over_bound(segment);
       return;
     }
-    Invocation inv;
+    // Built in place: an Invocation is a few hundred bytes, moved member by member.
+    Invocation& inv = out_.invocations.emplace_back();
     inv.argv = argv;
     inv.program_path = program_path;
     inv.env = env;
@@ -899,7 +900,7 @@ class Walker {
     inv.pipeline = ctx.pipeline;
     inv.stage = ctx.stage;
     inv.stages = ctx.stages;
-    inv.ordinal = out_.invocations.size() + 1;
+    inv.ordinal = out_.invocations.size();
     inv.via = ctx.via;
     inv.context = ctx.context;
     inv.writes = writes;
@@ -910,7 +911,6 @@ class Walker {
     inv.repeated = ctx.repeated;
     inv.written = written_;
     inv.written_seen = written_->size();
-    out_.invocations.push_back(std::move(inv));
   }
 
   UnwrapResult& out_;

@@ -306,7 +306,9 @@ std::size_t skip_options(const std::vector<Arg>& argv, std::size_t from, std::st
 
 Peel peel(const std::vector<Arg>& argv) {
   if (argv.empty() || argv[0].dynamic) return {};
-  const std::string& prog = argv[0].text;
+  // A view: its == against a literal compares lengths first (every command passes here).
+  const std::string& prog_text = argv[0].text;
+  std::string_view prog = prog_text;
 
   if (prog == "sudo" || prog == "doas") {
     static const std::vector<std::string_view> l = {"user", "group", "prompt", "close-from", "host", "chdir",
@@ -318,7 +320,7 @@ Peel peel(const std::vector<Arg>& argv) {
         return Peel::nothing();
     }
     std::size_t i = skip_options(argv, 1, prog == "doas" ? "uC" : "ugpCDrtTUR", l);
-    Peel p = Peel::inner(i, prog);
+    Peel p = Peel::inner(i, prog_text);
     while (p.inner_begin < argv.size() && is_assignment(argv[p.inner_begin].text)) {
       const std::string& a = argv[p.inner_begin].text;
       auto eq = a.find('=');
@@ -397,7 +399,7 @@ Peel peel(const std::vector<Arg>& argv) {
     } else if (prog == "systemd-run") {
       i = skip_options(argv, 1, "pEu", {"property", "setenv", "unit", "description", "slice", "uid", "gid"});
     } else i = skip_options(argv, 1, "", {});
-    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();
+    return i < argv.size() ? Peel::inner(i, prog_text) : Peel::nothing();
   }
   if (prog == "script") {
     // script -c CMD runs CMD on a pseudo-terminal fed from script's own stdin
@@ -422,7 +424,7 @@ Peel peel(const std::vector<Arg>& argv) {
   // Launchers that run a program from a project environment.
   if ((prog == "poetry" || prog == "pipenv" || prog == "pdm" || prog == "hatch" || prog == "rye") && argv.size() > 2 &&
       argv[1].text == "run")
-    return Peel::inner(2, prog + " run");
+    return Peel::inner(2, prog_text + " run");
   if (prog == "uv" && argv.size() > 2 && argv[1].text == "run") {
     std::size_t i = skip_options(argv, 2, "pw", {"with", "python", "project", "directory", "env-file", "group",
                                                  "extra", "package", "with-requirements", "index"});
@@ -432,7 +434,7 @@ Peel peel(const std::vector<Arg>& argv) {
   if (Peel p = peel_package_launcher(argv); p.kind != Peel::Kind::None) return p;
   if (prog == "xargs") return peel_xargs(argv);
   if (prog == "watch") return peel_watch(argv);
-  if (is_shell(prog)) return peel_shell(argv);
+  if (is_shell(prog_text)) return peel_shell(argv);
   if (prog == "eval") {
     Peel p;
     p.kind = Peel::Kind::Shell;
@@ -445,7 +447,7 @@ Peel peel(const std::vector<Arg>& argv) {
     Peel p;
     p.kind = Peel::Kind::Script;
     p.keep_outer = true;
-    p.via = prog + " " + argv[1].text;
+    p.via = prog_text + " " + argv[1].text;
     p.text = argv[1].text;
     p.text_dynamic = argv[1].dynamic;
     p.same_scope = true;
