@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -51,6 +52,7 @@ std::string weakly_resolved(const std::string& p) {
 struct Resolution {
   std::string path;
   bool missing = false;
+  bool parent_missing = false;  // not the topmost missing directory: not memoized
 };
 // Looked up by string_view: no key string built for a directory seen before.
 struct DirHash {
@@ -58,21 +60,32 @@ struct DirHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 thread_local std::unordered_map<std::string, Resolution, DirHash, std::equal_to<>> resolved_dirs;
+// A directory under a missing one is only kept here, till the next such lookup: the
+// missing ancestor in the map answers for it, and a long command's fresh trees would
+// otherwise fill the map with tens of thousands of entries, each a cache miss to find.
+thread_local std::optional<std::pair<const std::string, Resolution>> under_missing;
 // The directory looked up last (map nodes do not move): a command's paths mostly share one.
 thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
 
 Resolution resolve(const std::string& p, const std::string& lex);
 
+// The reference is good until the next call.
 const Resolution& dir_resolution(std::string_view dir) {
   if (last_dir && last_dir->first == dir) return last_dir->second;
   auto it = resolved_dirs.find(dir);
-  if (it == resolved_dirs.end()) {
-    std::string d(dir);
-    Resolution r = resolve(d, d);
-    it = resolved_dirs.emplace(std::move(d), std::move(r)).first;
+  if (it != resolved_dirs.end()) {
+    last_dir = &*it;
+    return it->second;
   }
-  last_dir = &*it;
-  return it->second;
+  std::string d(dir);
+  Resolution r = resolve(d, d);
+  if (r.parent_missing) {
+    under_missing.emplace(std::move(d), std::move(r));
+    last_dir = &*under_missing;
+  } else {
+    last_dir = &*resolved_dirs.emplace(std::move(d), std::move(r)).first;
+  }
+  return last_dir->second;
 }
 
 // As weakly_resolved(), with the directory resolved once per decision and the last
@@ -88,7 +101,7 @@ Resolution resolve(const std::string& p, const std::string& lex) {
   joined.reserve(dir.path.size() + lex.size() - slash);
   if (dir.path != "/") joined += dir.path;
   joined.append(lex, slash);
-  if (dir.missing) return {joined, true};
+  if (dir.missing) return {joined, true, true};
   struct stat st {};
   if (::lstat(joined.c_str(), &st) != 0) return {joined, errno == ENOENT || errno == ENOTDIR};
   if (S_ISLNK(st.st_mode)) return {weakly_resolved(joined)};
@@ -745,6 +758,7 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
 
 void begin_decision() {
   last_dir = nullptr;
+  under_missing.reset();
   resolved_dirs.clear();
 }
 
