@@ -240,6 +240,7 @@ Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out) {
 }
 
 std::vector<std::string> brace_expansions(const std::string& text) {
+  if (text.find('{') == std::string::npos) return {text};  // most words: no group
   std::vector<std::string> out;
   if (!brace_expand(text, std::string(text.size(), '1'), out) || out.size() > kMaxBraceWords) {
     out.resize(std::min(out.size(), kMaxBraceWords - 1));

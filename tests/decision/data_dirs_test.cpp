@@ -112,6 +112,7 @@ TEST(BraceExpansion, NestedAndBounded) {
   EXPECT_EQ(brace_expansions("{pgdata,build}"), (std::vector<std::string>{"pgdata", "build"}));
   EXPECT_EQ(brace_expansions("a{b,c{d,e}}f"), (std::vector<std::string>{"abf", "acdf", "acef"}));
   EXPECT_EQ(brace_expansions("{x}"), (std::vector<std::string>{"{x}"}));
+  EXPECT_EQ(brace_expansions("build/m1/x.png"), (std::vector<std::string>{"build/m1/x.png"}));
   EXPECT_LE(brace_expansions("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}").size(), 256u);
 }
 
