@@ -96,7 +96,17 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
     deeper = unwrap_limits_;
     deeper.max_depth = std::max(0, deeper.max_depth - depth);
   }
-  auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_);
+  // Each invocation is judged as the walk finds it (its text still in cache, and a
+  // long command's invocations never all in memory), into its own lists so that the
+  // findings keep their order: the walk's issues, the analyses', self-protection's.
+  Decision judged;
+  std::vector<Finding> self_protection;
+  auto judge = [&](const Invocation& inv) {
+    InvocationJudge(*this, judged, opt, depth).judge(inv);
+    // The guard protects itself: no command may change its policy, hooks, binary or audit log.
+    policy::judge_invocation(protected_files(opt), inv, self_protection);
+  };
+  auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_, judge);
   if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
   for (const auto& issue : result.issues) {
     if (issue.only_if_reach && !could_reach(issue.segment) && !could_reach(issue.reach_text)) {
@@ -105,9 +115,11 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
     }
     d.findings.push_back({issue.rule, false, issue.segment, issue.detail, "command line", ""});
   }
-  for (const auto& inv : result.invocations) InvocationJudge(*this, d, opt, depth).judge(inv);
-  // The guard protects itself: no command may change its policy, hooks, binary or audit log.
-  for (const auto& inv : result.invocations) policy::judge_invocation(protected_files(opt), inv, d.findings);
+  auto append = [](auto& to, auto& from) { to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end())); };
+  append(d.findings, judged.findings);
+  append(d.findings, self_protection);
+  append(d.trace, judged.trace);
+  append(d.notes, judged.notes);
 }
 
 void Engine::finish(Decision& d) const {

@@ -5,6 +5,7 @@
 // or SQL inputs are read (bounded) by later stages, not here.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,7 +40,14 @@ struct UnwrapResult {
   std::string parse_error;
 };
 
-UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, const UnwrapLimits& limits = {});
+// Receives each invocation once it is complete, in order.
+using InvocationSink = std::function<void(const Invocation&)>;
+
+// With a sink, invocations go to it as the walk finds them and are not kept in
+// the result: a long command's are judged while their text is still in cache,
+// and never all held at once.
+UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, const UnwrapLimits& limits = {},
+                            const InvocationSink& sink = {});
 
 // Renders argv as a shell-quoted command line (for messages and `check -- a b c`).
 std::string shell_quote_join(const std::vector<std::string>& argv);

@@ -148,7 +148,11 @@ bool is_shell_script(const std::string& path) {
 
 class Walker {
  public:
-  Walker(UnwrapResult& out, const UnwrapLimits& limits) : out_(out), limits_(limits) {}
+  Walker(UnwrapResult& out, const UnwrapLimits& limits, const InvocationSink& sink)
+      : out_(out), limits_(limits), sink_(sink) {}
+
+  // The walk is over: the last invocation is complete too.
+  void finish() { hand_over(); }
 
   void walk_source(std::string text, Scope& scope, const Input& in, const Ctx& ctx, std::string_view what,
                    const std::string& script = {}) {
@@ -168,7 +172,7 @@ class Walker {
     // Commands past the bound would not be walked: they are not parsed either
     // (a long text's syntax tree is most of its memory). A text cut there is over
     // the bound, so it is denied as such below.
-    pl.stop_after_commands = limits_.max_invocations - std::min(out_.invocations.size(), limits_.max_invocations) + 1;
+    pl.stop_after_commands = limits_.max_invocations - std::min(emitted_, limits_.max_invocations) + 1;
     auto parsed = shell::parse(src, pl);
     if (!parsed.ok) {
       if (ctx.depth == 0) {
@@ -181,7 +185,7 @@ class Walker {
     }
     // About one invocation a command: room for them at once, not a vector regrown
     // (and its invocations moved) a dozen times for a long command.
-    if (ctx.depth == 0) out_.invocations.reserve(std::min(parsed.commands, limits_.max_invocations));
+    if (ctx.depth == 0 && !sink_) out_.invocations.reserve(std::min(parsed.commands, limits_.max_invocations));
     Ctx inner = ctx;
     inner.source = src;
     inner.script = script;
@@ -882,13 +886,23 @@ class Walker {
     too_complex_ = true;
   }
 
+  // With a sink, the invocation kept is handed to it. Only the last one emitted may
+  // still change (run_inline_code adds its embedded SQL), so it is handed over at the
+  // next emit or at the end.
+  void hand_over() {
+    if (!sink_ || out_.invocations.empty()) return;
+    sink_(out_.invocations.back());
+    out_.invocations.clear();
+  }
+
   void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
             const std::vector<std::string>& refs, const std::string& segment, const std::vector<std::string>& writes,
             const std::string& cwd, const std::string& program_path = "") {
-    if (out_.invocations.size() >= limits_.max_invocations) {
+    if (emitted_ >= limits_.max_invocations) {
       over_bound(segment);
       return;
     }
+    hand_over();  // the one before is complete now
     // Built in place: an Invocation is a few hundred bytes, moved member by member.
     Invocation& inv = out_.invocations.emplace_back();
     inv.argv = argv;
@@ -900,7 +914,7 @@ class Walker {
     inv.pipeline = ctx.pipeline;
     inv.stage = ctx.stage;
     inv.stages = ctx.stages;
-    inv.ordinal = out_.invocations.size();
+    inv.ordinal = ++emitted_;
     inv.via = ctx.via;
     inv.context = ctx.context;
     inv.writes = writes;
@@ -915,6 +929,8 @@ class Walker {
 
   UnwrapResult& out_;
   const UnwrapLimits& limits_;
+  const InvocationSink& sink_;
+  std::size_t emitted_ = 0;  // invocations found so far (with a sink, out_ keeps only the last)
   std::deque<std::string> sources_;
   bool too_complex_ = false;
   std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
@@ -922,12 +938,14 @@ class Walker {
 
 }  // namespace
 
-UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, const UnwrapLimits& limits) {
+UnwrapResult unwrap_command(std::string_view command, const std::string& cwd, const UnwrapLimits& limits,
+                            const InvocationSink& sink) {
   UnwrapResult result;
-  Walker walker(result, limits);
+  Walker walker(result, limits, sink);
   Scope scope;
   scope.cwd = cwd;
   walker.walk_text(command, scope, Input{}, Ctx{});
+  walker.finish();
   return result;
 }
 

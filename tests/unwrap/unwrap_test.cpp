@@ -242,3 +242,27 @@ TEST(Unwrap, ToolImagesRunTheirTool) {
   EXPECT_NE(find(unwrap_command("docker run liquibase/liquibase dropAll", "/tmp"), "liquibase"), nullptr);
   EXPECT_EQ(find(unwrap_command("docker run --rm node:20 npm test", "/tmp"), "node"), nullptr);  // node is the image
 }
+
+// With a sink, every invocation reaches it once complete, in order, as the result
+// would have held it (the embedded SQL that inline code adds after the invocation
+// was found included), and the result keeps none.
+TEST(Unwrap, SinkReceivesEveryInvocationCompleteAndInOrder) {
+  const std::string cmd =
+      "ls -la | grep x && python3 -c \"import psycopg2; cur.execute('DROP TABLE users')\"; "
+      "bash -c 'echo a; sudo rm -rf /tmp/x'; python3 -c \"cur.execute('DELETE FROM t')\"";
+  auto kept = unwrap_command(cmd, "/tmp");
+  std::vector<Invocation> sunk;
+  auto streamed = unwrap_command(cmd, "/tmp", {}, [&](const Invocation& inv) { sunk.push_back(inv); });
+  EXPECT_TRUE(streamed.invocations.empty());
+  ASSERT_EQ(sunk.size(), kept.invocations.size());
+  ASSERT_GE(sunk.size(), 6u);
+  bool any_sql = false;
+  for (std::size_t i = 0; i < sunk.size(); ++i) {
+    EXPECT_EQ(argv_of(sunk[i]), argv_of(kept.invocations[i])) << i;
+    EXPECT_EQ(sunk[i].ordinal, i + 1);
+    EXPECT_EQ(sunk[i].embedded_sql, kept.invocations[i].embedded_sql) << i;
+    any_sql = any_sql || !sunk[i].embedded_sql.empty();
+  }
+  EXPECT_TRUE(any_sql);
+  EXPECT_FALSE(sunk.back().embedded_sql.empty());  // the last one, handed over at the end
+}
