@@ -68,6 +68,7 @@ thread_local std::optional<std::pair<const std::string, Resolution>> under_missi
 thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
 
 Resolution resolve(const std::string& p, const std::string& lex);
+Resolution resolve_plain(const std::string& lex);
 
 // The reference is good until the next call.
 const Resolution& dir_resolution(std::string_view dir) {
@@ -78,7 +79,7 @@ const Resolution& dir_resolution(std::string_view dir) {
     return it->second;
   }
   std::string d(dir);
-  Resolution r = resolve(d, d);
+  Resolution r = resolve_plain(d);
   if (r.parent_missing) {
     under_missing.emplace(std::move(d), std::move(r));
     last_dir = &*under_missing;
@@ -94,6 +95,11 @@ const Resolution& dir_resolution(std::string_view dir) {
 // `lex` is lexical(p), which callers often have already.
 Resolution resolve(const std::string& p, const std::string& lex) {
   if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return {weakly_resolved(p)};
+  return resolve_plain(lex);
+}
+
+// resolve() of an absolute lexical path without `..` (nor, then, its directories).
+Resolution resolve_plain(const std::string& lex) {
   if (lex == "/") return {lex};
   std::size_t slash = lex.find_last_of('/');
   const Resolution& dir = dir_resolution(slash == 0 ? std::string_view("/") : std::string_view(lex).substr(0, slash));
