@@ -95,4 +95,33 @@ std::string normal_path(const std::string& path) {
   return n;
 }
 
+// Only an absolute path without dot components (nor dot files: the test is kept
+// simple) is judged by its ancestors: `x/..` is not under x.
+bool DirectoryProbe::under_missing(const std::string& path) const {
+  if (missing_.empty()) return false;
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
+    std::string_view prefix(path.data(), slash == std::string::npos ? path.size() : slash);
+    if (missing_.find(prefix) != missing_.end()) return true;
+    if (slash == std::string::npos) return false;
+  }
+}
+
+bool DirectoryProbe::is_directory(const std::string& path) {
+  bool plain = !path.empty() && path[0] == '/' && path.find("/.") == std::string::npos;
+  if (plain && under_missing(path)) return false;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) return S_ISDIR(st.st_mode);
+  if (!plain || (errno != ENOENT && errno != ENOTDIR)) return false;
+  // Up to the topmost missing directory: the next path under it is answered here.
+  std::string top = path;
+  while (top.size() > 1 && top.back() == '/') top.pop_back();
+  for (std::size_t slash; (slash = top.find_last_of('/')) != 0 && slash != std::string::npos;) {
+    std::string parent = top.substr(0, slash);
+    if (::stat(parent.c_str(), &st) == 0 || (errno != ENOENT && errno != ENOTDIR)) break;
+    top = std::move(parent);
+  }
+  missing_.insert(std::move(top));
+  return false;
+}
+
 }  // namespace dbguard

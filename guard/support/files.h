@@ -3,6 +3,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <unordered_set>
 
 namespace dbguard {
 
@@ -22,5 +24,22 @@ std::string resolve_path(const std::string& cwd, const std::string& path);
 // `path` normalized lexically (std::filesystem's lexically_normal: `.`, `..`
 // and repeated slashes), without a trailing slash. The file system is not asked.
 std::string normal_path(const std::string& path);
+
+// Whether `path` is a directory, by stat(2), remembering the directories it found
+// missing: a path under one is missing too, and costs no stat. For one decision:
+// files may appear between two.
+class DirectoryProbe {
+ public:
+  bool is_directory(const std::string& path);
+
+ private:
+  bool under_missing(const std::string& path) const;
+
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> missing_;  // each the topmost missing on its path
+};
 
 }  // namespace dbguard

@@ -2,8 +2,6 @@
 
 #include <re2/re2.h>
 
-#include <sys/stat.h>
-
 #include <map>
 #include <memory>
 
@@ -32,7 +30,7 @@ std::vector<const Arg*> operands(const std::vector<Arg>& argv, std::size_t from,
 // DEST of cp/mv/ln/install/rsync: DEST itself, and DEST/basename(SRC) when
 // DEST is a directory (or -t DIR names it).
 void copy_dest(const std::vector<const Arg*>& ops, const std::string& target_dir, const std::string& cwd,
-               std::vector<std::string>& out) {
+               std::vector<std::string>& out, DirectoryProbe* dirs) {
   auto add_into = [&](const std::string& dir, const std::vector<const Arg*>& sources) {
     for (const Arg* s : sources) {
       if (s->dynamic) continue;
@@ -47,10 +45,10 @@ void copy_dest(const std::vector<const Arg*>& ops, const std::string& target_dir
   if (ops.empty() || ops.back()->dynamic) return;
   std::string dest = resolve_path(cwd, ops.back()->text);
   out.push_back(dest);
-  // stat(2) directly: std::filesystem splits the path into components first, and a
-  // long command copies into thousands of destinations.
-  struct stat st {};
-  if (ops.size() >= 2 && ::stat(dest.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+  // A long command copies into thousands of destinations, mostly under a few
+  // directories it creates: DirectoryProbe answers those without a stat each.
+  DirectoryProbe own;
+  if (ops.size() >= 2 && (dirs ? *dirs : own).is_directory(dest))
     add_into(dest, std::vector<const Arg*>(ops.begin(), ops.end() - 1));
 }
 
@@ -117,7 +115,7 @@ bool written_earlier(const Invocation& inv, const std::string& path, std::string
 }
 
 std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd,
-                                       std::vector<std::string>* dynamic) {
+                                       std::vector<std::string>* dynamic, DirectoryProbe* dirs) {
   std::vector<std::string> out;
   if (argv.empty() || argv[0].dynamic) return out;
   const std::string& prog = argv[0].text;
@@ -159,7 +157,7 @@ std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::
     std::string with_value = prog == "install" ? "tmgoS" : prog == "rsync" ? "eBfT" : prog == "scp" ? "cFiJloPS" : "tS";
     auto ops = operands(argv, 1, with_value, {"target-directory", "suffix", "mode", "owner", "group", "rsh", "filter"});
     if (dynamic && target_dir.empty() && !ops.empty() && ops.back()->dynamic) dynamic->push_back(ops.back()->text);
-    copy_dest(ops, target_dir, cwd, out);
+    copy_dest(ops, target_dir, cwd, out, dirs);
   } else if (prog == "sed" || prog == "perl") {
     // sed -i[SUFFIX] [-e SCRIPT]… [SCRIPT] FILE…: every file operand is rewritten in place
     bool in_place = false, explicit_script = false;

@@ -366,7 +366,7 @@ class Walker {
       argv.erase(argv.begin(), argv.begin() + static_cast<long>(p.inner_begin));
     }
     dynamic_writes.clear();
-    note_writes(files_written(argv, scope.cwd, &dynamic_writes));
+    note_writes(files_written(argv, scope.cwd, &dynamic_writes, &dirs_));
     note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
@@ -629,7 +629,7 @@ class Walker {
     run_project_commands(argv, in, ctx, env, scope, segment);
     run_inline_code(argv, in, ctx, env, scope, segment);
     std::vector<std::string> dynamic_writes;
-    note_writes(files_written(argv, scope.cwd, &dynamic_writes));
+    note_writes(files_written(argv, scope.cwd, &dynamic_writes, &dirs_));
     note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
@@ -931,6 +931,7 @@ class Walker {
   const UnwrapLimits& limits_;
   const InvocationSink& sink_;
   std::size_t emitted_ = 0;  // invocations found so far (with a sink, out_ keeps only the last)
+  DirectoryProbe dirs_;      // directories the walk's commands write into, found missing
   std::deque<std::string> sources_;
   bool too_complex_ = false;
   std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
