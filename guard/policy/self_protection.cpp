@@ -44,15 +44,15 @@ std::string weakly_resolved(const std::string& p) {
   return ec ? lexical(p) : lexical(r.string());
 }
 
-// Directories resolved during one decision: every argument of every command is
-// checked, and a long command names thousands of files in a few directories
-// (weakly_canonical costs a stat and a readlink per component, each time).
+// Paths (directories and files) resolved during one decision: every argument of
+// every command is checked, and a long command names thousands of files in a few
+// directories (weakly_canonical costs a stat and a readlink per component, each time).
 // `missing`: nothing exists there, so nothing under it can be a symlink either
 // (a long command's fresh build/module_N/... trees cost one lstat each, not one a level).
 struct Resolution {
   std::string path;
   bool missing = false;
-  bool parent_missing = false;  // not the topmost missing directory: not memoized
+  bool parent_missing = false;  // not the topmost missing path: not memoized
 };
 // Looked up by string_view: no key string built for a directory seen before.
 struct DirHash {
@@ -60,18 +60,18 @@ struct DirHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 thread_local std::unordered_map<std::string, Resolution, DirHash, std::equal_to<>> resolved_dirs;
-// A directory under a missing one is only kept here, till the next such lookup: the
+// A path under a missing one is only kept here, till the next such lookup: the
 // missing ancestor in the map answers for it, and a long command's fresh trees would
 // otherwise fill the map with tens of thousands of entries, each a cache miss to find.
 thread_local std::optional<std::pair<const std::string, Resolution>> under_missing;
-// The directory looked up last (map nodes do not move): a command's paths mostly share one.
+// The path looked up last (map nodes do not move): a command's paths mostly share a directory.
 thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
 
 Resolution resolve(const std::string& p, const std::string& lex);
 Resolution resolve_plain(const std::string& lex);
 
 // The reference is good until the next call.
-const Resolution& dir_resolution(std::string_view dir) {
+const Resolution& memo_resolution(std::string_view dir) {
   if (last_dir && last_dir->first == dir) return last_dir->second;
   auto it = resolved_dirs.find(dir);
   if (it != resolved_dirs.end()) {
@@ -95,14 +95,18 @@ const Resolution& dir_resolution(std::string_view dir) {
 // `lex` is lexical(p), which callers often have already.
 Resolution resolve(const std::string& p, const std::string& lex) {
   if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return {weakly_resolved(p)};
-  return resolve_plain(lex);
+  // Files are kept too: a long command names the same one again and again (tee -a log).
+  if (auto it = resolved_dirs.find(lex); it != resolved_dirs.end()) return it->second;
+  Resolution r = resolve_plain(lex);
+  if (!r.parent_missing) resolved_dirs.emplace(lex, r);
+  return r;
 }
 
 // resolve() of an absolute lexical path without `..` (nor, then, its directories).
 Resolution resolve_plain(const std::string& lex) {
   if (lex == "/") return {lex};
   std::size_t slash = lex.find_last_of('/');
-  const Resolution& dir = dir_resolution(slash == 0 ? std::string_view("/") : std::string_view(lex).substr(0, slash));
+  const Resolution& dir = memo_resolution(slash == 0 ? std::string_view("/") : std::string_view(lex).substr(0, slash));
   std::string joined;
   joined.reserve(dir.path.size() + lex.size() - slash);
   if (dir.path != "/") joined += dir.path;
