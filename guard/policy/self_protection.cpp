@@ -225,16 +225,20 @@ struct PathWord {
   bool unknown = false;      // a `$` or a backquote: cannot be resolved
   std::string lex;           // lexical(expanded)
 
-  const std::string& resolved() const {
-    if (!resolved_done_) {
-      resolved_ = resolve(expanded, lex).path;
-      resolved_done_ = true;
-    }
-    return resolved_;
-  }
+  const std::string& resolved() const { return resolution().path; }
+  // Known not to exist (nor, then, anything under it): no stat needed to say it
+  // holds or is no settings directory.
+  bool missing() const { return resolution().missing; }
 
  private:
-  mutable std::string resolved_;
+  const Resolution& resolution() const {
+    if (!resolved_done_) {
+      resolution_ = resolve(expanded, lex);
+      resolved_done_ = true;
+    }
+    return resolution_;
+  }
+  mutable Resolution resolution_;
   mutable bool resolved_done_ = false;
 };
 
@@ -303,7 +307,7 @@ std::string holds_protected(const ProtectedFiles& files, const PathWord& w) {
     if (k == 1 && r == l) break;  // no symlink on the way: already looked at
     for (const auto& entry : files.entries())
       if (under(entry.path, dir)) return entry.what + " (" + entry.path + ")";
-    if (!is_directory(dir)) continue;
+    if (w.missing() || !is_directory(dir)) continue;
     for (const char* inside : {"/.dbguard.toml", "/.claude/settings.json", "/.claude/settings.local.json",
                                "/settings.json", "/settings.local.json"}) {
       std::string p = dir + inside;
@@ -322,7 +326,7 @@ std::string creates_protected_in(const PathWord& w) {
   if (w.unknown_var) return "";
   const std::string& dir = w.lex;
   if (basename_of(dir) == ".claude") return "a Claude Code settings directory (" + dir + ")";
-  if (is_directory(dir + "/.claude")) return "a Claude Code settings directory (" + dir + "/.claude)";
+  if (!w.missing() && is_directory(dir + "/.claude")) return "a Claude Code settings directory (" + dir + "/.claude)";
   return "";
 }
 
