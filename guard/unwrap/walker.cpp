@@ -447,7 +447,7 @@ class Walker {
     bool trusted_subs = substitutions_trusted(ex);
     Ctx here = ctx;
     if (!ctx.script.empty()) here.via.push_back(script_line(ctx, sc.begin));
-    run(std::move(argv), env, stdin_source, here, scope, ex.var_refs, segment, writes,
+    run(std::move(argv), std::move(env), std::move(stdin_source), std::move(here), scope, ex.var_refs, segment, writes,
         !unresolved_refs && trusted_subs);
     note_writes(writes);
     note_dynamic_writes(dynamic_writes, scope.cwd);
