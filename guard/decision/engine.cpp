@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -115,7 +116,9 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
     }
     d.findings.push_back({issue.rule, false, issue.segment, issue.detail, "command line", ""});
   }
-  auto append = [](auto& to, auto& from) { to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end())); };
+  auto append = [](auto& to, auto& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  };
   append(d.findings, judged.findings);
   append(d.findings, self_protection);
   append(d.trace, judged.trace);

@@ -579,7 +579,8 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   static const std::set<std::string, std::less<>> any_operand = {
       "rm", "unlink", "shred", "truncate", "chmod", "chown", "chgrp", "chattr", "setfacl", "mv", "tee", "rmdir",
       "srm", "wipe", "ed", "ex", "vi", "vim", "nvim", "nano", "emacs", "pico", "joe", "mcedit", "ln", "link", "sponge"};
-  static const std::set<std::string, std::less<>> recursive = {"rm", "mv", "chmod", "chown", "chgrp", "chattr", "setfacl", "rmdir", "srm", "wipe"};
+  static const std::set<std::string, std::less<>> recursive = {"rm",    "mv",      "chmod", "chown", "chgrp",
+                                                               "chattr", "setfacl", "rmdir", "srm",   "wipe"};
   if (any_operand.count(prog)) {
     for (const auto& op : operands(inv))
       if (check(op, "`" + prog_text + "` changes", recursive.count(prog) > 0)) return;
