@@ -54,12 +54,8 @@ struct Resolution {
   bool missing = false;
   bool parent_missing = false;  // not the topmost missing path: not memoized
 };
-// Looked up by string_view: no key string built for a directory seen before.
-struct DirHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-thread_local std::unordered_map<std::string, Resolution, DirHash, std::equal_to<>> resolved_dirs;
+// Looked up by string_view (PathHash): no key string built for a path seen before.
+thread_local std::unordered_map<std::string, Resolution, PathHash, std::equal_to<>> resolved_dirs;
 // A path under a missing one is only kept here, till the next such lookup: the
 // missing ancestor in the map answers for it, and a long command's fresh trees would
 // otherwise fill the map with tens of thousands of entries, each a cache miss to find.

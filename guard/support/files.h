@@ -2,6 +2,7 @@
 // (SQL files, scripts). The guard reads; it never writes or executes.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -25,6 +26,13 @@ std::string resolve_path(const std::string& cwd, const std::string& path);
 // and repeated slashes), without a trailing slash. The file system is not asked.
 std::string normal_path(const std::string& path);
 
+// Hashes a path key by string_view, so that maps keyed by paths are looked up
+// without building a key string (with std::equal_to<>).
+struct PathHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 // Whether `path` is a directory, by stat(2), remembering the directories it found
 // missing: a path under one is missing too, and costs no stat. For one decision:
 // files may appear between two.
@@ -35,11 +43,7 @@ class DirectoryProbe {
  private:
   bool under_missing(const std::string& path) const;
 
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_set<std::string, Hash, std::equal_to<>> missing_;  // each the topmost missing on its path
+  std::unordered_set<std::string, PathHash, std::equal_to<>> missing_;  // each the topmost missing on its path
 };
 
 }  // namespace dbguard
