@@ -63,7 +63,6 @@ thread_local std::optional<std::pair<const std::string, Resolution>> under_missi
 // The path looked up last (map nodes do not move): a command's paths mostly share a directory.
 thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
 
-Resolution resolve(const std::string& p, const std::string& lex);
 Resolution resolve_plain(const std::string& lex);
 
 // The reference is good until the next call.

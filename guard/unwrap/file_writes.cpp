@@ -30,7 +30,7 @@ std::vector<const Arg*> operands(const std::vector<Arg>& argv, std::size_t from,
 // DEST of cp/mv/ln/install/rsync: DEST itself, and DEST/basename(SRC) when
 // DEST is a directory (or -t DIR names it).
 void copy_dest(const std::vector<const Arg*>& ops, const std::string& target_dir, const std::string& cwd,
-               std::vector<std::string>& out, DirectoryProbe* dirs) {
+               std::vector<std::string>& out, DirectoryProbe& dirs) {
   auto add_into = [&](const std::string& dir, const std::vector<const Arg*>& sources) {
     for (const Arg* s : sources) {
       if (s->dynamic) continue;
@@ -47,8 +47,7 @@ void copy_dest(const std::vector<const Arg*>& ops, const std::string& target_dir
   out.push_back(dest);
   // A long command copies into thousands of destinations, mostly under a few
   // directories it creates: DirectoryProbe answers those without a stat each.
-  DirectoryProbe own;
-  if (ops.size() >= 2 && (dirs ? *dirs : own).is_directory(dest))
+  if (ops.size() >= 2 && dirs.is_directory(dest))
     add_into(dest, std::vector<const Arg*>(ops.begin(), ops.end() - 1));
 }
 
@@ -114,8 +113,8 @@ bool written_earlier(const Invocation& inv, const std::string& path, std::string
          could_be_written(*inv.written, normal_path(resolve_path(inv.cwd, path)), inv.written_seen, why);
 }
 
-std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd,
-                                       std::vector<std::string>* dynamic, DirectoryProbe* dirs) {
+std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd, DirectoryProbe& dirs,
+                                       std::vector<std::string>* dynamic) {
   std::vector<std::string> out;
   if (argv.empty() || argv[0].dynamic) return out;
   const std::string& prog = argv[0].text;

@@ -15,10 +15,10 @@
 namespace dbguard {
 
 // Resolved paths argv (normalized program first) writes. Run-time targets ($F)
-// are not paths: they go to `dynamic` (as written), when given. `dirs` (when
-// given) answers whether a destination is a directory, for the whole walk.
-std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd,
-                                       std::vector<std::string>* dynamic = nullptr, DirectoryProbe* dirs = nullptr);
+// are not paths: they go to `dynamic` (as written), when given. `dirs` answers
+// whether a destination is a directory, for the whole walk.
+std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::string& cwd, DirectoryProbe& dirs,
+                                       std::vector<std::string>* dynamic = nullptr);
 
 // The RE2 pattern of every normalized path a run-time write target could be:
 // its static parts literal, each run-time part any text, relative to `cwd`

@@ -366,7 +366,7 @@ class Walker {
       argv.erase(argv.begin(), argv.begin() + static_cast<long>(p.inner_begin));
     }
     dynamic_writes.clear();
-    note_writes(files_written(argv, scope.cwd, &dynamic_writes, &dirs_));
+    note_writes(files_written(argv, scope.cwd, dirs_, &dynamic_writes));
     note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
@@ -629,7 +629,7 @@ class Walker {
     run_project_commands(argv, in, ctx, env, scope, segment);
     run_inline_code(argv, in, ctx, env, scope, segment);
     std::vector<std::string> dynamic_writes;
-    note_writes(files_written(argv, scope.cwd, &dynamic_writes, &dirs_));
+    note_writes(files_written(argv, scope.cwd, dirs_, &dynamic_writes));
     note_dynamic_writes(dynamic_writes, scope.cwd);
   }
 
