@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "protocol/event_json.h"
+
 namespace dbguard::protocol {
 
 bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes) {
@@ -53,34 +55,23 @@ EventResult parse_event(const std::string& bytes, bool truncated) {
     r.error = "stdin is empty (no PreToolUse event)";
     return r;
   }
-  // Pointer input: the same parser, about a fifth faster than std::string iterators.
-  nlohmann::json j = nlohmann::json::parse(bytes.data(), bytes.data() + bytes.size(), nullptr, false);
-  // A raw NUL byte is never valid JSON, yet the parser stops at it and accepts
-  // what came before: `{…}\0anything` must not pass as the event before the NUL.
-  if (j.is_discarded() || bytes.find('\0') != std::string::npos) {
-    r.error = "stdin is not valid JSON";
-    return r;
-  }
-  if (!j.is_object()) {
+  EventJson j;
+  r.error = read_event_json(bytes, j);
+  if (!r.error.empty()) return r;
+  if (!j.root_is_object) {
     r.error = "the event is not a JSON object";
     return r;
   }
-  auto name = j.find("tool_name");
-  if (name == j.end() || !name->is_string()) {
+  if (!j.tool_name) {
     r.error = "the event has no string `tool_name`";
     return r;
   }
-  r.event.tool_name = std::move(name->get_ref<std::string&>());
-  auto input = j.find("tool_input");
-  r.event.tool_input = input != j.end() ? std::move(*input) : nlohmann::json::object();
-  auto str = [&](const char* key) {
-    auto it = j.find(key);
-    return it != j.end() && it->is_string() ? std::move(it->get_ref<std::string&>()) : std::string();
-  };
-  r.event.cwd = str("cwd");
-  r.event.session_id = str("session_id");
-  r.event.tool_use_id = str("tool_use_id");
-  r.event.hook_event_name = str("hook_event_name");
+  r.event.tool_name = std::move(*j.tool_name);
+  r.event.tool_input = j.tool_input ? std::move(*j.tool_input) : nlohmann::json::object();
+  r.event.cwd = std::move(j.cwd);
+  r.event.session_id = std::move(j.session_id);
+  r.event.tool_use_id = std::move(j.tool_use_id);
+  r.event.hook_event_name = std::move(j.hook_event_name);
   // A NUL byte (\u0000) cannot reach a shell or a database intact: execve and
   // libpq stop at it, bash drops it from a script, libpg_query reads up to it.
   // What would run is then not what the guard reads, so the event is refused.

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/events.h"
+#include "protocol/event_json.h"
 
 using namespace dbguard::testing;
 
@@ -71,16 +72,32 @@ TEST(HookRunner, StdinThatNeverEndsIsDeniedAtTheWallClockCap) {
 // Decided in time, a deeply nested MCP input reaches the audit record, which keeps
 // the input as JSON: it must be cut at a depth bound, not recursed into (that
 // overflowed the stack: exit 139, which Claude Code does not take as a deny).
-TEST(HookRunner, DeeplyNestedToolInputDecidedInTimeIsRecordedNotACrash) {
+TEST(HookRunner, DeeplyNestedToolInputDecidedInTimeIsRecordedCut) {
   ScratchDir d("deep-mcp");
   std::string deep = "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"mcp__db__query\",\"tool_use_id\":\"toolu_d\","
                      "\"cwd\":\"/tmp\",\"tool_input\":{\"sql\":\"SELECT 1\",\"x\":";
-  for (int i = 0; i < 500000; ++i) deep += "{\"a\":";
-  deep += "1" + std::string(500000, '}') + "}}";
-  auto r = run({DBGUARD_BINARY, "hook"}, deep, isolated_env(d));  // a 5 s budget: decided, not timed out
+  for (std::size_t i = 3; i < dbguard::protocol::kMaxEventDepth; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(dbguard::protocol::kMaxEventDepth - 3, '}') + "}}";
+  auto r = run({DBGUARD_BINARY, "hook"}, deep, isolated_env(d));
   EXPECT_TRUE(r.code == 0 || r.code == 2) << r.code << " " << r.err.substr(0, 300);
   auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0]["tool_use_id"], "toolu_d");
   EXPECT_NE(rs[0]["input"].get<std::string>().find("nested too deep"), std::string::npos);
+}
+
+// Deeper than the event's bound (the old reader parsed 500,000 levels), the
+// event is refused unread, with its reason, and the refusal recorded.
+TEST(HookRunner, EventNestedPastTheBoundIsDeniedAndRecorded) {
+  ScratchDir d("deeper-mcp");
+  std::string deep = "{\"tool_name\":\"mcp__db__query\",\"tool_input\":{\"sql\":\"SELECT 1\",\"x\":";
+  for (int i = 0; i < 500000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(500000, '}') + "}}";
+  auto r = run({DBGUARD_BINARY, "hook"}, deep, isolated_env(d));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("guard.malformed-event"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nests deeper than 1000 levels"), std::string::npos) << r.err;
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.malformed-event"}));
 }
