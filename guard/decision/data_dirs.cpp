@@ -189,7 +189,7 @@ bool is_option(const Arg& a) { return !a.dynamic && !a.text.empty() && a.text[0]
 std::vector<Hit> judge(const Invocation& inv, const Settings& settings) {
   std::vector<Hit> hits;
   if (inv.argv.empty() || inv.argv[0].dynamic) return hits;
-  const std::string& prog = inv.argv[0].text;
+  std::string_view prog = inv.argv[0].text;  // compared with literals by length first
   Search search{settings};
   auto empties = [&](const std::string& target, const std::string& how) {
     fs::path p = fs::path(resolve_path(inv.cwd, target)).lexically_normal();

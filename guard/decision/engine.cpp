@@ -35,8 +35,20 @@ const char* to_string(Verdict v) {
   return "deny";
 }
 
+Engine::Lists::Lists(const packs::PackSet& p)
+    : sql_clients(p.setting("sql_clients")),
+      dynamic_program_candidates(p.setting("dynamic_program_candidates")),
+      reach_programs(p.setting("reach_programs")),
+      reach_words(p.setting("reach_words")),
+      dynamic_arg_candidates(p.setting("dynamic_arg_candidates")),
+      whole_config_destroy_rules(p.setting("whole_config_destroy_rules")),
+      database_resources(p.setting("database_resources")),
+      database_module_words(p.setting("database_module_words")),
+      mongo_shells(p.setting("mongo_shells")),
+      line_command_clients(p.setting("line_command_clients")) {}
+
 Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
-    : packs_(packs), matcher_(std::move(matcher)) {
+    : packs_(packs), lists_(packs), matcher_(std::move(matcher)) {
   unwrap_limits_.trusted_generators = packs_.setting("trusted_generators");
   unwrap_limits_.human_gated_scripts = packs_.setting("human_gated_scripts");
   unwrap_limits_.container_safe_scripts = packs_.setting("container_safe_scripts");
@@ -58,8 +70,8 @@ const Engine& Engine::embedded() {
 
 bool Engine::could_reach(std::string_view text) const {
   // A program that reaches databases or infrastructure, or a name part that suggests it.
-  const auto& programs = packs_.setting("reach_programs");
-  const auto& words = packs_.setting("reach_words");
+  const auto& programs = lists_.reach_programs;
+  const auto& words = lists_.reach_words;
   auto in = [](const std::vector<std::string>& v, const std::string& w) { return std::find(v.begin(), v.end(), w) != v.end(); };
   std::string program, part;
   auto flush_part = [&] {

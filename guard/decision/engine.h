@@ -62,7 +62,17 @@ class Engine {
                            const EngineOptions& opt) const;
   bool could_reach(std::string_view text) const;
 
+  // The packs' lists that every invocation reads, looked up once: a lookup by
+  // name costs a few string comparisons, several times per invocation.
+  struct Lists {
+    explicit Lists(const packs::PackSet& p);
+    const std::vector<std::string>&sql_clients, &dynamic_program_candidates, &reach_programs, &reach_words,
+        &dynamic_arg_candidates, &whole_config_destroy_rules, &database_resources, &database_module_words,
+        &mongo_shells, &line_command_clients;
+  };
+
   const packs::PackSet& packs_;
+  const Lists lists_;
   std::unique_ptr<Matcher> matcher_;
   UnwrapLimits unwrap_limits_;
   datadirs::Settings data_dirs_;  // from the packs' settings, once: judged for every invocation

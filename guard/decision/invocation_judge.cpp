@@ -85,7 +85,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
   judge_removed_data_dirs(inv, seen);
   judge_kube_manifests(inv, seen);
   // Opaque data piped into any database client (psql is judged with its SQL above).
-  const auto& clients = engine_.packs_.setting("sql_clients");
+  const auto& clients = engine_.lists_.sql_clients;
   // A heredoc / here-string with run-time parts is partly opaque the same way.
   if (!inv.argv.empty() && !inv.argv[0].dynamic && !clients::is_sql_client(inv) &&
       (inv.stdin_source.kind == Input::Kind::Opaque ||
@@ -272,7 +272,7 @@ void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
   }
   // The program is only known at run time. Ask what it would do as each program
   // that can reach a database or infrastructure; if any of them is blocked, so is this.
-  for (const auto& candidate : engine_.packs_.setting("dynamic_program_candidates")) {
+  for (const auto& candidate : engine_.lists_.dynamic_program_candidates) {
     Invocation as = inv;
     as.argv[0] = Arg{candidate, false};
     as.program_dynamic = false;
@@ -339,9 +339,9 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
   // `docker volume $ACTION pgdata`, `terraform $CMD -auto-approve`: an argument
   // known only at run time, on a program that reaches databases or
   // infrastructure. Try the words that make such commands destructive.
-  const auto& programs = engine_.packs_.setting("reach_programs");
+  const auto& programs = engine_.lists_.reach_programs;
   if (inv.argv.empty() || std::find(programs.begin(), programs.end(), inv.argv[0].text) == programs.end()) return;
-  const auto& words = engine_.packs_.setting("dynamic_arg_candidates");
+  const auto& words = engine_.lists_.dynamic_arg_candidates;
   std::optional<Invocation> as;  // one copy, its argument i set to each candidate in turn
   for (std::size_t i = 1; i < inv.argv.size(); ++i) {
     const Arg& a = inv.argv[i];
@@ -365,15 +365,15 @@ void InvocationJudge::judge_destroyed_databases(const Invocation& inv, Seen& see
   // An untargeted destroy destroys everything the configuration declares: when
   // that includes a database, it is the hard rule, marker or not.
   const auto& packs = engine_.packs_;
-  const auto& destroying = packs.setting("whole_config_destroy_rules");
+  const auto& destroying = engine_.lists_.whole_config_destroy_rules;
   std::string via_rule;
   for (const auto& f : seen.findings)
     if (std::find(destroying.begin(), destroying.end(), f.rule) != destroying.end()) via_rule = f.rule;
   if (via_rule.empty()) return;
   for (const auto& a : inv.argv)
     if (a.text.rfind("-target", 0) == 0) return;  // targeted: judged by the patterns
-  std::string db = clients::declared_database(clients::terraform_dir(inv), packs.setting("database_resources"),
-                                              packs.setting("database_module_words"));
+  std::string db = clients::declared_database(clients::terraform_dir(inv), engine_.lists_.database_resources,
+                                              engine_.lists_.database_module_words);
   if (db.empty()) return;
   const packs::Rule* rule = packs.find("terraform.destroy-database");
   if (!rule) return;
@@ -409,12 +409,8 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   // mongosh/mongo run JavaScript and redis-cli runs commands from options, files
   // and stdin; each is judged as a synthetic command line the packs describe.
   if (inv.argv.empty() || inv.argv[0].dynamic) return;
-  const auto& packs = engine_.packs_;
   const std::string& prog = inv.argv[0].text;
-  auto listed = [&](const char* setting) {
-    const auto& v = packs.setting(setting);
-    return std::find(v.begin(), v.end(), prog) != v.end();
-  };
+  auto listed = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), prog) != v.end(); };
   auto judge_as = [&](std::vector<Arg> argv, const std::string& origin) {
     Invocation as = inv;
     as.argv = std::move(argv);
@@ -438,7 +434,7 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
     seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, "cannot read " + path + ": " + error, prog, ""});
     return false;
   };
-  if (listed("mongo_shells")) {
+  if (listed(engine_.lists_.mongo_shells)) {
     std::vector<std::pair<std::string, std::string>> code;  // origin, JavaScript
     bool explicit_code = false;
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
@@ -474,7 +470,7 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
     }
     for (const auto& [origin, js] : code) judge_as({Arg{"mongosh-code", false}, Arg{without_string_literals(js), false}}, origin);
   }
-  if (listed("line_command_clients")) {
+  if (listed(engine_.lists_.line_command_clients)) {
     std::string text;
     if (inv.stdin_source.kind == Input::Kind::Text) text = inv.stdin_source.content;
     else if (inv.stdin_source.kind == Input::Kind::File && !read(inv.stdin_source.content, text)) return;

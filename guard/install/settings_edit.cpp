@@ -1,6 +1,7 @@
 #include "install/settings_edit.h"
 
 #include "install/json_spans.h"
+#include "support/text.h"
 
 namespace dbguard::install {
 namespace {
@@ -47,11 +48,6 @@ std::string shell_word(const std::string& s, std::size_t& p) {
     }
   }
   return out;
-}
-
-std::string basename_of(const std::string& p) {
-  auto slash = p.find_last_of('/');
-  return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
 std::size_t child_start(const JsonSpan& c, std::size_t i) {

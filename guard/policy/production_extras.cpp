@@ -1,4 +1,5 @@
 #include "policy/production_extras.h"
+#include "support/text.h"
 
 #include <fnmatch.h>
 
@@ -17,11 +18,6 @@ bool glob(const std::string& pattern, const std::string& text) {
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::string basename_of(const std::string& p) {
-  auto slash = p.find_last_of('/');
-  return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
 // The words of an invocation a marker can sit in: argv (spaces inside one
@@ -167,7 +163,7 @@ std::string production_script(const ProductionExtras& x, const Invocation& inv) 
                                                      "uv", "poetry", "pipenv", "npx"};
   std::vector<std::string> cands;  // the script as written: a path or a bare name
   cands.push_back(inv.program_path.empty() ? inv.argv[0].text : inv.program_path);
-  std::string prog = basename_of(inv.argv[0].text);
+  std::string prog(basename_of(inv.argv[0].text));
   if (interpreters.count(prog) || prog.rfind("python", 0) == 0) {
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
       const std::string& a = inv.argv[i].text;
@@ -180,14 +176,14 @@ std::string production_script(const ProductionExtras& x, const Invocation& inv) 
   // A pattern with a slash names a path (`ops/run_live.sh` also matches
   // `./ops/run_live.sh` and `/srv/app/ops/run_live.sh`); without one, a file name.
   auto matches = [](const std::string& pattern, std::string path) {
-    if (pattern.find('/') == std::string::npos) return glob(pattern, basename_of(path));
+    if (pattern.find('/') == std::string::npos) return glob(pattern, std::string(basename_of(path)));
     while (path.rfind("./", 0) == 0) path.erase(0, 2);
     return glob(pattern, path) || (pattern[0] != '/' && glob("*/" + pattern, path));
   };
   for (const auto& c : cands)
     for (const auto& s : x.scripts)
       if (matches(s.value, c))
-        return "script " + basename_of(c) + " (production script " + s.value + ", " + s.origin.describe() + ")";
+        return "script " + std::string(basename_of(c)) + " (production script " + s.value + ", " + s.origin.describe() + ")";
   return "";
 }
 

@@ -29,11 +29,6 @@ std::string env_or(const char* name, const std::string& fallback) {
   return v && *v ? v : fallback;
 }
 
-std::string basename_of(const std::string& p) {
-  auto slash = p.find_last_of('/');
-  return slash == std::string::npos ? p : p.substr(slash + 1);
-}
-
 // The path as the lexical checks compare it (support/files: no trailing slash).
 std::string lexical(const std::string& p) { return normal_path(p); }
 
@@ -260,7 +255,7 @@ std::string protected_what(const ProtectedFiles& files, const std::string& l, co
       if (read_too) *read_too = e.read_too;
       return e.what;
     }
-    std::string base = basename_of(p);
+    std::string_view base = basename_of(p);
     if (base == ".dbguard.toml") return "a project dbguard policy file (.dbguard.toml)";
     if ((base == "settings.json" || base == "settings.local.json") &&
         basename_of(fs::path(p).parent_path().string()) == ".claude") {
@@ -346,7 +341,7 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
   }
   std::size_t slash = pattern.find_last_of('/');
   std::string dir = slash == std::string::npos ? "" : slash == 0 ? "/" : pattern.substr(0, slash);
-  std::string base = basename_of(pattern);
+  std::string base(basename_of(pattern));
   if (!has_glob(dir)) {
     if (glob_matches(base, ".dbguard.toml")) return "a project dbguard policy file (" + dir + "/.dbguard.toml)";
     if (basename_of(dir) == ".claude")
@@ -537,7 +532,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   for (const auto& w : inv.writes)
     if (check(w, "the output redirection writes", false)) return;
   if (inv.argv.empty() || inv.program_dynamic) return;
-  const std::string prog_text = basename_of(inv.argv[0].text);
+  const std::string prog_text(basename_of(inv.argv[0].text));
   std::string_view prog = prog_text;  // compared with literals by length first
 
   // Reading the audit key is denied too: with it, the chain could be rewritten.
@@ -601,7 +596,7 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
         // directory with `-r`.
         std::string trimmed = src;
         while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-        std::string base = basename_of(trimmed);
+        std::string base(basename_of(trimmed));
         bool contents = base == "." || (prog == "rsync" && !src.empty() && src.back() == '/');
         std::string target = contents ? dest_abs : dest_abs + "/" + base;
         if (check_into(target, "`" + prog_text + "` copies into")) return;

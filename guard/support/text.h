@@ -18,4 +18,10 @@ inline bool has_glob(std::string_view s) {
   return false;
 }
 
+// The last component of a path: after its last '/' (all of it without one).
+inline std::string_view basename_of(std::string_view path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
 }  // namespace dbguard

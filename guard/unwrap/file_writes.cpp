@@ -117,7 +117,7 @@ std::vector<std::string> files_written(const std::vector<Arg>& argv, const std::
                                        std::vector<std::string>* dynamic) {
   std::vector<std::string> out;
   if (argv.empty() || argv[0].dynamic) return out;
-  const std::string& prog = argv[0].text;
+  std::string_view prog = argv[0].text;  // compared with literals by length first
   auto add = [&](const Arg& a) {
     if (a.dynamic && dynamic) dynamic->push_back(a.text);
     else if (!a.dynamic && !a.text.empty() && a.text != "-") out.push_back(resolve_path(cwd, a.text));

@@ -12,7 +12,7 @@
 namespace dbguard {
 namespace {
 
-std::string language_of(const std::string& prog) {
+std::string language_of(std::string_view prog) {
   if (prog.rfind("python", 0) == 0 || prog == "pypy" || prog == "pypy3") return "python";
   if (prog == "node" || prog == "nodejs" || prog == "bun" || prog == "deno") return "node";
   if (prog == "ruby") return "ruby";

@@ -44,10 +44,11 @@ Peel peel_su(const std::vector<Arg>& argv, const std::string& prog) {
 }  // namespace
 
 Peel peel_launcher(const std::vector<Arg>& argv) {
-  const std::string& prog = argv[0].text;
-  if (prog == "su" || prog == "runuser") return peel_su(argv, prog);
+  const std::string& prog_text = argv[0].text;
+  std::string_view prog = prog_text;  // compared with literals by length first
+  if (prog == "su" || prog == "runuser") return peel_su(argv, prog_text);
   if (prog == "coproc") return argv.size() > 1 ? Peel::inner(1, "coproc") : Peel::nothing();
-  if (prog == "busybox" || prog == "toybox") return argv.size() > 1 ? Peel::inner(1, prog) : Peel::nothing();
+  if (prog == "busybox" || prog == "toybox") return argv.size() > 1 ? Peel::inner(1, prog_text) : Peel::nothing();
   if (prog == "trap") {
     // trap ACTION SIGNAL…: ACTION is shell text run later, like eval
     std::size_t i = 1;
@@ -63,7 +64,7 @@ Peel peel_launcher(const std::vector<Arg>& argv) {
   if (prog == "strace" || prog == "ltrace") {
     std::size_t i = skip_options(argv, 1, "abeEIoOpPsSuUX", {"output", "signal", "trace", "string-limit", "user",
                                                              "env", "attach", "columns", "decode-fds", "trace-path"});
-    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();  // strace -p PID attaches, runs nothing new
+    return i < argv.size() ? Peel::inner(i, prog_text) : Peel::nothing();  // strace -p PID attaches, runs nothing new
   }
   if (prog == "taskset") {
     for (std::size_t k = 1; k < argv.size() && argv[k].text.size() > 1 && argv[k].text[0] == '-'; ++k)
@@ -82,14 +83,14 @@ Peel peel_launcher(const std::vector<Arg>& argv) {
                             [](const Arg& a) { return a.text == ":::" || a.text == "::::" || a.text == ":::+" || a.text == "::::+"; });
     std::size_t end = static_cast<std::size_t>(sep - argv.begin());
     if (i < end) {
-      Peel p = Peel::inner(i, prog, end);
+      Peel p = Peel::inner(i, prog_text, end);
       p.feeds_items = true;
       return p;
     }
     if (sep != argv.end() && sep->text == ":::") {
       Peel p;
       p.kind = Peel::Kind::Shell;
-      p.via = prog + " :::";
+      p.via = prog_text + " :::";
       for (auto it = sep + 1; it != argv.end(); ++it) {
         if (it->text.rfind(":::", 0) == 0) break;
         p.text += it->text + "\n";
@@ -99,7 +100,7 @@ Peel peel_launcher(const std::vector<Arg>& argv) {
     }
     Peel p = Peel::nothing();  // commands read from stdin or a file
     p.kind = Peel::Kind::Stdin;
-    p.via = prog + " (stdin)";
+    p.via = prog_text + " (stdin)";
     return p;
   }
   return {};

@@ -121,14 +121,15 @@ Peel peel_dotenv(const std::vector<Arg>& argv) {
 }  // namespace
 
 Peel peel_package_launcher(const std::vector<Arg>& argv) {
-  const std::string& prog = argv[0].text;
+  const std::string& prog_text = argv[0].text;
+  std::string_view prog = prog_text;  // compared with literals by length first
   if (prog == "npx" || prog == "bunx" || prog == "pnpx") {
     for (std::size_t i = 1; i < argv.size() && argv[i].text.size() > 1 && argv[i].text[0] == '-'; ++i) {
       Peel call;
-      if (call_option(argv, i, call, prog)) return call;
+      if (call_option(argv, i, call, prog_text)) return call;
     }
     std::size_t i = skip_options(argv, 1, "p", {"package"});
-    return i < argv.size() ? Peel::inner(i, prog) : Peel::nothing();  // the walker drops a package@version suffix
+    return i < argv.size() ? Peel::inner(i, prog_text) : Peel::nothing();  // the walker drops a package@version suffix
   }
   if (prog == "bun" && argv.size() > 2 && argv[1].text == "x") {  // bun x = bunx
     std::size_t i = skip_options(argv, 2, "p", {"package"});
@@ -142,7 +143,7 @@ Peel peel_package_launcher(const std::vector<Arg>& argv) {
   if (prog == "pnpm" || prog == "yarn") {
     std::size_t sub = skip_options(argv, 1, "CF", {"dir", "filter", "cwd", "package"});
     if (sub >= argv.size() || (argv[sub].text != "exec" && argv[sub].text != "dlx")) return {};
-    std::string via = prog + " " + argv[sub].text;
+    std::string via = prog_text + " " + argv[sub].text;
     for (std::size_t i = sub + 1; i < argv.size() && argv[i].text.size() > 1 && argv[i].text[0] == '-'; ++i) {
       Peel call;
       if (call_option(argv, i, call, via)) return call;
@@ -165,7 +166,7 @@ Peel peel_package_launcher(const std::vector<Arg>& argv) {
       env.emplace_back(argv[i].text.substr(0, eq), Arg{argv[i].text.substr(eq + 1), argv[i].dynamic});
     }
     if (i >= argv.size()) return Peel::nothing();
-    Peel p = Peel::inner(i, prog);
+    Peel p = Peel::inner(i, prog_text);
     if (prog == "cross-env-shell") {  // its arguments are one shell command line
       bool dynamic = false;
       std::string text;
@@ -173,7 +174,7 @@ Peel peel_package_launcher(const std::vector<Arg>& argv) {
         text += (k > i ? " " : "") + argv[k].text;
         dynamic = dynamic || argv[k].dynamic;
       }
-      p = shell_text(text, dynamic, prog);
+      p = shell_text(text, dynamic, prog_text);
     }
     p.env = std::move(env);
     return p;

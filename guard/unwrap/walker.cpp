@@ -64,11 +64,6 @@ std::string script_line(const Ctx& ctx, std::size_t offset) {
   return ctx.script + ":" + std::to_string(line);
 }
 
-std::string basename_of(const std::string& s) {
-  auto slash = s.find_last_of('/');
-  return slash == std::string::npos ? s : s.substr(slash + 1);
-}
-
 std::string join_args(const std::vector<Arg>& argv, std::size_t from = 0) {
   std::string s;
   for (std::size_t i = from; i < argv.size(); ++i) {
@@ -464,7 +459,7 @@ class Walker {
             Scope empty;
             expand_word(c->simple.words[0], empty, true, e);
             if (e.args.empty() || e.args[0].dynamic) return false;
-            std::string prog = basename_of(e.args[0].text);
+            std::string_view prog = basename_of(e.args[0].text);
             if (std::find(limits_.trusted_generators.begin(), limits_.trusted_generators.end(), prog) ==
                 limits_.trusted_generators.end())
               return false;
@@ -484,7 +479,8 @@ class Walker {
   }
 
   void update_scope_from_builtin(const std::vector<Arg>& argv, Scope& scope) {
-    const std::string prog = argv[0].dynamic ? "" : basename_of(argv[0].text);
+    // A view: compared with literals by length first, without a copy.
+    const std::string_view prog = argv[0].dynamic ? std::string_view() : basename_of(argv[0].text);
     if (prog == "export" || prog == "declare" || prog == "typeset" || prog == "local" || prog == "readonly") {
       bool exporting = prog == "export";
       for (std::size_t i = 1; i < argv.size(); ++i) {
