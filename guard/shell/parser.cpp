@@ -69,14 +69,14 @@ void Parser::skip_blanks_and_newlines() {
   }
 }
 
-std::string Parser::peek_keyword() const {
+std::string_view Parser::peek_keyword() const {
   std::size_t p = pos_;
   while (p < src_.size() && !is_meta(src_[p])) {
     char c = src_[p];
     if (c == '\'' || c == '"' || c == '\\' || c == '$' || c == '`') return "";
     ++p;
   }
-  return std::string(src_.substr(pos_, p - pos_));
+  return src_.substr(pos_, p - pos_);
 }
 
 void Parser::read_pending_heredocs() {
@@ -123,7 +123,7 @@ bool Parser::at_list_end(bool in_subst) {
   if (c == ')' ) return true;
   if (c == ';' && (peek(1) == ';' || peek(1) == '&')) return true;  // case item end
   (void)in_subst;
-  std::string kw = peek_keyword();
+  std::string_view kw = peek_keyword();
   return is_reserved_stop(kw);
 }
 
@@ -175,7 +175,7 @@ Pipeline Parser::parse_pipeline(bool in_subst) {
   Pipeline p;
   skip_blanks();
   for (;;) {
-    std::string kw = peek_keyword();
+    std::string_view kw = peek_keyword();
     if (kw == "!") {
       p.negated = true;
       ++pos_;
@@ -214,7 +214,7 @@ CommandPtr Parser::parse_command(bool in_subst) {
   skip_blanks();
   if (eof()) fail("expected a command");
   ++counts_->commands;
-  std::string kw = peek_keyword();
+  std::string_view kw = peek_keyword();
   CommandPtr cmd;
   std::size_t begin = pos_;
   if (kw == "if") cmd = parse_if();
@@ -376,7 +376,7 @@ CommandPtr Parser::parse_if() {
   cmd->bodies.push_back(parse_list(false));
   for (;;) {
     skip_blanks_and_newlines();
-    std::string kw = peek_keyword();
+    std::string_view kw = peek_keyword();
     if (kw == "elif") {
       pos_ += 4;
       cmd->bodies.push_back(parse_list(false));

@@ -71,7 +71,7 @@ class Parser {
   void skip_blanks();              // spaces, tabs, line continuations, comments
   void skip_blanks_and_newlines();
   bool consume_newline();
-  std::string peek_keyword() const;  // unquoted literal token at pos, or ""
+  std::string_view peek_keyword() const;  // unquoted literal token at pos (a view of the source), or ""
   bool starts_with(std::string_view s) const { return src_.substr(pos_, s.size()) == s; }
 
   // words

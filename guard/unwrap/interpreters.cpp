@@ -12,7 +12,7 @@
 namespace dbguard {
 namespace {
 
-std::string language_of(std::string_view prog) {
+std::string_view language_of(std::string_view prog) {
   if (prog.rfind("python", 0) == 0 || prog == "pypy" || prog == "pypy3") return "python";
   if (prog == "node" || prog == "nodejs" || prog == "bun" || prog == "deno") return "node";
   if (prog == "ruby") return "ruby";
@@ -58,14 +58,14 @@ std::optional<InlineCode> framework_code(const std::vector<Arg>& argv) {
 std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input& stdin_source) {
   if (argv.empty() || argv[0].dynamic) return std::nullopt;
   if (auto framework = framework_code(argv)) return framework;
-  std::string lang = language_of(argv[0].text);
+  std::string_view lang = language_of(argv[0].text);  // a literal: compared by length first
   if (lang.empty()) return std::nullopt;
   if (argv[0].text == "deno") {
     // deno eval [options] CODE; `deno run x.ts` runs a script file, not read (as for node x.js)
     if (argv.size() < 2 || argv[1].text != "eval") return std::nullopt;
     std::size_t k = skip_options(argv, 2, "", {"ext", "config", "import-map", "location", "seed", "cert"});
     if (k >= argv.size()) return std::nullopt;
-    return InlineCode{lang, argv[k].text, "deno eval", argv[k].dynamic && only_placeholders(argv[k].text)};
+    return InlineCode{std::string(lang), argv[k].text, "deno eval", argv[k].dynamic && only_placeholders(argv[k].text)};
   }
   std::string code;
   bool found = false, script_named = false;
@@ -81,7 +81,7 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
     if (code_flag && i + 1 < argv.size()) {
       ++i;
       if (argv[i].dynamic && only_placeholders(argv[i].text))
-        return InlineCode{lang, argv[i].text, argv[0].text + " " + a, true};
+        return InlineCode{std::string(lang), argv[i].text, argv[0].text + " " + a, true};
       code += argv[i].text + "\n";
       found = true;
       if (lang == "python") break;  // the rest are sys.argv
@@ -97,9 +97,9 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
       break;
     }
   }
-  if (found) return InlineCode{lang, code, argv[0].text + " " + (lang == "python" ? "-c" : lang == "php" ? "-r" : "-e")};
+  if (found) return InlineCode{std::string(lang), code, argv[0].text + " " + (lang == "python" ? "-c" : lang == "php" ? "-r" : "-e")};
   if (!script_named && stdin_source.kind == Input::Kind::Text)
-    return InlineCode{lang, stdin_source.content, argv[0].text + " (" + stdin_source.origin + ")"};
+    return InlineCode{std::string(lang), stdin_source.content, argv[0].text + " (" + stdin_source.origin + ")"};
   return std::nullopt;
 }
 

@@ -178,7 +178,8 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
   ScriptPlan plan;
   plan.directory = cwd;
   if (argv_in.empty()) return plan;
-  const std::string pm = argv_in[0].text;
+  const std::string& pm_text = argv_in[0].text;
+  std::string_view pm = pm_text;  // compared with literals by length first
   bool run_all = pm == "npm-run-all" || pm == "run-s" || pm == "run-p";
   if (pm != "npm" && pm != "yarn" && pm != "pnpm" && pm != "bun" && !run_all) return plan;
   std::vector<Arg> argv = argv_in;
@@ -195,7 +196,7 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
   if (i >= argv.size() && !run_all) return plan;
   std::string sub = run_all ? "" : argv[i].text, script;
   if (run_all) {
-    script = "(" + pm + ")";
+    script = "(" + pm_text + ")";
   } else if (sub == "run" || sub == "run-script" || sub == "rum" || sub == "urn") {
     // npm run --silent X: skip options to the script name
     std::size_t k = i + 1;
@@ -206,9 +207,9 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
     script = "test";
   } else if (pm == "npm" && (sub == "start" || sub == "stop" || sub == "restart")) {
     script = sub;
-  } else if ((pm == "yarn" || pm == "pnpm") && !builtin(pm, sub)) {
+  } else if ((pm == "yarn" || pm == "pnpm") && !builtin(pm_text, sub)) {
     script = sub;
-  } else if (pm == "bun" && !builtin(pm, sub)) {
+  } else if (pm == "bun" && !builtin(pm_text, sub)) {
     script = sub;
   } else {
     return plan;
@@ -238,7 +239,7 @@ ScriptPlan plan_package_script(const std::vector<Arg>& argv_in, const std::strin
     // `yarn prisma …` / `pnpm drizzle-kit …`: with no such script, the package's binary runs.
     std::vector<std::string> words;
     for (std::size_t k = (sub == "run" ? i + 1 : i); k < argv.size(); ++k) words.push_back(argv[k].text);
-    plan.lines.push_back({shell_quote_join(words), pm + " " + script + " (package binary)"});
+    plan.lines.push_back({shell_quote_join(words), pm_text + " " + script + " (package binary)"});
     return plan;
   }
   if (!j.is_object() || !j.contains("scripts") || !j["scripts"].is_object()) {
