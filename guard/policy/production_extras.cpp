@@ -1,5 +1,4 @@
 #include "policy/production_extras.h"
-#include "support/text.h"
 
 #include <fnmatch.h>
 
@@ -7,6 +6,8 @@
 #include <cctype>
 #include <set>
 #include <vector>
+
+#include "support/text.h"
 
 namespace dbguard::policy {
 namespace {

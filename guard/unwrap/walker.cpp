@@ -79,7 +79,8 @@ void normalize_program(std::vector<Arg>& argv) {
   // npx prisma@5, npx @scope/tool@1.2: the package's version is not part of its name
   if (auto at = argv[0].text.find('@', 1); at != std::string::npos && argv[0].text.find('/') == std::string::npos)
     argv[0].text.erase(at);
-  argv[0].text = basename_of(argv[0].text);
+  std::string& prog = argv[0].text;
+  prog.erase(0, prog.size() - basename_of(prog).size());  // the directory part goes, in place
   if (argv[0].text == "docker-compose" || argv[0].text == "podman-compose") {
     std::string engine = argv[0].text.substr(0, argv[0].text.find('-'));
     argv[0].text = "compose";
