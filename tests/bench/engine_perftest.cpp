@@ -7,6 +7,7 @@
 #include "decision/engine.h"
 #include "perf_inputs.h"
 #include "protocol/batch.h"
+#include "protocol/event.h"
 #include "protocol/hook_runner.h"
 
 using namespace dbguard;
@@ -28,6 +29,17 @@ static void BM_DecideEventEveryday(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
 BENCHMARK(BM_DecideEventEveryday);
+
+// The event's JSON alone (protocol/event_json): Boost.JSON's SAX parser building
+// only the fields the guard reads.
+static void BM_ParseEventEveryday(benchmark::State& state) {
+  std::vector<std::string> events;
+  for (const auto& c : bench::everyday()) events.push_back(bench::bash_event(c, "/work/app"));
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(protocol::parse_event(events[i++ % events.size()]));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
+}
+BENCHMARK(BM_ParseEventEveryday);
 
 static void BM_BatchEveryday(benchmark::State& state) {
   std::size_t distinct = 0;
