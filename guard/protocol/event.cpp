@@ -20,10 +20,6 @@ bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes) {
   return true;
 }
 
-namespace {
-
-// Any string (key or value) anywhere in `j` with a NUL byte. Iterative: the
-// input may nest as deep as its 4 MiB allow.
 bool has_nul_string(const nlohmann::json& j) {
   std::vector<const nlohmann::json*> todo = {&j};
   while (!todo.empty()) {
@@ -42,8 +38,6 @@ bool has_nul_string(const nlohmann::json& j) {
   }
   return false;
 }
-
-}  // namespace
 
 EventResult parse_event(const std::string& bytes, bool truncated) {
   EventResult r;

@@ -33,6 +33,10 @@ bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes);
 
 EventResult parse_event(const std::string& bytes, bool truncated = false);
 
+// Whether any string (key or value) anywhere in `j` holds a NUL byte. Iterative:
+// the input may nest as deep as the event's bound allows.
+bool has_nul_string(const nlohmann::json& j);
+
 // What the audit record says of the call, the tool input moved out of `ev`
 // (null when the input is not an event).
 audit::EventFields record_fields(EventResult& ev);

@@ -3,6 +3,9 @@
 // fuzz target): on any bytes, parse_event must accept what it accepted, refuse
 // what it refused, and read the same fields.
 //
+// It shares one helper with the guard: has_nul_string (the NUL check, which the
+// reader change did not touch).
+//
 // Two differences are intended and excluded: a leading UTF-8 byte-order mark
 // (nlohmann skipped it; JSON.parse and now the guard refuse it) and nesting past
 // kMaxEventDepth (now refused; nlohmann's DOM had no bound).
@@ -17,25 +20,6 @@
 #include "protocol/event_json.h"
 
 namespace dbguard::protocol::oracle {
-
-inline bool has_nul_string(const nlohmann::json& j) {
-  std::vector<const nlohmann::json*> todo = {&j};
-  while (!todo.empty()) {
-    const nlohmann::json* n = todo.back();
-    todo.pop_back();
-    if (n->is_string()) {
-      if (n->get_ref<const std::string&>().find('\0') != std::string::npos) return true;
-    } else if (n->is_object()) {
-      for (auto it = n->begin(); it != n->end(); ++it) {
-        if (it.key().find('\0') != std::string::npos) return true;
-        todo.push_back(&it.value());
-      }
-    } else if (n->is_array()) {
-      for (const auto& e : *n) todo.push_back(&e);
-    }
-  }
-  return false;
-}
 
 inline std::size_t depth_of(const nlohmann::json& j) {
   std::size_t deepest = 0;
