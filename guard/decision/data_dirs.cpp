@@ -70,12 +70,22 @@ std::vector<std::string> expand_glob(const std::string& cwd, const std::string& 
 struct Search {
   const Settings& s;
   std::size_t budget = kSearchEntries;  // shared by every target of one command
+  // Ancestors already looked in, with what they hold: `rm -rf build dist .cache`
+  // shares every one, a stat per marker each (18 calls from /work/app up).
+  std::vector<std::pair<std::string, std::string>> ancestors_seen = {};
 
   std::string marker_in(const fs::path& dir) const {
     std::error_code ec;
     for (const auto& m : s.markers)
       if (fs::exists(dir / m, ec)) return m;
     return "";
+  }
+
+  std::string marker_in_ancestor(const fs::path& dir) {
+    for (const auto& [d, m] : ancestors_seen)
+      if (d == dir.native()) return m;
+    ancestors_seen.emplace_back(dir.native(), marker_in(dir));
+    return ancestors_seen.back().second;
   }
 
   // A data directory at or below DIR within the bounds: its path, "" if none,
@@ -145,7 +155,7 @@ struct Search {
     if (recursive && is_dir)
       if (auto m = marker_in(p); !m.empty()) return target + " holds " + m + ": it is a database's data directory";
     for (fs::path up = p.parent_path(); !up.empty(); up = up.parent_path()) {
-      if (auto m = marker_in(up); !m.empty())
+      if (auto m = marker_in_ancestor(up); !m.empty())
         return target + " is inside " + up.string() + ", a database's data directory (it holds " + m + ")";
       if (up == up.root_path()) break;
     }

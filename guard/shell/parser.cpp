@@ -260,10 +260,26 @@ CommandPtr Parser::parse_command(bool in_subst) {
   return cmd;
 }
 
+namespace {
+
+// The words of the simple commands being read, nested ones ($( ), bash -c) above
+// their enclosing command's: each command's words are then moved into a vector of
+// exactly their number, one allocation instead of one per doubling.
+thread_local std::vector<Word> word_stack;
+
+// Drops what a command left on the stack, also when a syntax error ends the parse.
+struct WordStackMark {
+  std::size_t base = word_stack.size();
+  ~WordStackMark() { word_stack.resize(base); }
+};
+
+}  // namespace
+
 void Parser::parse_simple(Command& cmd) {
   SimpleCommand& sc = cmd.simple;
   // `cmd` is owned by a shared_ptr created by the caller; heredocs need the owner.
   CommandPtr self(std::shared_ptr<Command>{}, &cmd);
+  WordStackMark mark;
   for (;;) {
     skip_blanks();
     if (eof()) break;
@@ -271,14 +287,11 @@ void Parser::parse_simple(Command& cmd) {
     bool proc_sub = (c == '<' || c == '>') && peek(1) == '(';
     if (!proc_sub && try_parse_redirect(sc.redirects, self, false)) continue;
     if (is_meta(c) && !proc_sub) break;
-    if (sc.words.empty() && sc.assignments.empty() == false) {
-      // fallthrough: more assignments or the command word
-    }
     std::size_t before = pos_;
     Word w = read_word();
     if (pos_ == before) fail(std::string("unexpected '") + c + "'");
     Assignment a;
-    if (sc.words.empty() && split_assignment(w, a)) {
+    if (word_stack.size() == mark.base && split_assignment(w, a)) {
       // array assignment NAME=( ... ): keep the elements as the value's words
       if (a.value.parts.empty() && peek() == '(') {
         std::size_t close = find_matching(pos_, '(', ')');
@@ -290,9 +303,11 @@ void Parser::parse_simple(Command& cmd) {
       }
       sc.assignments.push_back(std::move(a));
     } else {
-      sc.words.push_back(std::move(w));
+      word_stack.push_back(std::move(w));
     }
   }
+  sc.words.assign(std::make_move_iterator(word_stack.begin() + static_cast<std::ptrdiff_t>(mark.base)),
+                  std::make_move_iterator(word_stack.end()));
 }
 
 bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& owner, bool compound) {

@@ -162,33 +162,35 @@ void expand_word(const shell::Word& word, const Scope& scope, bool split, Expans
 namespace {
 
 void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expansion& out) {
-  std::vector<Arg> fields(1);
+  // The word's fields are built in place at the end of out.args (no vector per word).
+  const std::size_t first = out.args.size();
+  out.args.emplace_back();
   bool any_quoted = false;
   bool produced = false;  // saw anything at all (an unquoted empty $X yields no field)
   for (const WordPart& p : word.parts) {
     if (p.quoted) any_quoted = true;
     switch (p.kind) {
       case WordPart::Kind::Literal:
-        fields.back().text += p.text;
+        out.args.back().text += p.text;
         produced = true;
         break;
       case WordPart::Kind::Param: {
         out.var_refs.push_back(p.text);
         auto it = scope.vars.find(p.text);
         if (it == scope.vars.end()) {
-          fields.back().text += "$" + p.text;
-          fields.back().dynamic = true;
-          fields.back().splits = fields.back().splits || (split && !p.quoted);
+          out.args.back().text += "$" + p.text;
+          out.args.back().dynamic = true;
+          out.args.back().splits = out.args.back().splits || (split && !p.quoted);
           produced = true;
         } else if (split && !p.quoted) {
           auto parts = split_fields(it->second);
           for (std::size_t i = 0; i < parts.size(); ++i) {
-            if (i > 0) fields.emplace_back();
-            fields.back().text += parts[i];
+            if (i > 0) out.args.emplace_back();
+            out.args.back().text += parts[i];
             produced = true;
           }
         } else {
-          fields.back().text += it->second;
+          out.args.back().text += it->second;
           produced = true;
         }
         break;
@@ -197,35 +199,34 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
         std::size_t n = 0;
         while (n < p.text.size() && (std::isalnum(static_cast<unsigned char>(p.text[n])) || p.text[n] == '_')) ++n;
         if (n > 0) out.var_refs.push_back(p.text.substr(0, n));
-        fields.back().text += "${" + p.text + "}";
-        fields.back().dynamic = true;
+        out.args.back().text += "${" + p.text + "}";
+        out.args.back().dynamic = true;
         // "${arr[@]}" yields one word per element even when quoted
-        fields.back().splits = fields.back().splits || (split && (!p.quoted || p.text.find("[@]") != std::string::npos));
+        out.args.back().splits = out.args.back().splits || (split && (!p.quoted || p.text.find("[@]") != std::string::npos));
         produced = true;
         break;
       }
       case WordPart::Kind::CommandSub:
         out.substitutions.push_back(p.sub);
-        fields.back().text += "$(…)";
-        fields.back().dynamic = true;
-        fields.back().splits = fields.back().splits || (split && !p.quoted);
+        out.args.back().text += "$(…)";
+        out.args.back().dynamic = true;
+        out.args.back().splits = out.args.back().splits || (split && !p.quoted);
         produced = true;
         break;
       case WordPart::Kind::ProcessSub:
         out.substitutions.push_back(p.sub);
-        fields.back().text += "<(…)";
-        fields.back().dynamic = true;
+        out.args.back().text += "<(…)";
+        out.args.back().dynamic = true;
         produced = true;
         break;
       case WordPart::Kind::Arith:
-        fields.back().text += "$((" + p.text + "))";
-        fields.back().dynamic = true;
+        out.args.back().text += "$((" + p.text + "))";
+        out.args.back().dynamic = true;
         produced = true;
         break;
     }
   }
-  if (!produced && !any_quoted) return;
-  for (auto& f : fields) out.args.push_back(std::move(f));
+  if (!produced && !any_quoted) out.args.resize(first);
 }
 
 }  // namespace

@@ -418,9 +418,9 @@ class Walker {
     Env env = ctx.env;
     std::vector<std::pair<std::string, Arg>> own;
     for (const auto& a : sc.assignments) own.emplace_back(a.name, expand_single(a.value, scope, ex));
-    std::vector<Arg> argv;
+    ex.args.reserve(sc.words.size());  // one word is one field, mostly
     for (const auto& w : sc.words) expand_word(w, scope, true, ex);
-    argv = std::move(ex.args);
+    std::vector<Arg> argv = std::move(ex.args);
     walk_substitutions(ex, scope, ctx);
 
     std::string segment(ctx.source.substr(sc.begin, sc.end - sc.begin));
