@@ -21,7 +21,9 @@ bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes) {
 }
 
 bool has_nul_string(const nlohmann::json& j) {
-  std::vector<const nlohmann::json*> todo = {&j};
+  // Kept between calls: a batch asks for every event (two allocations each otherwise).
+  thread_local std::vector<const nlohmann::json*> todo;
+  todo.assign(1, &j);
   while (!todo.empty()) {
     const nlohmann::json* n = todo.back();
     todo.pop_back();
@@ -39,7 +41,7 @@ bool has_nul_string(const nlohmann::json& j) {
   return false;
 }
 
-EventResult parse_event(const std::string& bytes, bool truncated) {
+EventResult parse_event(const std::string& bytes, bool truncated, bool read_ids) {
   EventResult r;
   if (truncated) {
     r.error = "the event is larger than " + std::to_string(kMaxEventBytes) + " bytes";
@@ -50,6 +52,7 @@ EventResult parse_event(const std::string& bytes, bool truncated) {
     return r;
   }
   EventJson j;
+  j.read_ids = read_ids;
   r.error = read_event_json(bytes, j);
   if (!r.error.empty()) return r;
   if (!j.root_is_object) {

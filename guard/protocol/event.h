@@ -31,7 +31,8 @@ struct EventResult {
 // Reads all of `in`, up to kMaxEventBytes (+1 to detect overflow).
 bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes);
 
-EventResult parse_event(const std::string& bytes, bool truncated = false);
+// `read_ids`: the session and tool-use ids too (for the audit record).
+EventResult parse_event(const std::string& bytes, bool truncated = false, bool read_ids = true);
 
 // Whether any string (key or value) anywhere in `j` holds a NUL byte. Iterative:
 // the input may nest as deep as the event's bound allows.

@@ -14,12 +14,12 @@ using Json = nlohmann::json;
 
 enum class Field { Other, ToolName, ToolInput, Cwd, SessionId, ToolUseId, HookEventName };
 
-Field field_named(std::string_view key) {
+Field field_named(std::string_view key, bool read_ids) {
   if (key == "tool_name") return Field::ToolName;
   if (key == "tool_input") return Field::ToolInput;
   if (key == "cwd") return Field::Cwd;
-  if (key == "session_id") return Field::SessionId;
-  if (key == "tool_use_id") return Field::ToolUseId;
+  if (key == "session_id") return read_ids ? Field::SessionId : Field::Other;
+  if (key == "tool_use_id") return read_ids ? Field::ToolUseId : Field::Other;
   if (key == "hook_event_name") return Field::HookEventName;
   return Field::Other;
 }
@@ -52,7 +52,7 @@ class EventHandler {
       key_.append(s.data(), s.size());
     } else if (at_field()) {
       key_.append(s.data(), s.size());
-      field_ = field_named(key_);
+      field_ = field_named(key_, out_.read_ids);
       key_.clear();
     }
     return true;

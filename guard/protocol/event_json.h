@@ -29,6 +29,9 @@ struct EventJson {
   std::optional<nlohmann::json> tool_input;
   // The other fields the guard reads: empty unless the last value is a string.
   std::string cwd, session_id, tool_use_id, hook_event_name;
+  // Set by the caller: session_id and tool_use_id are read only for the audit
+  // record (batch decisions skip them, two copies an event).
+  bool read_ids = true;
 };
 
 // Reads `bytes` into `out`. Returns why they are not one JSON value nested at

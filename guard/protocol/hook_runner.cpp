@@ -33,7 +33,8 @@ int time_budget_ms() {
 Decision decide_event_bytes(const std::string& bytes, bool truncated) { return decide_event_bytes(bytes, truncated, {}); }
 
 Decision decide_event_bytes(const std::string& bytes, bool truncated, const DecideHooks& hooks) {
-  EventResult ev = parse_event(bytes, truncated);
+  // No audit record here: the ids are read only for a caller that takes the event.
+  EventResult ev = parse_event(bytes, truncated, static_cast<bool>(hooks.on_event));
   if (hooks.on_event) hooks.on_event(ev);
   return decide_event(ev, ev.event.tool_input, hooks);
 }

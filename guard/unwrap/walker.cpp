@@ -3,7 +3,7 @@
 #include <fnmatch.h>
 
 #include <algorithm>
-#include <deque>
+#include <forward_list>
 #include <map>
 #include <memory>
 #include <filesystem>
@@ -157,8 +157,8 @@ class Walker {
                              "nested shells deeper than " + std::to_string(limits_.max_depth), false});
       return;
     }
-    sources_.push_back(std::move(text));
-    walk_text(sources_.back(), scope, in, ctx, script);
+    sources_.push_front(std::move(text));
+    walk_text(sources_.front(), scope, in, ctx, script);
   }
 
   // As walk_source(), for a text that outlives the walk (the call's own command,
@@ -929,7 +929,7 @@ class Walker {
   const InvocationSink& sink_;
   std::size_t emitted_ = 0;  // invocations found so far (with a sink, out_ keeps only the last)
   DirectoryProbe dirs_;      // directories the walk's commands write into, found missing
-  std::deque<std::string> sources_;
+  std::forward_list<std::string> sources_;  // stable addresses; nothing allocated until a source is kept
   bool too_complex_ = false;
   std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
 };

@@ -99,6 +99,25 @@ TEST(EventJson, ReadsTheFieldsTheGuardReads) {
   EXPECT_EQ(j.hook_event_name, "PreToolUse");
 }
 
+// Batch decisions keep no audit record: they skip the ids, and nothing else.
+TEST(EventJson, TheIdsAreReadOnlyWhenAsked) {
+  const std::string event = R"({"session_id":"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f","cwd":"/w",)"
+                            R"("hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -l"},)"
+                            R"("tool_use_id":"toolu_01ABCDEFGHJKLMNPQRSTUVWX"})";
+  EventJson with, without;
+  without.read_ids = false;
+  ASSERT_EQ(read(event, with), "");
+  ASSERT_EQ(read(event, without), "");
+  EXPECT_EQ(with.session_id, "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f");
+  EXPECT_EQ(with.tool_use_id, "toolu_01ABCDEFGHJKLMNPQRSTUVWX");
+  EXPECT_EQ(without.session_id, "");
+  EXPECT_EQ(without.tool_use_id, "");
+  EXPECT_EQ(without.tool_name, with.tool_name);
+  EXPECT_EQ(without.tool_input, with.tool_input);
+  EXPECT_EQ(without.cwd, with.cwd);
+  EXPECT_EQ(without.hook_event_name, with.hook_event_name);
+}
+
 // JSON.parse in Claude Code keeps a repeated key's last value: so must the guard,
 // or an agent could show it one command and run another.
 TEST(EventJson, ARepeatedKeyTakesItsLastValue) {
