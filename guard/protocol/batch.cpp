@@ -1,5 +1,8 @@
 #include "protocol/batch.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -17,7 +20,14 @@ namespace {
 // line: the rest of an over-long line is skipped, and the line is reported as such.
 class LineReader {
  public:
-  explicit LineReader(std::FILE* in) : in_(in), buf_(1u << 20) {}
+  explicit LineReader(std::FILE* in) : in_(in), buf_(1u << 20) {
+    // From a pipe, a read returns at most what the pipe holds (64 KiB by default)
+    // and the reader sleeps whenever it is empty: a larger pipe means fewer of
+    // both. Best effort: a pipe that cannot grow is read as it is.
+    struct stat st;
+    int fd = fileno(in);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) (void)fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+  }
 
   // The next line (without its '\n') in `line`. False at end of input.
   bool next(std::string& line, bool& too_long, std::size_t max) {

@@ -2,10 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "protocol/event.h"
@@ -100,4 +105,48 @@ TEST(Batch, OverlongLineIsDeniedUnreadAndTheNextLineIsJudged) {
   EXPECT_EQ(r.lines[0]["rules"][0], "guard.malformed-event");
   EXPECT_NE(r.lines[0]["reason"].get<std::string>().find("larger than"), std::string::npos);
   EXPECT_EQ(r.lines[1]["decision"], "allow");
+}
+
+// Read from a pipe (as `dbguard check --batch < events.jsonl` through a shell
+// pipeline is), every line is decided as from a file, and the reader widens the
+// pipe so that it wakes once per megabyte rather than once per 64 KiB.
+TEST(Batch, FromAPipeEveryLineIsDecidedAndThePipeIsWidened) {
+  std::string input;
+  for (int i = 0; i < 1500; ++i)
+    input += bash_event(i % 3 == 0 ? "docker volume rm pgdata" : "git log --oneline -n " + std::to_string(i)) + "\n";
+  ASSERT_GT(input.size(), 64u << 10);  // more than a default pipe holds
+  auto from_file = run(input);
+
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::thread writer([&] {
+    std::size_t done = 0;
+    while (done < input.size()) {
+      ssize_t n = write(fds[1], input.data() + done, input.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    close(fds[1]);
+  });
+  std::FILE* in = fdopen(fds[0], "r");
+  std::FILE* out = tmpfile();
+  BatchStats stats = run_batch(in, out);
+  int widened = fcntl(fds[0], F_GETPIPE_SZ);
+  writer.join();
+  std::rewind(out);
+  std::string raw;
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, out)) > 0) raw.append(buf, n);
+  std::fclose(in);
+  std::fclose(out);
+
+  EXPECT_EQ(stats.events, 1500u);
+  EXPECT_EQ(stats.denied, from_file.stats.denied);
+  EXPECT_EQ(raw, from_file.raw);
+  long max = 0;
+  std::ifstream("/proc/sys/fs/pipe-max-size") >> max;
+  if (max >= (1 << 20)) {
+    EXPECT_GE(widened, 1 << 20);
+  }
 }
