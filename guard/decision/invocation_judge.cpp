@@ -159,7 +159,7 @@ std::string InvocationJudge::terraform_production(const Invocation& inv) const {
   // The workspace selected earlier (.terraform/environment) and the directory
   // terraform acts in (`cd infra/prod && terraform destroy`, like -chdir=envs/prod).
   if (inv.argv.empty() || inv.argv[0].dynamic) return "";
-  const std::string& prog = inv.argv[0].text;
+  std::string_view prog = inv.argv[0].text;  // compared with literals by length first
   if (prog != "terraform" && prog != "tofu" && prog != "terragrunt") return "";
   std::string dir = clients::terraform_dir(inv);
   std::string ws = clients::selected_workspace(dir);
@@ -307,12 +307,16 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
   // Code (CLAUDECODE) and ask on the terminal: clearing CLAUDECODE or driving
   // them from a pseudo-terminal lets an agent answer for the person.
   if (inv.argv.empty() || inv.argv[0].dynamic) return;
+  // Is this a human-gated target? The rule that catches fed input says so, and the
+  // pattern stage has answered as if something were fed (Seen::gated). Or `expect`.
+  const bool expect = std::string_view(inv.argv[0].text) == "expect";
+  if (!expect && !seen.gated) return;  // most commands: the rule is not even looked up
   const packs::Rule* rule = engine_.packs_.find("containers.confirmation-driven");
   if (!rule) return;
   auto add = [&](const std::string& detail) {
     seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, detail, "command line", ""});
   };
-  if (inv.argv[0].text == "expect") {  // expect FILE: the dialogue it drives
+  if (expect) {  // expect FILE: the dialogue it drives
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
       const Arg& a = inv.argv[i];
       if (a.dynamic || a.text.empty() || a.text[0] == '-') continue;
@@ -323,9 +327,6 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
     }
     return;
   }
-  // Is this a human-gated target? The rule that catches fed input says so, and the
-  // pattern stage has answered as if something were fed (Seen::gated).
-  if (!seen.gated) return;
   for (const auto& [name, value] : inv.env)
     if (name == "CLAUDECODE" && value.text != "1")
       return add("CLAUDECODE is cleared (`" + name + "=" + value.text + "`): the wrapper would take the agent for a person");

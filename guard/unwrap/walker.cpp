@@ -81,7 +81,7 @@ void normalize_program(std::vector<Arg>& argv) {
     argv[0].text.erase(at);
   std::string& prog = argv[0].text;
   prog.erase(0, prog.size() - basename_of(prog).size());  // the directory part goes, in place
-  if (argv[0].text == "docker-compose" || argv[0].text == "podman-compose") {
+  if (std::string_view p = prog; p == "docker-compose" || p == "podman-compose") {
     std::string engine = argv[0].text.substr(0, argv[0].text.find('-'));
     argv[0].text = "compose";
     argv.insert(argv.begin(), Arg{engine, false});
@@ -551,7 +551,7 @@ class Walker {
       if (!argv.empty() && !argv[0].dynamic) written = argv[0].text;
       normalize_program(argv);
       if (argv.empty()) return;
-      if (!argv[0].dynamic && argv[0].text == "find") {
+      if (!argv[0].dynamic && std::string_view(argv[0].text) == "find") {
         // find … -exec CMD {} \; runs CMD per file (each group; `{}` is a file name)
         for (auto [b, e] : find_exec_groups(argv)) {
           std::vector<Arg> cmd(argv.begin() + static_cast<long>(b), argv.begin() + static_cast<long>(e));
@@ -671,9 +671,10 @@ class Walker {
                             const Scope& scope, const std::string& segment) {
     if (argv.empty() || argv[0].dynamic) return;
     const std::string& prog = argv[0].text;
+    const std::string_view name = prog;  // compared with literals by length first
     std::vector<RecipeLine> lines;
     std::string dir;
-    if (prog == "make" || prog == "gmake") {
+    if (name == "make" || name == "gmake") {
       // MAKEFLAGS=e (or any MAKEFLAGS: its flags are not read) lets the environment override the file
       bool env_overrides = std::any_of(env.begin(), env.end(), [](const auto& kv) {
         return kv.first == "MAKEFLAGS" || kv.first == "GNUMAKEFLAGS";
