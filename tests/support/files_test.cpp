@@ -57,3 +57,43 @@ TEST_F(DirectoryProbeTest, DotComponentsAreAskedForAsWritten) {
 }
 
 }  // namespace
+
+// normal_path takes shortcuts for the paths most commands name (no `.`/`..`
+// component, no doubled slash); every path must still come out as
+// lexically_normal() makes it, without a trailing slash.
+TEST(NormalPath, AsLexicallyNormalWithoutATrailingSlash) {
+  EXPECT_EQ(normal_path("/a/b"), "/a/b");
+  EXPECT_EQ(normal_path("/a//b/"), "/a/b");
+  EXPECT_EQ(normal_path("/a/./b"), "/a/b");
+  EXPECT_EQ(normal_path("/a/b/../c"), "/a/c");
+  EXPECT_EQ(normal_path("/a/.claude//settings.json"), "/a/.claude/settings.json");
+  EXPECT_EQ(normal_path("./x"), "x");
+  EXPECT_EQ(normal_path(".claude/x"), ".claude/x");
+  EXPECT_EQ(normal_path("/a/b/."), "/a/b");
+  EXPECT_EQ(normal_path("/"), "/");
+  EXPECT_EQ(normal_path("//"), "/");
+  EXPECT_EQ(normal_path("a/.."), ".");
+
+  // Every path of up to four components drawn from these, absolute or not.
+  const std::vector<std::string> parts = {"a", ".", "..", ".claude", "", "b.", "..x"};
+  auto expected = [](const std::string& p) {
+    std::string n = std::filesystem::path(p).lexically_normal().string();
+    while (n.size() > 1 && n.back() == '/') n.pop_back();
+    return n;
+  };
+  std::size_t checked = 0;
+  for (std::size_t len = 1; len <= 4; ++len) {
+    std::size_t combos = 1;
+    for (std::size_t k = 0; k < len; ++k) combos *= parts.size();
+    for (std::size_t c = 0; c < combos; ++c) {
+      std::string rel;
+      for (std::size_t k = 0, v = c; k < len; ++k, v /= parts.size()) rel += (k ? "/" : "") + parts[v % parts.size()];
+      for (const std::string& p : {rel, "/" + rel}) {
+        if (p.empty()) continue;
+        ASSERT_EQ(normal_path(p), expected(p)) << p;
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 5000u);
+}
