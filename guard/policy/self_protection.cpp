@@ -57,6 +57,8 @@ thread_local std::unordered_map<std::string, Resolution, PathHash, std::equal_to
 thread_local std::optional<std::pair<const std::string, Resolution>> under_missing;
 // The path looked up last (map nodes do not move): a command's paths mostly share a directory.
 thread_local const std::pair<const std::string, Resolution>* last_dir = nullptr;
+// The missing directory (in resolved_dirs) that last answered for a path under it.
+thread_local const std::pair<const std::string, Resolution>* last_missing = nullptr;
 
 Resolution resolve_plain(const std::string& lex);
 
@@ -92,11 +94,45 @@ Resolution resolve(const std::string& p, const std::string& lex) {
   return r;
 }
 
+// What this decision has resolved of DIR already, or null. No key is built.
+const std::pair<const std::string, Resolution>* known_resolution(std::string_view dir) {
+  if (last_dir && last_dir->first == dir) return last_dir;
+  auto it = resolved_dirs.find(dir);
+  return it == resolved_dirs.end() ? nullptr : &*it;
+}
+
+// LEX (under DIR, a missing directory resolved to DIR_PATH): missing too.
+Resolution missing_under(const std::string& dir_path, const std::string& lex, std::size_t dir_size) {
+  std::string joined = dir_path;
+  joined.append(lex, dir_size);
+  return {std::move(joined), true, true};
+}
+
 // resolve() of an absolute lexical path without `..` (nor, then, its directories).
 Resolution resolve_plain(const std::string& lex) {
   if (lex == "/") return {lex};
   std::size_t slash = lex.find_last_of('/');
-  const Resolution& dir = memo_resolution(slash == 0 ? std::string_view("/") : std::string_view(lex).substr(0, slash));
+  // The nearest ancestor resolved already decides a path under a missing directory,
+  // however deep: a long command's fresh build/module_N/… trees were resolved a
+  // level at a time, a key and a joined path built for each (a sixth of its time).
+  // Any missing ancestor gives the same answer; the one that answered last mostly does.
+  if (last_missing && lex.size() > last_missing->first.size() && lex[last_missing->first.size()] == '/' &&
+      lex.compare(0, last_missing->first.size(), last_missing->first) == 0)
+    return missing_under(last_missing->second.path, lex, last_missing->first.size());
+  const Resolution* parent = nullptr;
+  for (std::size_t cut = slash; cut != 0 && cut != std::string::npos; cut = lex.rfind('/', cut - 1)) {
+    const auto* known = known_resolution(std::string_view(lex).substr(0, cut));
+    if (!known) continue;
+    if (known->second.missing) {
+      // Kept only when it lives in the map (under_missing's one slot is reused).
+      if (!under_missing || known != &*under_missing) last_missing = known;
+      return missing_under(known->second.path, lex, cut);
+    }
+    if (cut == slash) parent = &known->second;  // the directory itself: no second lookup below
+    break;  // an existing ancestor: what lies between is resolved level by level
+  }
+  const Resolution& dir =
+      parent ? *parent : memo_resolution(slash == 0 ? std::string_view("/") : std::string_view(lex).substr(0, slash));
   std::string joined;
   joined.reserve(dir.path.size() + lex.size() - slash);
   if (dir.path != "/") joined += dir.path;
@@ -763,6 +799,7 @@ void judge_tool(const ProtectedFiles& files, const std::string& tool, const nloh
 
 void begin_decision() {
   last_dir = nullptr;
+  last_missing = nullptr;
   under_missing.reset();
   resolved_dirs.clear();
 }

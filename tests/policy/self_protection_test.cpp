@@ -121,6 +121,25 @@ TEST_F(SelfProtection, SettingsPathsAreResolvedLexicallyLikeClaudeCodeDoes) {
   EXPECT_EQ(perms.code, 0) << perms.err;
 }
 
+// A protected file whose directory does not exist yet, reached through a symlink
+// to its parent, among other paths under the same missing directory in one call:
+// each is resolved from the nearest directory the decision knows (the missing one
+// answers for everything under it), never judged by its lexical form alone.
+TEST_F(SelfProtection, AProtectedFileUnderAMissingDirectoryIsFoundThroughASymlink) {
+  std::filesystem::remove_all(d_ / "home/.config/dbguard");
+  std::filesystem::create_directory_symlink(d_ / "home/.config", proj_ + "/cfg");
+  const std::string around = "echo 1 > cfg/dbguard/a/b/c/x; echo 2 > cfg/dbguard/a/b/y; echo 3 > cfg/dbguard/a/z";
+  auto fine = shell(around);
+  EXPECT_EQ(fine.code, 0) << fine.err;
+  for (const std::string& cmd : {around + "; echo 4 > cfg/dbguard/policy.toml",
+                                 "echo 4 > cfg/dbguard/policy.toml; " + around,
+                                 around + "; echo 4 > " + proj_ + "/cfg/dbguard/a/../policy.toml"}) {
+    auto r = shell(cmd);
+    EXPECT_TRUE(self_protected(r)) << cmd << ": " << r.code << " " << r.err;
+    EXPECT_NE(r.err.find("policy"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(SelfProtection, SettingsEnvThatSteersTheHookIsProtected) {
   std::string settings = proj_ + "/.claude/settings.json";
   // Claude Code passes settings' `env` to hooks: these would point the guard
