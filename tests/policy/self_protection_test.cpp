@@ -231,6 +231,11 @@ TEST_F(SelfProtection, ExecBracesGlobsAndCopiesIntoProtectedDirectoriesAreDenied
       "rm -f .claude/settings*.json",
       "mv ~/.config/dbguard/*.toml /tmp/",
       "rm -rf ~/.config/dbg*",
+      // a special character early in the path (only what comes before it is compared first)
+      "rm -f ~/.c?nfig/dbguard/policy.toml",
+      "rm -f ~/.config/[d]bguard/policy.toml",
+      "rm -rf ~/.[c]onfig",
+      "rm -f ~/.*/dbguard/policy.toml",
       // copying or extracting into a directory holding a protected file
       "cp -r /tmp/evil/dbguard ~/.config/",
       "cp -r /tmp/x/.claude .",
@@ -247,6 +252,23 @@ TEST_F(SelfProtection, ExecBracesGlobsAndCopiesIntoProtectedDirectoriesAreDenied
     auto r = shell(c);
     EXPECT_TRUE(self_protected(r)) << c << "\n  exit " << r.code << "\n" << r.err;
   }
+}
+
+// A glob that would match a protected file created before it runs (the user
+// policy, deleted here): judged against the protected paths themselves, whatever
+// character of the pattern is its first special one.
+TEST_F(SelfProtection, AGlobThatCouldNameAProtectedFileNotThereYetIsDenied) {
+  std::filesystem::remove(d_ / "home/.config/dbguard/policy.toml");
+  const std::vector<std::string> commands = {
+      "rm -f ~/.config/dbguard/pol?cy.toml", "chmod 666 ~/.c?nfig/dbguard/policy.toml",
+      "rm -f ~/.config/[d]bguard/policy.toml", "rm -f ~/.config/dbguard/*.toml",
+      "rm -f " + (d_ / "home") + "/.*/dbguard/policy.toml"};
+  for (const auto& c : commands) {
+    auto r = shell(c);
+    EXPECT_TRUE(self_protected(r)) << c << "\n  exit " << r.code << "\n" << r.err;
+  }
+  auto other = shell("chmod 644 ~/.config/dbguard/*.txt ~/.c?nfig/other/policy.toml");
+  EXPECT_EQ(other.code, 0) << other.err;
 }
 
 TEST_F(SelfProtection, EverydayCopiesGlobsAndArchivesAreFine) {
