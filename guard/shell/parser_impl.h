@@ -118,9 +118,21 @@ class DepthGuard {
   Parser& p_;
 };
 
-inline bool is_meta(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
-         c == '>' || c == '(' || c == ')' || c == '\r';
-}
+// The word reader's character classes as tables: it asks once per character of
+// the text (a long command is mostly runs of plain characters).
+struct CharClasses {
+  bool meta[256] = {};   // ends a word: blanks, newlines, ; & | < > ( )
+  bool plain[256] = {};  // stands for itself in an unquoted word
+  constexpr CharClasses() {
+    for (unsigned char c : std::string_view(" \t\n;&|<>()\r")) meta[c] = true;
+    for (int c = 0; c < 256; ++c) plain[c] = !meta[c];
+    for (unsigned char c : std::string_view("'\"\\$`")) plain[c] = false;
+  }
+};
+inline constexpr CharClasses kCharClasses{};
+
+inline bool is_meta(char c) { return kCharClasses.meta[static_cast<unsigned char>(c)]; }
+// Not meta, nor a quote, backslash, `$` or backquote.
+inline bool is_plain(char c) { return kCharClasses.plain[static_cast<unsigned char>(c)]; }
 
 }  // namespace dbguard::shell::detail

@@ -20,11 +20,6 @@ void append_literal(Word& w, std::string_view text, bool quoted) {
   w.parts.push_back(std::move(p));
 }
 
-// A character that stands for itself in an unquoted word (read_word's last case).
-bool is_plain(char c) {
-  return !is_meta(c) && c != '\'' && c != '"' && c != '\\' && c != '$' && c != '`';
-}
-
 bool is_special_param(char c) {
   return c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!' ||
          std::isdigit(static_cast<unsigned char>(c));

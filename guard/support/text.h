@@ -1,6 +1,7 @@
 // Small text helpers shared by stages that look at partly known text.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -11,11 +12,13 @@ namespace dbguard {
 bool only_placeholders(const std::string& text);
 
 // True when a word has a glob character (* ? [): the shell would match it against
-// files. One pass: find_first_of with a set searches the set once per character.
+// files. Three memchr scans (vectorized) rather than one loop comparing each
+// character three times: most words have none, and every path of a long command
+// is asked (find_first_of with a set is slower still: it searches the set per character).
 inline bool has_glob(std::string_view s) {
-  for (char c : s)
-    if (c == '*' || c == '?' || c == '[') return true;
-  return false;
+  if (s.empty()) return false;
+  return std::memchr(s.data(), '*', s.size()) || std::memchr(s.data(), '?', s.size()) ||
+         std::memchr(s.data(), '[', s.size());
 }
 
 // The last component of a path: after its last '/' (all of it without one).

@@ -1,4 +1,5 @@
 #include "shell/parser.h"
+#include "shell/parser_impl.h"
 
 #include <gtest/gtest.h>
 
@@ -184,3 +185,17 @@ TEST(Parser, CommentsAreIgnored) {
 }
 
 }  // namespace
+
+// The word reader's tables (one lookup a character) classify every byte as the
+// shell does: the metacharacters end a word; quotes, `\`, `$` and backquotes start
+// something else; every other byte, NUL and bytes past 127 included, is plain.
+TEST(ParserCharClasses, EveryByteAsTheShellReadsIt) {
+  const std::string_view meta(" \t\n;&|<>()\r", 11);
+  const std::string_view special("'\"\\$`");
+  for (int i = 0; i < 256; ++i) {
+    const char c = static_cast<char>(i);
+    const bool m = meta.find(c) != std::string_view::npos;
+    EXPECT_EQ(dbguard::shell::detail::is_meta(c), m) << i;
+    EXPECT_EQ(dbguard::shell::detail::is_plain(c), !m && special.find(c) == std::string_view::npos) << i;
+  }
+}
