@@ -182,11 +182,17 @@ bool exists(const std::string& p) {
 // other variables the hook shares with the agent's shell. Leaves `$` where it
 // cannot know.
 std::string expand(const std::string& raw, const std::string& cwd) {
-  std::string s = raw;
+  std::string_view v = raw;
   // dynamic arguments carry a leading marker in some forms
-  while (!s.empty() && (s[0] == '\x1e')) s.erase(0, 1);
-  if (s.find('$') == std::string::npos && (s.empty() || s[0] != '~'))  // nothing to expand: the common case
-    return s.empty() || s[0] == '/' || cwd.empty() ? s : cwd + "/" + s;
+  while (!v.empty() && v[0] == '\x1e') v.remove_prefix(1);
+  if (v.find('$') == std::string_view::npos && (v.empty() || v[0] != '~')) {  // nothing to expand: the common case
+    if (v.empty() || v[0] == '/' || cwd.empty()) return std::string(v);
+    std::string joined;  // built once, not copied and then prefixed
+    joined.reserve(cwd.size() + 1 + v.size());
+    joined.append(cwd).append(1, '/').append(v);
+    return joined;
+  }
+  std::string s(v);
   std::string home = env_or("HOME", "");
   if (!home.empty() && (s == "~" || s.rfind("~/", 0) == 0)) s = home + s.substr(1);
   struct Var {
@@ -550,6 +556,10 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   // Each word the shell's brace expansion makes of `raw` (rm x.tom{l,x}).
   auto words_of = [&](const std::string& raw) {
     std::vector<PathWord> words;
+    if (raw.find('{') == std::string::npos) {  // most words: no brace group, nothing to copy
+      words.push_back(path_word(raw, cwd));
+      return words;
+    }
     for (const auto& word : brace_variants(raw)) words.push_back(path_word(word, cwd));
     return words;
   };
