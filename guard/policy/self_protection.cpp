@@ -82,12 +82,20 @@ const Resolution& memo_resolution(std::string_view dir) {
   return last_dir->second;
 }
 
+// Whether P has a `..` after a slash (find("/..") looked at every slash: a memchr a
+// component, for every path of a long command; a dot is rarer).
+bool has_slash_dotdot(std::string_view p) {
+  for (std::size_t i = p.find('.'); i != std::string_view::npos; i = p.find('.', i + 1))
+    if (i > 0 && p[i - 1] == '/' && i + 1 < p.size() && p[i + 1] == '.') return true;
+  return false;
+}
+
 // As weakly_resolved(), with the directory resolved once per decision and the last
 // component looked at with one lstat. Paths with `..` (resolved physically by the
 // kernel: a symlink's parent is not its lexical parent) take the full road.
 // `lex` is lexical(p), which callers often have already.
 Resolution resolve(const std::string& p, const std::string& lex) {
-  if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return {weakly_resolved(p)};
+  if (p.empty() || p[0] != '/' || has_slash_dotdot(p)) return {weakly_resolved(p)};
   // Files are kept too: a long command names the same one again and again (tee -a log).
   if (auto it = resolved_dirs.find(lex); it != resolved_dirs.end()) return it->second;
   Resolution r = resolve_plain(lex);
@@ -154,7 +162,7 @@ std::string resolved(const std::string& p) { return resolve(p).path; }
 // The nearest ancestor resolved decides: paths under one found missing (x/*.png/.claude
 // when x is) are missing too.
 bool known_missing(const std::string& p) {
-  if (p.empty() || p[0] != '/' || p.find("/..") != std::string::npos) return false;
+  if (p.empty() || p[0] != '/' || has_slash_dotdot(p)) return false;
   std::string dir = lexical(p);
   for (std::size_t slash; (slash = dir.find_last_of('/')) != 0 && slash != std::string::npos;) {
     dir.resize(slash);

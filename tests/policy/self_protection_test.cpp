@@ -140,6 +140,19 @@ TEST_F(SelfProtection, AProtectedFileUnderAMissingDirectoryIsFoundThroughASymlin
   }
 }
 
+// `..` after a symlink leads where the kernel goes (the link target's parent), not
+// where the text suggests: the shell's write through it is judged by that path.
+TEST_F(SelfProtection, DotDotAfterASymlinkIsResolvedAsTheKernelDoes) {
+  std::filesystem::create_directory_symlink(d_ / "home/.config/dbguard", proj_ + "/lnk");
+  for (const std::string& cmd : {std::string("echo x > lnk/../dbguard/policy.toml"),
+                                 "echo x > " + proj_ + "/lnk/../dbguard/policy.toml"}) {
+    auto r = shell(cmd);
+    EXPECT_TRUE(self_protected(r)) << cmd << ": " << r.code << " " << r.err;
+  }
+  auto fine = shell("echo x > lnk/../dbguard/notes.txt");
+  EXPECT_EQ(fine.code, 0) << fine.err;
+}
+
 TEST_F(SelfProtection, SettingsEnvThatSteersTheHookIsProtected) {
   std::string settings = proj_ + "/.claude/settings.json";
   // Claude Code passes settings' `env` to hooks: these would point the guard
