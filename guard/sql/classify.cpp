@@ -370,13 +370,14 @@ bool names_destructive_keyword(std::string_view text) {
     std::size_t j = i;
     while (j < text.size() && ident(static_cast<unsigned char>(text[j]))) ++j;
     if (j - i <= 9 && (i == 0 || !ident(static_cast<unsigned char>(text[i - 1])))) {
-      char word[10] = {};
-      for (std::size_t k = i; k < j; ++k) {
-        unsigned char c = static_cast<unsigned char>(text[k]);
-        word[k - i] = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+      // Compared in place, a keyword of the word's length only (most words have none):
+      // `| 0x20` lowers a letter and leaves digits and `_` unlike any letter.
+      for (auto w : kWords) {
+        if (w.size() != j - i) continue;
+        std::size_t k = 0;
+        while (k < w.size() && (static_cast<unsigned char>(text[i + k]) | 0x20) == (w[k] | 0x20)) ++k;
+        if (k == w.size()) return true;
       }
-      for (auto w : kWords)
-        if (w == std::string_view(word, j - i)) return true;
     }
     i = j;
   }

@@ -211,6 +211,8 @@ TEST(SqlClassifyScript, LargeScriptsFindWhatTheWholeParseFinds) {
       "WITH d AS (DELETE FROM users RETURNING *) SELECT count(*) FROM d;",
       "SELECT `x`; DELETE FROM users;",  // one statement the parser rejects
       "MERGE INTO users u USING users s ON true WHEN MATCHED THEN DELETE;",
+      "Truncate Table users;",
+      "pRePaRe p AS DELETE FROM users; EXECUTE p;",
   };
   for (const auto& tail : tails) {
     std::string sql = inserts + tail + "\nINSERT INTO users VALUES (0, 'x');\n";
