@@ -1,6 +1,7 @@
 #include "clients/sql_sources.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <set>
 
@@ -123,12 +124,13 @@ std::string psql_output_command(const std::string& cmd, const std::string& arg) 
 }
 
 // A meta-command line: returns true when the line is one (and handles it).
-bool handle_meta(const std::string& line, const std::string& origin, const std::string& cwd,
+bool handle_meta(std::string_view line, const std::string& origin, const std::string& cwd,
                  const std::string& file_dir, MetaSyntax meta, const SourceLimits& limits, int depth,
                  std::vector<SqlSource>& out) {
   std::size_t first = line.find_first_not_of(" \t");
-  if (first == std::string::npos) return false;
-  std::string body = line.substr(first);
+  if (first == std::string_view::npos) return false;
+  if (meta == MetaSyntax::Psql && line[first] != '\\') return false;  // most lines: nothing to copy
+  std::string body(line.substr(first));
   auto word_and_arg = [&](std::size_t skip) {
     std::string rest = body.substr(skip);
     std::string cmd = rest.substr(0, rest.find_first_of(" \t"));
@@ -254,9 +256,24 @@ struct PsqlLexState {
 // The offset of the meta-command's backslash in `line`, npos when none. Tracks
 // statement ends (`;` outside quotes) in `buffer_start`, relative to `sql` plus
 // the line, so that \gexec knows the query it runs.
-std::size_t psql_meta_start(const std::string& line, PsqlLexState& st, const std::string& sql,
+std::size_t psql_meta_start(std::string_view line, PsqlLexState& st, const std::string& sql,
                             std::size_t& buffer_start) {
+  // Outside quotes, the characters that can start or end something here; a script's
+  // lines are mostly others, skipped by table (a heredoc of SQL is read a line at a time).
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("'\"-/$;\\")) t[c] = true;
+    return t;
+  }();
   for (std::size_t i = 0; i < line.size(); ++i) {
+    if (st.quote == 0) {
+      while (i < line.size() && !kSpecial[static_cast<unsigned char>(line[i])]) ++i;
+      if (i == line.size()) break;
+    } else if (st.quote == '\'' || st.quote == '"') {
+      std::size_t close = line.find(st.quote, i);  // nothing else counts inside the string
+      if (close == std::string_view::npos) break;
+      i = close;
+    }
     char c = line[i];
     if (st.quote == '*') {
       if (c == '*' && i + 1 < line.size() && line[i + 1] == '/') { st.quote = 0; ++i; }
@@ -276,7 +293,7 @@ std::size_t psql_meta_start(const std::string& line, PsqlLexState& st, const std
       ++i;
     } else if (c == '$') {
       std::size_t end = line.find('$', i + 1);
-      std::string tag = end == std::string::npos ? "" : line.substr(i, end - i + 1);
+      std::string tag = end == std::string_view::npos ? "" : std::string(line.substr(i, end - i + 1));
       bool ok = !tag.empty() && std::all_of(tag.begin() + 1, tag.end() - 1, [](unsigned char ch) {
         return std::isalnum(ch) || ch == '_';
       });
@@ -319,7 +336,9 @@ void split_script(const std::string& text, const std::string& origin, const std:
   std::size_t start = 0;
   while (start <= text.size()) {
     std::size_t nl = text.find('\n', start);
-    std::string line = text.substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    // A view: a script's lines are appended to `sql`, not copied on the way.
+    std::string_view line =
+        std::string_view(text).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
     start = nl == std::string::npos ? text.size() + 1 : nl + 1;
     if (meta == MetaSyntax::Psql) {
       // SELECT 1; \i drop.sql — a backslash outside quotes ends the SQL on the line
@@ -330,7 +349,7 @@ void split_script(const std::string& text, const std::string& origin, const std:
         line = line.substr(at);
       }
       if (at != std::string::npos) {
-        std::string meta_line = line.substr(line.find_first_not_of(" \t"));
+        std::string meta_line(line.substr(line.find_first_not_of(" \t")));
         std::string cmd = meta_line.substr(1, meta_line.find_first_of(" \t") == std::string::npos
                                                   ? std::string::npos
                                                   : meta_line.find_first_of(" \t") - 1);
