@@ -72,3 +72,13 @@ TEST(Redact, JsonNestedPastTheBoundIsCutNotRecursedInto) {
   EXPECT_EQ(depth, dbguard::audit::kMaxRecordDepth);
   EXPECT_EQ(*at, std::string(dbguard::audit::kTooDeep));
 }
+
+// AWS key ids anywhere in a long text, next to each other, or glued to a word.
+TEST(Redact, AwsKeyIdsAnywhereInALongText) {
+  const std::string filler(70000, 'A');  // an 'A' at every byte: each is looked at
+  EXPECT_EQ(redact(filler + " AKIAIOSFODNN7EXAMPLE"), filler + " AKIA****************");
+  EXPECT_EQ(redact("k=ASIAIOSFODNN7EXAMPL0,AKIAIOSFODNN7EXAMPLE"), "k=ASIA****************,AKIA****************");
+  EXPECT_EQ(redact("xAKIAIOSFODNN7EXAMPLE"), "xAKIAIOSFODNN7EXAMPLE");     // part of a longer word
+  EXPECT_EQ(redact("AKIAIOSFODNN7EXAMPLEX"), "AKIAIOSFODNN7EXAMPLEX");     // too long
+  EXPECT_EQ(redact("echo AKIAIOSFODNN7EXAMPL"), "echo AKIAIOSFODNN7EXAMPL");  // too short
+}
