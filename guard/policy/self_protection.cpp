@@ -63,13 +63,18 @@ thread_local const std::pair<const std::string, Resolution>* last_missing = null
 
 Resolution resolve_plain(const std::string& lex);
 
+// What this decision has resolved of DIR already, or null. No key is built.
+const std::pair<const std::string, Resolution>* known_resolution(std::string_view dir) {
+  if (last_dir && last_dir->first == dir) return last_dir;
+  auto it = resolved_dirs.find(dir);
+  return it == resolved_dirs.end() ? nullptr : &*it;
+}
+
 // The reference is good until the next call.
 const Resolution& memo_resolution(std::string_view dir) {
-  if (last_dir && last_dir->first == dir) return last_dir->second;
-  auto it = resolved_dirs.find(dir);
-  if (it != resolved_dirs.end()) {
-    last_dir = &*it;
-    return it->second;
+  if (const auto* known = known_resolution(dir)) {
+    last_dir = known;
+    return known->second;
   }
   std::string d(dir);
   Resolution r = resolve_plain(d);
@@ -101,13 +106,6 @@ Resolution resolve(const std::string& p, const std::string& lex) {
   Resolution r = resolve_plain(lex);
   if (!r.parent_missing) resolved_dirs.emplace(lex, r);
   return r;
-}
-
-// What this decision has resolved of DIR already, or null. No key is built.
-const std::pair<const std::string, Resolution>* known_resolution(std::string_view dir) {
-  if (last_dir && last_dir->first == dir) return last_dir;
-  auto it = resolved_dirs.find(dir);
-  return it == resolved_dirs.end() ? nullptr : &*it;
 }
 
 // LEX (under DIR, a missing directory resolved to DIR_PATH): missing too.
@@ -166,9 +164,7 @@ bool known_missing(const std::string& p) {
   std::string dir = lexical(p);
   for (std::size_t slash; (slash = dir.find_last_of('/')) != 0 && slash != std::string::npos;) {
     dir.resize(slash);
-    if (last_dir && last_dir->first == dir) return last_dir->second.missing;
-    auto it = resolved_dirs.find(dir);
-    if (it != resolved_dirs.end()) return it->second.missing;
+    if (const auto* known = known_resolution(dir)) return known->second.missing;
   }
   return false;
 }
