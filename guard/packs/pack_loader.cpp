@@ -141,12 +141,15 @@ bool load_pack_file(const std::string& path, PackSet& out, std::vector<std::stri
     if (r.description.empty()) errors.push_back(ctx + ": missing `description`");
     if (r.kind != RuleKind::Marker && r.why.empty()) errors.push_back(ctx + ": missing `why`");
     if (r.kind != RuleKind::Marker && r.alternative.empty()) errors.push_back(ctx + ": missing `alternative`");
-    std::vector<std::string> raw;
-    string_list(*t, "patterns", raw, ctx, errors);
-    for (auto& p : raw) r.patterns.push_back(out.keep(expand_macros(p)));
-    std::vector<std::string> unless;
-    string_list(*t, "unless", unless, ctx, errors);
-    for (auto& u : unless) r.unless.push_back(out.keep(expand_macros(u)));
+    auto expanded_list = [&](const char* key) {
+      std::vector<std::string> raw;
+      string_list(*t, key, raw, ctx, errors);
+      std::vector<std::string_view> views;
+      for (auto& p : raw) views.push_back(out.keep(expand_macros(p)));
+      return out.keep_list(std::move(views));
+    };
+    r.patterns = expanded_list("patterns");
+    r.unless = expanded_list("unless");
     bool needs_patterns = r.kind == RuleKind::Command || r.kind == RuleKind::Marker;
     if (needs_patterns && r.patterns.empty()) errors.push_back(ctx + ": needs at least one pattern");
     if (!needs_patterns && !r.patterns.empty()) errors.push_back(ctx + ": a " + kind + " rule takes no patterns");

@@ -99,9 +99,10 @@ int main(int argc, char** argv) {
     if (i % 24 == 0) o << "\n";
     o << static_cast<unsigned>(static_cast<unsigned char>(db[i])) << ",";
   }
-  // Rule metadata as constant tables and one loop that builds the PackSet from
-  // them: a function with a statement per rule was a quarter megabyte of code,
-  // paged in by every hook call.
+  // Rule metadata as constant tables: the rules themselves are constants whose
+  // lists are spans of kTexts, so building the PackSet is one copy of kRules
+  // (a function with a statement per rule was a quarter megabyte of code, paged
+  // in by every hook call; a vector per list was 300 allocations per call).
   auto view = [](std::string_view text) { return "{" + c_string(text) + ", " + std::to_string(text.size()) + "}"; };
   std::vector<std::string> texts;  // patterns and unless regexes, rule by rule
   auto add_texts = [&](const auto& v) {
@@ -109,44 +110,37 @@ int main(int argc, char** argv) {
     texts.insert(texts.end(), v.begin(), v.end());
     return std::to_string(begin) + ", " + std::to_string(texts.size());
   };
+  auto span_of = [&](const auto& v) { return "list(" + add_texts(v) + ")"; };
   std::ostringstream rows;
   rows << std::boolalpha;
   for (const auto& r : set.rules) {
-    std::string patterns = add_texts(r.patterns);
-    std::string unless = add_texts(r.unless);
-    rows << "  {" << view(r.id) << ", " << view(r.pack) << ",\n   " << view(r.description) << ",\n   " << view(r.why)
-         << ",\n   " << view(r.alternative) << ", " << view(r.sql_kind) << ",\n   Severity::"
-         << (r.severity == packs::Severity::Hard ? "Hard" : "Deny") << ", RuleKind::"
+    rows << "  {.id = " << view(r.id) << ", .pack = " << view(r.pack) << ", .file = {},\n   .description = "
+         << view(r.description) << ",\n   .why = " << view(r.why) << ",\n   .alternative = " << view(r.alternative)
+         << ",\n   .severity = Severity::" << (r.severity == packs::Severity::Hard ? "Hard" : "Deny")
+         << ", .kind = RuleKind::"
          << (r.kind == packs::RuleKind::Command ? "Command"
              : r.kind == packs::RuleKind::Marker ? "Marker"
              : r.kind == packs::RuleKind::Sql    ? "Sql"
                                                   : "Builtin")
-         << ", " << r.requires_production << ", " << r.caseless << ", " << r.needs_fed_stdin << ", "
-         << r.needs_many_dynamic << ", " << patterns << ", " << unless << "},\n";
+         << ", .requires_production = " << r.requires_production << ", .caseless = " << r.caseless
+         << ", .needs_fed_stdin = " << r.needs_fed_stdin << ", .needs_many_dynamic = " << r.needs_many_dynamic
+         << ",\n   .sql_kind = " << view(r.sql_kind) << ", .patterns = " << span_of(r.patterns)
+         << ", .unless = " << span_of(r.unless) << "},\n";
   }
   std::ostringstream settings;
   for (const auto& [k, v] : set.settings) settings << "  {" << view(k) << ", " << add_texts(v) << "},\n";
   o << "\n};\n\n"
-    << "struct RuleRow {\n  std::string_view id, pack, description, why, alternative, sql_kind;\n"
-    << "  Severity severity;\n  RuleKind kind;\n  bool requires_production, caseless, needs_fed_stdin, needs_many_dynamic;\n"
-    << "  unsigned patterns_begin, patterns_end, unless_begin, unless_end;\n};\n\n"
     << "struct SettingRow {\n  std::string_view name;\n  unsigned begin, end;\n};\n\n"
     << "constexpr std::string_view kTexts[] = {\n";
   for (const auto& t : texts) o << "  " << view(t) << ",\n";
-  o << "};\n\nconstexpr RuleRow kRules[] = {\n" << rows.str() << "};\n\n"
-    << "constexpr SettingRow kSettings[] = {\n" << settings.str() << "};\n\n"
-    << "std::vector<std::string_view> texts(unsigned begin, unsigned end) {\n"
+  o << "};\n\n"
+    << "constexpr std::span<const std::string_view> list(unsigned begin, unsigned end) {\n"
     << "  return {std::begin(kTexts) + begin, std::begin(kTexts) + end};\n}\n\n"
+    << "constexpr Rule kRules[] = {\n" << rows.str() << "};\n\n"
+    << "constexpr SettingRow kSettings[] = {\n" << settings.str() << "};\n\n"
     << "std::vector<std::string> strings(unsigned begin, unsigned end) {\n"
     << "  return {std::begin(kTexts) + begin, std::begin(kTexts) + end};\n}\n\n"
-    << "PackSet build() {\n  PackSet s;\n  s.rules.reserve(std::size(kRules));\n"
-    << "  for (const auto& row : kRules) {\n    Rule& r = s.rules.emplace_back();\n"
-    << "    r.id = row.id;\n    r.pack = row.pack;\n    r.description = row.description;\n    r.why = row.why;\n"
-    << "    r.alternative = row.alternative;\n    r.sql_kind = row.sql_kind;\n    r.severity = row.severity;\n"
-    << "    r.kind = row.kind;\n    r.requires_production = row.requires_production;\n    r.caseless = row.caseless;\n"
-    << "    r.needs_fed_stdin = row.needs_fed_stdin;\n    r.needs_many_dynamic = row.needs_many_dynamic;\n"
-    << "    r.patterns = texts(row.patterns_begin, row.patterns_end);\n"
-    << "    r.unless = texts(row.unless_begin, row.unless_end);\n  }\n"
+    << "PackSet build() {\n  PackSet s;\n  s.rules.assign(std::begin(kRules), std::end(kRules));\n"
     << "  for (const auto& row : kSettings) s.settings.emplace(row.name, strings(row.begin, row.end));\n";
   o << "  return s;\n}\n\n}  // namespace\n\n"
     << "const PackSet& embedded_packs() {\n  static const PackSet packs = build();\n  return packs;\n}\n\n"

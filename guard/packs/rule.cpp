@@ -14,13 +14,19 @@ const Rule* PackSet::find_sql(std::string_view sql_kind) const {
   return nullptr;
 }
 
-std::string_view PackSet::keep(std::string text) {
-  if (texts_.empty()) texts_.push_back(std::make_shared<std::deque<std::string>>());
-  return texts_.back()->emplace_back(std::move(text));
+std::shared_ptr<PackSet::Storage>& PackSet::storage() {
+  if (storage_.empty()) storage_.push_back(std::make_shared<Storage>());
+  return storage_.back();
+}
+
+std::string_view PackSet::keep(std::string text) { return storage()->texts.emplace_back(std::move(text)); }
+
+std::span<const std::string_view> PackSet::keep_list(std::vector<std::string_view> list) {
+  return storage()->lists.emplace_back(std::move(list));
 }
 
 void PackSet::keep_texts_of(const PackSet& other) {
-  texts_.insert(texts_.end(), other.texts_.begin(), other.texts_.end());
+  storage_.insert(storage_.end(), other.storage_.begin(), other.storage_.end());
 }
 
 const std::vector<std::string>& PackSet::setting(std::string_view name) const {

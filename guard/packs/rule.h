@@ -5,6 +5,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,8 +21,8 @@ enum class RuleKind {
   Builtin,  // raised by the engine itself (fail-closed reasons)
 };
 
-// Text fields are views: the embedded packs' point into the binary's constant
-// tables (nothing is copied at start-up), a loaded pack's into its PackSet.
+// Text fields and lists are views: the embedded packs' point into the binary's
+// constant tables (nothing is built at start-up), a loaded pack's into its PackSet.
 struct Rule {
   std::string_view id;           // pack.rule
   std::string_view pack;
@@ -39,8 +40,8 @@ struct Rule {
   // shell (unquoted $KEYS, "$@") (when_dynamic = "many")
   bool needs_many_dynamic = false;
   std::string_view sql_kind;              // Sql rules: drop, truncate, delete-all, ...
-  std::vector<std::string_view> patterns; // Hyperscan syntax, macros expanded
-  std::vector<std::string_view> unless;   // RE2: a second look that clears a match
+  std::span<const std::string_view> patterns;  // Hyperscan syntax, macros expanded
+  std::span<const std::string_view> unless;    // RE2: a second look that clears a match
 };
 
 struct PackSet {
@@ -54,12 +55,19 @@ struct PackSet {
   // Keeps `text` for as long as this set or a copy of it lives, and returns a
   // view of it: the storage of rules loaded at run time.
   std::string_view keep(std::string text);
+  // The same for a list of views (a loaded rule's patterns).
+  std::span<const std::string_view> keep_list(std::vector<std::string_view> list);
   // Takes on the storage of `other`'s rules (when its rules move here).
   void keep_texts_of(const PackSet& other);
 
  private:
-  // std::deque: its strings never move as more are kept.
-  std::vector<std::shared_ptr<std::deque<std::string>>> texts_;
+  // std::deque: what it keeps never moves as more is kept.
+  struct Storage {
+    std::deque<std::string> texts;
+    std::deque<std::vector<std::string_view>> lists;
+  };
+  std::shared_ptr<Storage>& storage();
+  std::vector<std::shared_ptr<Storage>> storage_;
 };
 
 const char* to_string(Severity s);
