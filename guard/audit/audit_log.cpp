@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "audit/chain_fields.h"
 #include "audit/chain_hash.h"
 #include "audit/tail.h"
 #include "audit/torn_tail.h"
@@ -153,13 +154,11 @@ bool read_head_fd(int lock_fd, Head& head, std::size_t& bytes) {
   ssize_t n = ::pread(lock_fd, buf, sizeof buf, 0);
   bytes = n > 0 ? static_cast<std::size_t>(n) : 0;
   if (n <= 0 || bytes == sizeof buf) return false;  // empty, unreadable, or no head of ours
-  auto j = nlohmann::json::parse(std::string(buf, bytes), nullptr, false);
-  if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned() || !j.contains("hash") ||
-      !j["hash"].is_string())
-    return false;
-  head.seq = j["seq"].get<std::uint64_t>();
-  head.hash = j["hash"].get<std::string>();
-  head.mac = j.contains("mac") && j["mac"].is_string() ? j["mac"].get<std::string>() : std::string();
+  ChainFields f;
+  if (!read_chain_fields(std::string_view(buf, bytes), f) || !f.is_object || !f.seq || !f.hash) return false;
+  head.seq = *f.seq;
+  head.hash = std::move(*f.hash);
+  head.mac = f.mac ? std::move(*f.mac) : std::string();
   return true;
 }
 

@@ -2,18 +2,19 @@
 
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
+#include <memory>
+#include <string_view>
+
+#include "audit/chain_fields.h"
 
 namespace dbguard::audit {
 namespace {
 
-bool parse_record(const std::string& line, TailRecord& out) {
-  auto j = nlohmann::json::parse(line, nullptr, false);
-  if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned() || !j.contains("hash") ||
-      !j["hash"].is_string())
-    return false;
-  out.seq = j["seq"].get<std::uint64_t>();
-  out.hash = j["hash"].get<std::string>();
+bool parse_record(std::string_view line, TailRecord& out) {
+  ChainFields f;
+  if (!read_chain_fields(line, f) || !f.is_object || !f.seq || !f.hash) return false;
+  out.seq = *f.seq;
+  out.hash = std::move(*f.hash);
   out.found = true;
   return true;
 }
@@ -23,17 +24,19 @@ bool parse_record(const std::string& line, TailRecord& out) {
 TailRecord read_tail(int fd, std::uint64_t size) {
   TailRecord t;
   if (size == 0) return t;
-  std::uint64_t chunk = 8192;
+  // A record is usually a few hundred bytes: one page first (read by every hook call).
+  std::uint64_t chunk = 4096;
   while (true) {
     std::uint64_t start = size > chunk ? size - chunk : 0;
-    std::string buf(static_cast<std::size_t>(size - start), '\0');
+    const auto want = static_cast<std::size_t>(size - start);
+    std::unique_ptr<char[]> storage(new char[want]);  // not zero-filled: pread writes it
     std::size_t got = 0;
-    while (got < buf.size()) {
-      ssize_t n = ::pread(fd, buf.data() + got, buf.size() - got, static_cast<off_t>(start + got));
+    while (got < want) {
+      ssize_t n = ::pread(fd, storage.get() + got, want - got, static_cast<off_t>(start + got));
       if (n <= 0) break;
       got += static_cast<std::size_t>(n);
     }
-    buf.resize(got);
+    const std::string_view buf(storage.get(), got);
     if (buf.empty()) return t;
     t.unterminated = buf.back() != '\n';
     // Walk the complete lines of the chunk from the end.
