@@ -118,9 +118,12 @@ std::string chain_line(nlohmann::json record, std::uint64_t& seq, std::string& p
   record["seq"] = ++seq;
   record["prev"] = prev;
   record["alg"] = key.empty() ? "sha256" : "hmac-sha256";
-  prev = chain_hash(prev, canonical(record), key);
-  record["hash"] = prev;
-  return canonical(record) + "\n";
+  std::size_t hash_at = 0;
+  std::string text = canonical(record, &hash_at);
+  prev = chain_hash(prev, text, key);
+  // Not a second dump of the record (a large command is escaped again
+  // character by character): one insertion.
+  return with_hash_member(text, hash_at, prev) + "\n";
 }
 
 }  // namespace
@@ -197,8 +200,37 @@ bool read_key(const std::string& key_file, std::string& key, std::string& error)
   return true;
 }
 
-std::string canonical(const nlohmann::json& record_without_hash) {
-  return record_without_hash.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+std::string canonical(const nlohmann::json& record_without_hash, std::size_t* hash_at) {
+  constexpr auto replace = nlohmann::json::error_handler_t::replace;
+  if (!hash_at || !record_without_hash.is_object()) return record_without_hash.dump(-1, ' ', false, replace);
+  // Member by member, as dump() writes an object (compact: `{"k":v,"k":v}`), to
+  // note where `hash` goes: before the first key that sorts after it.
+  std::string out = "{";
+  *hash_at = std::string::npos;
+  for (auto it = record_without_hash.begin(); it != record_without_hash.end(); ++it) {
+    if (*hash_at == std::string::npos && it.key() > "hash") *hash_at = out.size();
+    if (out.size() > 1) out += ',';
+    out += nlohmann::json(it.key()).dump(-1, ' ', false, replace);
+    out += ':';
+    out += it.value().dump(-1, ' ', false, replace);
+  }
+  if (*hash_at == std::string::npos) *hash_at = out.size();
+  out += '}';
+  return out;
+}
+
+std::string with_hash_member(std::string_view canonical_text, std::size_t hash_at, std::string_view hash) {
+  const bool first = hash_at == 1;                // no member sorts before it
+  const bool only = canonical_text.size() == 2;   // "{}"
+  const std::string member = nlohmann::json(hash).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string line;
+  line.reserve(canonical_text.size() + member.size() + 10);  // and the caller's newline
+  line.append(canonical_text.substr(0, hash_at));
+  if (!first) line += ',';
+  line.append("\"hash\":").append(member);
+  if (first && !only) line += ',';
+  line.append(canonical_text.substr(hash_at));
+  return line;
 }
 
 AppendResult append_record(const AuditConfig& config, nlohmann::json record, int lock_timeout_ms) {

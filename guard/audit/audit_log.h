@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,7 +66,13 @@ AppendResult append_record(const AuditConfig& config, nlohmann::json record, int
 bool probe_writable(const std::string& path, std::string& error);
 
 // The canonical form a record's hash covers: the record without `hash`,
-// compact, keys sorted, invalid UTF-8 replaced.
-std::string canonical(const nlohmann::json& record_without_hash);
+// compact, keys sorted, invalid UTF-8 replaced. With `hash_at`, a record object
+// also gets the offset where its `hash` member goes: after the member it follows
+// (1, right after `{`, when it is the first).
+std::string canonical(const nlohmann::json& record_without_hash, std::size_t* hash_at = nullptr);
+
+// The line of a record: its canonical text (canonical(record, &hash_at)) with a
+// `hash` member in its place, as if the record with `hash` were dumped.
+std::string with_hash_member(std::string_view canonical_text, std::size_t hash_at, std::string_view hash);
 
 }  // namespace dbguard::audit

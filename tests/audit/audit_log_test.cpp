@@ -374,3 +374,47 @@ TEST(AuditLog, TheHeadIsRewrittenWholeWhateverItHeldBefore) {
   auto last = nlohmann::json::parse(lines_of(read_file(c.path)).back());
   EXPECT_EQ(nlohmann::json::parse(rewritten)["hash"], last["hash"]);
 }
+
+// A record's line is built from its canonical text with `hash` inserted, not by
+// dumping the record again: both must be exactly what a dump would write.
+TEST(AuditCanonical, MemberByMemberTextAndHashPlaceAreADumpsOwn) {
+  const auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  std::vector<nlohmann::json> records = {
+      nlohmann::json::object(),
+      {{"a", 1}},
+      {{"z", "last"}},
+      {{"has", 1}, {"hasha", 2}, {"hash ", 3}, {"hasg", 4}, {"hashZ", 5}},
+      {{"alg", "sha256"}, {"command", "psql -c \"DROP TABLE t\"\n\t\u00e9"}, {"prev", "00"}, {"seq", 7}},
+      {{"Hash", true}, {"tool_input", {{"hash", "inner"}, {"z", {1, 2.5, nullptr}}}}, {"\u00e9", "x"}},
+      {{"bad", std::string("\xff\xfe ok")}, {"zz", std::string("a\x01")}},
+  };
+  for (const auto& r : records) {
+    SCOPED_TRACE(dump(r));
+    std::size_t at = 0;
+    std::string text = canonical(r, &at);
+    EXPECT_EQ(text, canonical(r));
+    EXPECT_EQ(text, dump(r));
+    nlohmann::json with = r;
+    with["hash"] = "c0ffee";
+    EXPECT_EQ(with_hash_member(text, at, "c0ffee"), dump(with));
+  }
+}
+
+TEST(AuditCanonical, AppendedLinesAreTheDumpOfTheirRecord) {
+  ScratchDir d("audit");
+  auto c = config(d);
+  nlohmann::json big = record(2);
+  big["command"] = std::string(70000, 'x') + "\"\\\n\u00e9";
+  ASSERT_TRUE(append_record(c, record(1)).ok);
+  ASSERT_TRUE(append_record(c, big).ok);
+  auto lines = lines_of(read_file(c.path));
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& line : lines) {
+    auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(line, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+  auto r = verify_chain(c.path, "");
+  EXPECT_TRUE(r.ok) << describe(r);
+}
