@@ -148,7 +148,10 @@ class Walker {
       : out_(out), limits_(limits), sink_(sink) {}
 
   // The walk is over: the last invocation is complete too.
-  void finish() { hand_over(); }
+  void finish() {
+    hand_over();
+    if (sink_) out_.invocations.clear();  // each was handed over; none is kept
+  }
 
   void walk_source(std::string text, Scope& scope, const Input& in, const Ctx& ctx, std::string_view what,
                    const std::string& script = {}) {
@@ -888,9 +891,9 @@ class Walker {
   // still change (run_inline_code adds its embedded SQL), so it is handed over at the
   // next emit or at the end.
   void hand_over() {
-    if (!sink_ || out_.invocations.empty()) return;
+    if (!sink_ || !pending_) return;
+    pending_ = false;
     sink_(out_.invocations.back());
-    out_.invocations.clear();
   }
 
   void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
@@ -901,8 +904,12 @@ class Walker {
       return;
     }
     hand_over();  // the one before is complete now
-    // Built in place: an Invocation is a few hundred bytes, moved member by member.
-    Invocation& inv = out_.invocations.emplace_back();
+    // Built in place. With a sink, the one handed over is reused: assigning into
+    // its strings and vectors reuses their storage (a long command list made
+    // ten allocations a command here).
+    Invocation& inv = sink_ && !out_.invocations.empty() ? out_.invocations.back() : out_.invocations.emplace_back();
+    inv.embedded_sql.clear();
+    pending_ = true;
     inv.argv = argv;
     inv.program_path = program_path;
     inv.env = env;
@@ -929,6 +936,7 @@ class Walker {
   const UnwrapLimits& limits_;
   const InvocationSink& sink_;
   std::size_t emitted_ = 0;  // invocations found so far (with a sink, out_ keeps only the last)
+  bool pending_ = false;     // with a sink: out_'s invocation is not handed over yet
   DirectoryProbe dirs_;      // directories the walk's commands write into, found missing
   std::forward_list<std::string> sources_;  // stable addresses; nothing allocated until a source is kept
   bool too_complex_ = false;
