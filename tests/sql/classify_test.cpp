@@ -246,6 +246,24 @@ TEST(SqlClassifyScript, LargeScriptsFindWhatTheWholeParseFinds) {
   EXPECT_FALSE(open.findings.empty());
 }
 
+// The hook's keyword check runs before NUL bytes and invalid UTF-8 are replaced
+// for the parser: a keyword after a NUL byte, or after a statement holding
+// invalid UTF-8 (a Latin-1 seed file), is still found, and still parsed.
+TEST(SqlClassifyScript, KeywordsAroundNulAndInvalidUtf8AreFoundInALargeScript) {
+  std::string inserts;
+  for (int i = 0; inserts.size() < dbguard::sql::kScriptPrefilterBytes; ++i)
+    inserts += "INSERT INTO users (id) VALUES (" + std::to_string(i) + ");\n";
+  for (const std::string& before : {std::string(1, '\0'), std::string("SELECT 'caf\xe9';\n"),
+                                    std::string("SELECT 'x\xff\xfe';\n")}) {
+    auto v = dbguard::sql::classify_script(inserts + before + "DROP TABLE users;\n", false);
+    ASSERT_EQ(v.findings.size(), 1u) << before;
+    EXPECT_EQ(v.findings[0].kind, "drop");
+  }
+  // A byte of 0x80 or more is part of an identifier for PostgreSQL's lexer
+  // (xDROP, \xffDROP are one word): no DROP statement there, as for the server.
+  EXPECT_TRUE(dbguard::sql::classify_script(inserts + "SELECT 1; xDROP TABLE users;\n", false).findings.empty());
+}
+
 // Under the bound, the text is classified whole.
 TEST(SqlClassifyScript, SmallTextIsClassifiedWhole) {
   EXPECT_EQ(dbguard::sql::classify_script("DROP TABLE users").findings.size(), 1u);
