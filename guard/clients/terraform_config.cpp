@@ -21,8 +21,8 @@ std::string selected_workspace(const std::string& dir) {
   return text;
 }
 
-std::string declared_database(const std::string& dir, const std::vector<std::string>& resource_types,
-                              const std::vector<std::string>& module_words) {
+std::string declared_database(const std::string& dir, std::span<const std::string_view> resource_types,
+                              std::span<const std::string_view> module_words) {
   // Compiled only when a destroy is being judged, never at start-up.
   static const RE2 resource(R"re((?m)^\s*resource\s+"([a-z0-9_]+)"\s+"([A-Za-z0-9_-]+)")re");
   static const RE2 module(R"re((?m)^\s*module\s+"([A-Za-z0-9_-]+)")re");

@@ -3,7 +3,9 @@
 // `terraform destroy` would destroy a database resource.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "unwrap/invocation.h"
@@ -19,7 +21,7 @@ std::string selected_workspace(const std::string& dir);
 // The first database resource or module declared in `dir` ("aws_db_instance.main",
 // "module.rds"), or "" when none is. `resource_types` are resource type names,
 // `module_words` words that mark a module as holding a database.
-std::string declared_database(const std::string& dir, const std::vector<std::string>& resource_types,
-                              const std::vector<std::string>& module_words);
+std::string declared_database(const std::string& dir, std::span<const std::string_view> resource_types,
+                              std::span<const std::string_view> module_words);
 
 }  // namespace dbguard::clients

@@ -49,11 +49,15 @@ Engine::Lists::Lists(const packs::PackSet& p)
 
 Engine::Engine(const packs::PackSet& packs, std::unique_ptr<Matcher> matcher)
     : packs_(packs), lists_(packs), matcher_(std::move(matcher)) {
-  unwrap_limits_.trusted_generators = packs_.setting("trusted_generators");
-  unwrap_limits_.human_gated_scripts = packs_.setting("human_gated_scripts");
-  unwrap_limits_.container_safe_scripts = packs_.setting("container_safe_scripts");
-  data_dirs_ = {packs_.setting("data_dir_markers"), packs_.setting("data_dir_names"), packs_.setting("data_name_words"),
-                packs_.setting("data_file_suffixes"), packs_.setting("data_dir_variables")};
+  auto strings = [this](std::string_view name) {
+    auto list = packs_.setting(name);
+    return std::vector<std::string>(list.begin(), list.end());
+  };
+  unwrap_limits_.trusted_generators = strings("trusted_generators");
+  unwrap_limits_.human_gated_scripts = strings("human_gated_scripts");
+  unwrap_limits_.container_safe_scripts = strings("container_safe_scripts");
+  data_dirs_ = {strings("data_dir_markers"), strings("data_dir_names"), strings("data_name_words"),
+                strings("data_file_suffixes"), strings("data_dir_variables")};
 }
 
 const Engine& Engine::embedded() {
@@ -72,7 +76,7 @@ bool Engine::could_reach(std::string_view text) const {
   // A program that reaches databases or infrastructure, or a name part that suggests it.
   const auto& programs = lists_.reach_programs;
   const auto& words = lists_.reach_words;
-  auto in = [](const std::vector<std::string>& v, const std::string& w) { return std::find(v.begin(), v.end(), w) != v.end(); };
+  auto in = [](std::span<const std::string_view> v, const std::string& w) { return std::find(v.begin(), v.end(), w) != v.end(); };
   std::string program, part;
   auto flush_part = [&] {
     bool hit = !part.empty() && in(words, part);

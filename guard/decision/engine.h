@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -66,9 +67,9 @@ class Engine {
   // name costs a few string comparisons, several times per invocation.
   struct Lists {
     explicit Lists(const packs::PackSet& p);
-    const std::vector<std::string>&sql_clients, &dynamic_program_candidates, &reach_programs, &reach_words,
-        &dynamic_arg_candidates, &whole_config_destroy_rules, &database_resources, &database_module_words,
-        &mongo_shells, &line_command_clients;
+    std::span<const std::string_view> sql_clients, dynamic_program_candidates, reach_programs, reach_words,
+        dynamic_arg_candidates, whole_config_destroy_rules, database_resources, database_module_words,
+        mongo_shells, line_command_clients;
   };
 
   const packs::PackSet& packs_;

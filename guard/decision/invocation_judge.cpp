@@ -274,12 +274,12 @@ void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
   // that can reach a database or infrastructure; if any of them is blocked, so is this.
   for (const auto& candidate : engine_.lists_.dynamic_program_candidates) {
     Invocation as = inv;
-    as.argv[0] = Arg{candidate, false};
+    as.argv[0] = Arg{std::string(candidate), false};
     as.program_dynamic = false;
     Seen s = analyse(as, nullptr);
     if (s.findings.empty()) continue;
     seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
-                             "program name `" + inv.argv[0].text + "` is only known at run time; as `" + candidate +
+                             "program name `" + inv.argv[0].text + "` is only known at run time; as `" + std::string(candidate) +
                                  "` this is " + s.findings.front().rule,
                              "command line", ""});
     return;
@@ -349,11 +349,11 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
     if (!a.dynamic || a.text.empty() || a.text[0] != '$') continue;
     if (!as) as = inv;
     for (const auto& w : words) {
-      as->argv[i] = Arg{w, false};
+      as->argv[i] = Arg{std::string(w), false};
       Seen s = analyse(*as, nullptr);
       if (s.findings.empty()) continue;
       seen.findings.push_back({"guard.dynamic-argument", false, inv.segment,
-                               "argument `" + a.text + "` is only known at run time; as `" + w + "` this is " +
+                               "argument `" + a.text + "` is only known at run time; as `" + std::string(w) + "` this is " +
                                    s.findings.front().rule,
                                "command line", ""});
       return;
@@ -411,7 +411,7 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   // and stdin; each is judged as a synthetic command line the packs describe.
   if (inv.argv.empty() || inv.argv[0].dynamic) return;
   const std::string& prog = inv.argv[0].text;
-  auto listed = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), prog) != v.end(); };
+  auto listed = [&](std::span<const std::string_view> v) { return std::find(v.begin(), v.end(), prog) != v.end(); };
   auto judge_as = [&](std::vector<Arg> argv, const std::string& origin) {
     Invocation as = inv;
     as.argv = std::move(argv);

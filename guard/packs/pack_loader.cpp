@@ -81,8 +81,9 @@ bool load_pack_file(const std::string& path, PackSet& out, std::vector<std::stri
       toml::table one;
       one.insert(key, value);
       if (string_list(one, std::string(key.str()).c_str(), list, where(path, value), errors)) {
-        auto& dst = out.settings[std::string(key.str())];
-        dst.insert(dst.end(), list.begin(), list.end());
+        std::vector<std::string_view> views;
+        for (auto& item : list) views.push_back(out.keep(std::move(item)));
+        out.add_setting(key.str(), views);
       }
     }
   }

@@ -29,10 +29,20 @@ void PackSet::keep_texts_of(const PackSet& other) {
   storage_.insert(storage_.end(), other.storage_.begin(), other.storage_.end());
 }
 
-const std::vector<std::string>& PackSet::setting(std::string_view name) const {
-  static const std::vector<std::string> empty;
+std::span<const std::string_view> PackSet::setting(std::string_view name) const {
   auto it = settings.find(name);
-  return it == settings.end() ? empty : it->second;
+  return it == settings.end() ? std::span<const std::string_view>() : it->second;
+}
+
+void PackSet::add_setting(std::string_view name, std::span<const std::string_view> values) {
+  auto it = settings.find(name);
+  if (it == settings.end()) {
+    settings.emplace(keep(std::string(name)), keep_list({values.begin(), values.end()}));
+    return;
+  }
+  std::vector<std::string_view> all(it->second.begin(), it->second.end());
+  all.insert(all.end(), values.begin(), values.end());
+  it->second = keep_list(std::move(all));
 }
 
 const char* to_string(Severity s) { return s == Severity::Hard ? "hard" : "deny"; }

@@ -46,11 +46,15 @@ struct Rule {
 
 struct PackSet {
   std::vector<Rule> rules;
-  std::map<std::string, std::vector<std::string>, std::less<>> settings;  // [settings] lists from packs
+  // [settings] lists from packs; views, as the rules' texts are.
+  std::map<std::string_view, std::span<const std::string_view>, std::less<>> settings;
 
   const Rule* find(std::string_view id) const;
   const Rule* find_sql(std::string_view sql_kind) const;
-  const std::vector<std::string>& setting(std::string_view name) const;
+  std::span<const std::string_view> setting(std::string_view name) const;
+  // Appends `values` to the setting `name` (what they view must be kept by this
+  // set: keep(), keep_texts_of()).
+  void add_setting(std::string_view name, std::span<const std::string_view> values);
 
   // Keeps `text` for as long as this set or a copy of it lives, and returns a
   // view of it: the storage of rules loaded at run time.

@@ -26,7 +26,7 @@ constexpr std::size_t kMaxCachedDatabaseBytes = 64u << 20;
 
 void load_extra_packs(const std::vector<Sourced<std::string>>& files, packs::PackSet& packs,
                       std::vector<Problem>& errors, std::string& content_key) {
-  static const std::set<std::string> growable = {"reach_programs", "sql_clients", "dynamic_arg_candidates"};
+  static const std::set<std::string, std::less<>> growable = {"reach_programs", "sql_clients", "dynamic_arg_candidates"};
   std::string material = std::string(packs::embedded_packs_digest()) + "\n" + hs_version() + "\n";
   for (const auto& f : files) {
     auto problem = [&](const std::string& msg) {
@@ -46,7 +46,7 @@ void load_extra_packs(const std::vector<Sourced<std::string>>& files, packs::Pac
     bool ok = true;
     for (const auto& [key, values] : extra.settings)
       if (!growable.count(key)) {
-        problem("[settings] `" + key + "` cannot be changed by a custom pack (only reach_programs, sql_clients, dynamic_arg_candidates grow)");
+        problem("[settings] `" + std::string(key) + "` cannot be changed by a custom pack (only reach_programs, sql_clients, dynamic_arg_candidates grow)");
         ok = false;
       }
     for (const auto& r : extra.rules) {
@@ -61,10 +61,7 @@ void load_extra_packs(const std::vector<Sourced<std::string>>& files, packs::Pac
     if (!ok) continue;
     for (auto& r : extra.rules) packs.rules.push_back(std::move(r));
     packs.keep_texts_of(extra);
-    for (auto& [key, values] : extra.settings) {
-      auto& dst = packs.settings[key];
-      dst.insert(dst.end(), values.begin(), values.end());
-    }
+    for (const auto& [key, values] : extra.settings) packs.add_setting(key, values);
   }
   content_key = audit::sha256_hex(material);
 }
