@@ -10,15 +10,13 @@
 
 #include <hs/hs.h>
 
-using namespace dbguard;
-
 #if defined(DBGUARD_HS_OWN_DISPATCH)
 
 namespace {
 
 // The level Hyperscan's own resolver picks, from cpuid as it asks it
 // (src/util/cpuid_inline.h): the answer glibc's table must reproduce.
-HsLevel level_by_cpuid() {
+dbguard_hs_level level_by_cpuid() {
   unsigned a = 0, b = 0, c1 = 0, d = 0;
   __cpuid_count(1, 0, a, b, c1, d);
   const bool osxsave = c1 & (1u << 27), avx = c1 & (1u << 28);
@@ -33,19 +31,19 @@ HsLevel level_by_cpuid() {
   const bool ymm = osxsave && avx && (xcr0 & 0x6) == 0x6;
   const bool zmm = osxsave && (xcr0 & 0xe6) == 0xe6;  // SSE, AVX, opmask, ZMM_Hi256, Hi16_ZMM
   const bool avx512 = zmm && (b7 & (1u << 16)) && (b7 & (1u << 30));  // AVX512F, AVX512BW
-  if (avx512 && (c7 & (1u << 1))) return HsLevel::Avx512Vbmi;
-  if (avx512) return HsLevel::Avx512;
-  if (ymm && (b7 & (1u << 5))) return HsLevel::Avx2;
-  if ((c1 & (1u << 20)) && (c1 & (1u << 23))) return HsLevel::Corei7;  // SSE4.2, POPCNT
-  if (c1 & (1u << 9)) return HsLevel::Core2;                            // SSSE3
-  return HsLevel::None;
+  if (avx512 && (c7 & (1u << 1))) return DBGUARD_HS_AVX512VBMI;
+  if (avx512) return DBGUARD_HS_AVX512;
+  if (ymm && (b7 & (1u << 5))) return DBGUARD_HS_AVX2;
+  if ((c1 & (1u << 20)) && (c1 & (1u << 23))) return DBGUARD_HS_COREI7;  // SSE4.2, POPCNT
+  if (c1 & (1u << 9)) return DBGUARD_HS_CORE2;                            // SSSE3
+  return DBGUARD_HS_NONE;
 }
 
 }  // namespace
 
 TEST(HsDispatch, PicksTheLevelHyperscansResolverWouldPick) {
-  EXPECT_EQ(static_cast<int>(hs_dispatch_level()), static_cast<int>(level_by_cpuid()));
-  EXPECT_NE(hs_dispatch_level(), HsLevel::None);
+  EXPECT_EQ(dbguard_hs_dispatch_level(), level_by_cpuid());
+  EXPECT_NE(dbguard_hs_dispatch_level(), DBGUARD_HS_NONE);
 }
 
 // The point of the dispatch: the binary carries no Hyperscan IFUNC (nm type
