@@ -73,6 +73,31 @@ TEST(AuditLog, DetectsAModifiedRecord) {
   EXPECT_NE(r.problem.find("modified"), std::string::npos) << r.problem;
 }
 
+// nlohmann_json stops reading at a NUL byte: text hidden after one in a record's
+// line must not pass as part of an intact chain (found by the audit_tail fuzzer).
+TEST(AuditLog, DetectsTextHiddenAfterANulByteInARecord) {
+  ScratchDir d("audit");
+  auto c = config(d);
+  fill(c, 1, 3);
+  auto lines = lines_of(read_file(c.path));
+  lines[1] += std::string(1, '\0') + R"( {"decision":"deny","forged":true})";
+  write_file(c.path, join(lines));
+  auto r = verify_chain(c.path, "");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.line, 2u);
+  EXPECT_NE(r.problem.find("not a JSON record"), std::string::npos) << r.problem;
+  // The last record altered so, then one more appended: the alteration still shows.
+  fill(c, 4, 4);
+  lines = lines_of(read_file(c.path));
+  lines[1] = lines_of(read_file(c.path))[1].substr(0, lines[1].find('\0'));
+  lines[3] += std::string(1, '\0') + "x";
+  write_file(c.path, join(lines));
+  fill(c, 5, 5);
+  r = verify_chain(c.path, "");
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.line, 4u) << r.problem;
+}
+
 TEST(AuditLog, DetectsARewrittenRecordWithARecomputedHash) {
   ScratchDir d("audit");
   auto c = config(d);

@@ -15,6 +15,11 @@ namespace {
 // nlohmann_json (the library that writes it): the reference for the reader.
 ChainFields by_dom(const std::string& line, bool& valid) {
   ChainFields f;
+  // nlohmann_json stops at a NUL byte as at the end of the text; strict JSON does not.
+  if (line.find('\0') != std::string::npos) {
+    valid = false;
+    return f;
+  }
   auto j = nlohmann::json::parse(line, nullptr, false);
   valid = !j.is_discarded();
   if (!valid) return f;
@@ -64,6 +69,7 @@ TEST(ChainFields, ReadsWhatADomParseOfTheLineReads) {
       "{\"seq\":1,\"hash\":\"a\x01\"}",
       "",
       "{\"seq\":1,\"hash\":\"torn",
+      std::string("{\"seq\":1,\"hash\":\"x\"}\0{\"seq\":2}", 30),   // text after a NUL: not one document
   };
   for (const auto& line : lines) {
     SCOPED_TRACE(line);

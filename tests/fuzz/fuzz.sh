@@ -14,7 +14,7 @@ build=$1 seconds=$2 jobs=$3
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(hook_input shell_parser sql pack_loader)
+[[ ${#targets[@]} -gt 0 ]] || targets=(hook_input shell_parser sql pack_loader audit_tail)
 bin=$build/tests/fuzz
 logs=$bin/logs
 mkdir -p "$logs" "$bin/artifacts"

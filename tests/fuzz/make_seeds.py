@@ -19,7 +19,7 @@ def write(target, data):
 commands = []
 for path in sorted(glob.glob(os.path.join(ROOT, "tests", "corpus", "*.toml"))):
     cases = tomllib.load(open(path, "rb")).get("case", [])
-    commands += [c["command"] for c in cases[::6]]  # every sixth case of each file
+    commands += [c["command"] for c in cases[::6] if "command" in c]  # every sixth case of each file (Bash ones)
 
 def event(tool, tool_input):
     return json.dumps({"session_id": "fuzz", "cwd": "/tmp", "hook_event_name": "PreToolUse",
@@ -54,4 +54,13 @@ for path in sorted(glob.glob(os.path.join(ROOT, "patterns", "*.toml"))):
     if len(data) <= 16384:
         write("pack_loader", data)
 write("pack_loader", b'[pack]\nid = "x"\n[[rule]]\nid = "x.y"\ndescription = "d"\nseverity = "deny"\npatterns = ["^rm{args}"]\n')
+# Audit log tails: records as the hook writes them, a head line, and the ways a
+# file ends (torn line, no final newline, a forged or nested seq).
+record = '{"alg":"sha256","command":"ls","decision":"allow","hash":"%s","prev":"%s","seq":%d,"tool":"Bash"}'
+lines = [record % ("a" * 64, "0" * 64, 1), record % ("b" * 64, "a" * 64, 2)]
+for tail in ["\n".join(lines) + "\n", "\n".join(lines), "\n".join(lines) + "\n" + lines[1][:40],
+             '{"seq":7,"hash":"h","mac":"m"}\n', '{"seq":-1,"hash":"x"}\n{"seq":1.0,"hash":"y"}\n',
+             '{"tool_input":{"seq":9,"hash":"inner"},"seq":3,"hash":"outer"}\n',
+             '{"seq":7,"seq":"8","hash":"a"}\n{"hash":"\\ud83d\\ude00","seq":18446744073709551615}\n']:
+    write("audit_tail", tail)
 print("seeds written")
