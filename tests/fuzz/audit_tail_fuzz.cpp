@@ -3,7 +3,7 @@
 // record (and the head, the same way) to chain the next one. The reader must
 // agree with a DOM parse of the line (nlohmann_json, which writes the log) on
 // whether it is a record and on its seq and hash, and finding the tail of the
-// bytes as a file must take the last line that is one.
+// bytes as a file must take the last line that is one (tests/audit/chain_oracle.h).
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -13,28 +13,14 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
 #include "audit/chain_fields.h"
 #include "audit/tail.h"
+#include "../audit/chain_oracle.h"
 
 namespace {
 
 using dbguard::audit::ChainFields;
-
-// The DOM's reading of a line: whether it is a record, with its seq and hash.
-// nlohmann_json stops at a NUL byte as at the end of the text; a line holding
-// one is no record (audit verify says so too).
-bool dom_record(std::string_view line, std::uint64_t& seq, std::string& hash) {
-  if (line.find('\0') != std::string_view::npos) return false;
-  auto j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
-  if (!j.is_object() || !j.contains("seq") || !j["seq"].is_number_unsigned() || !j.contains("hash") ||
-      !j["hash"].is_string())
-    return false;
-  seq = j["seq"].get<std::uint64_t>();
-  hash = j["hash"].get<std::string>();
-  return true;
-}
+using dbguard::audit::oracle::dom_record;
 
 bool sax_record(std::string_view line, std::uint64_t& seq, std::string& hash) {
   ChainFields f;
