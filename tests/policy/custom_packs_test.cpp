@@ -3,22 +3,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 
+#include "../support/process.h"
 #include "packs/embedded.h"
 
 using namespace dbguard;
-namespace fs = std::filesystem;
+using dbguard::testing::ScratchDir;
+using dbguard::testing::write_file;
 
 namespace {
-
-std::string write_pack(const std::string& name, const std::string& body) {
-  fs::path dir = fs::temp_directory_path() / ("dbguard-custom-packs-test-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / name) << body;
-  return (dir / name).string();
-}
 
 std::vector<std::string> strings(std::span<const std::string_view> list) { return {list.begin(), list.end()}; }
 
@@ -27,7 +20,9 @@ std::vector<std::string> strings(std::span<const std::string_view> list) { retur
 // A custom pack grows a growable setting of the embedded packs: the embedded
 // items stay, the pack's follow, and both outlive the pack's own set.
 TEST(CustomPacks, GrowASettingAfterTheEmbeddedItems) {
-  const std::string file = write_pack("grow.toml", R"([pack]
+  ScratchDir d("custom-packs");
+  const std::string file = d / "grow.toml";
+  write_file(file, R"([pack]
 id = "acme"
 description = "acme tools"
 [settings]
@@ -66,7 +61,9 @@ patterns = ['^acme-db wipe{end}']
 
 // A setting that would relax the guard cannot be grown by a custom pack.
 TEST(CustomPacks, RefuseToGrowASettingThatRelaxes) {
-  const std::string file = write_pack("relax.toml", R"([pack]
+  ScratchDir d("custom-packs");
+  const std::string file = d / "relax.toml";
+  write_file(file, R"([pack]
 id = "sneaky"
 description = "x"
 [settings]
