@@ -113,7 +113,14 @@ ListPtr Parser::parse_program() {
   auto list = parse_list(false);
   skip_blanks_and_newlines();
   if (!eof() && stopped_at_ == std::string_view::npos) fail(std::string("unexpected '") + peek() + "'");
+  hand_over_items(*list);  // the last ones: whole now, the text parsed to its end
   return list;
+}
+
+void Parser::hand_over_items(List& list) {
+  if (!on_item_) return;
+  for (auto& item : list.items) (*on_item_)(item);
+  list.items.clear();
 }
 
 bool Parser::at_list_end(bool in_subst) {
@@ -151,6 +158,9 @@ ListPtr Parser::parse_list(bool in_subst) {
       fail(std::string("unexpected '") + peek() + "'");
     }
     skip_blanks_and_newlines();
+    // The program's items are whole once no here-document is pending (`a <<X; b`
+    // reads X's body after b): those parsed so far go to the item sink.
+    if (depth_ == 1 && pending_.empty()) hand_over_items(*list);
   }
   return list;
 }
@@ -574,11 +584,13 @@ CommandPtr Parser::parse_function(bool keyword) {
 
 }  // namespace detail
 
-ParseResult parse(std::string_view source, const ParseLimits& limits) {
+ParseResult parse(std::string_view source, const ParseLimits& limits) { return parse(source, limits, nullptr); }
+
+ParseResult parse(std::string_view source, const ParseLimits& limits, const ItemSink& on_item) {
   ParseResult result;
   detail::Counts counts;
   try {
-    detail::Parser p(source, limits, 0, &counts);
+    detail::Parser p(source, limits, 0, &counts, on_item ? &on_item : nullptr);
     result.list = p.parse_program();
     result.ok = true;
     result.commands = counts.commands;

@@ -4,6 +4,7 @@
 // ok == false with a position and message instead).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -32,5 +33,13 @@ struct ParseResult {
 };
 
 ParseResult parse(std::string_view source, const ParseLimits& limits = {});
+
+// Takes each top-level list item of the program once it is whole (its
+// here-documents read), in order. Items handed over are not kept in the result's
+// list, so a caller that walks each as it comes never holds a long text's whole
+// syntax tree (most of its memory). An item is handed over before the rest of the
+// text is parsed: a syntax error later still fails the parse.
+using ItemSink = std::function<void(AndOr&)>;
+ParseResult parse(std::string_view source, const ParseLimits& limits, const ItemSink& on_item);
 
 }  // namespace dbguard::shell

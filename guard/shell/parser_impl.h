@@ -27,8 +27,9 @@ struct Counts {
 
 class Parser {
  public:
-  Parser(std::string_view src, const ParseLimits& limits, std::size_t depth, Counts* counts)
-      : src_(src), limits_(limits), depth_(depth), counts_(counts) {}
+  Parser(std::string_view src, const ParseLimits& limits, std::size_t depth, Counts* counts,
+         const ItemSink* on_item = nullptr)
+      : src_(src), limits_(limits), depth_(depth), counts_(counts), on_item_(on_item) {}
 
   // Grammar (parser.cpp).
   ListPtr parse_program();
@@ -62,6 +63,7 @@ class Parser {
   ListPtr parse_body_until(std::initializer_list<std::string_view> stops);
   void expect_keyword(std::string_view kw);
   void read_pending_heredocs();
+  void hand_over_items(List& list);
 
   // lexing helpers
   bool eof() const { return pos_ >= src_.size(); }
@@ -91,6 +93,7 @@ class Parser {
   const ParseLimits& limits_;
   std::size_t depth_;
   Counts* counts_;
+  const ItemSink* on_item_;  // the program's items go there as they are parsed (null: kept)
   std::size_t pos_ = 0;
   std::size_t stopped_at_ = std::string_view::npos;
   struct PendingHeredoc {

@@ -172,7 +172,23 @@ class Walker {
     // (a long text's syntax tree is most of its memory). A text cut there is over
     // the bound, so it is denied as such below.
     pl.stop_after_commands = limits_.max_invocations - std::min(emitted_, limits_.max_invocations) + 1;
-    auto parsed = shell::parse(src, pl);
+    Ctx inner = ctx;
+    inner.source = src;
+    inner.script = script;
+    inner.line_starts = script.empty() ? nullptr : line_starts_of(src);
+    // Nothing the walk keeps points into the tree (invocations own their text), so
+    // each top-level item can be walked and freed as soon as it is parsed: a long
+    // command's tree is never held whole, and the next item's reuses its memory (a
+    // page fault saved for every page it would have taken). With a sink, the parse
+    // hands the items over; without one, the invocations vector is sized first.
+    auto walk_item = [&](shell::AndOr& ao) {
+      for (const auto& pipeline : ao.pipelines) {
+        if (too_complex_) break;  // past the bound on commands: denied, not walked further
+        walk_pipeline(pipeline, scope, in, inner);
+      }
+      ao = shell::AndOr{};
+    };
+    auto parsed = sink_ ? shell::parse(src, pl, walk_item) : shell::parse(src, pl);
     if (!parsed.ok) {
       if (ctx.depth == 0) {
         out_.parsed = false;
@@ -185,20 +201,7 @@ class Walker {
     // About one invocation a command: room for them at once, not a vector regrown
     // (and its invocations moved) a dozen times for a long command.
     if (ctx.depth == 0 && !sink_) out_.invocations.reserve(std::min(parsed.commands, limits_.max_invocations));
-    Ctx inner = ctx;
-    inner.source = src;
-    inner.script = script;
-    inner.line_starts = script.empty() ? nullptr : line_starts_of(src);
-    // Each top-level item's syntax tree is freed once walked, so that a long
-    // command's tree and its invocations are not all held at once (nothing the
-    // walk keeps points into the tree: invocations own their text).
-    for (auto& ao : parsed.list->items) {
-      for (const auto& pipeline : ao.pipelines) {
-        if (too_complex_) break;  // past the bound on commands: denied, not walked further
-        walk_pipeline(pipeline, scope, in, inner);
-      }
-      ao = shell::AndOr{};
-    }
+    for (auto& ao : parsed.list->items) walk_item(ao);
     if (parsed.truncated) {
       std::string_view rest = src.substr(parsed.truncated_at);
       over_bound(std::string(rest.substr(0, std::min(rest.find('\n'), std::size_t{200}))));

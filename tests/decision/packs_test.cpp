@@ -216,6 +216,9 @@ TEST(GuardPack, FailsClosedOnWhatItCannotSee) {
              {"$d volume rm x", "deny", "guard.dynamic-program"},
              {"psql -c 'DROP TABLE \"x", "deny", "guard.unparseable"},
              {"echo \"unterminated", "allow"},  // unparseable but reaches nothing
+             // What comes before a syntax error is judged too, hard blocks included.
+             {"docker volume rm pgdata\necho )", "deny", "containers.volume-rm"},
+             {"psql -h prod-db.internal -c 'select 1'\necho )", "hard", "production.db-client"},
              {"eval \"$(ssh-agent -s)\"", "allow"},
              {"echo 'ls' | sh", "allow"},
              {"echo 'docker volume prune -f' | sh", "deny", "containers.volume-prune"},

@@ -172,6 +172,54 @@ TEST(Parser, CommandBoundCountsNestedCommandsAndWaitsForHeredocs) {
   EXPECT_FALSE(parse("a; b; c; )").ok);
 }
 
+// The first word of an item's first command, as the item sink's tests name items.
+std::string first_word(const AndOr& item) {
+  const auto& cmd = *item.pipelines.at(0).commands.at(0);
+  return cmd.simple.words.empty() ? "" : cmd.simple.words[0].source();
+}
+
+TEST(Parser, ItemSinkTakesEachTopLevelItemInOrderAndKeepsNone) {
+  std::vector<std::string> seen;
+  const std::string src = "a x; b && c\nd | e\n{ f; g; }\nh &";
+  auto r = parse(src, {}, [&](AndOr& item) {
+    seen.push_back(first_word(item));
+  });
+  ASSERT_TRUE(r.ok) << r.error;
+  // Nested lists (the group's) are not handed over: they belong to their item.
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "d", "", "h"}));
+  EXPECT_TRUE(r.list->items.empty());
+  EXPECT_EQ(r.commands, 9u);  // the group and its two count, as without a sink
+  EXPECT_EQ(parse(src).commands, 9u);
+}
+
+TEST(Parser, ItemSinkWaitsForHereDocumentsAndStopsAtTheBound) {
+  // `cat <<EOF; b` reads the body after b: neither goes before the body is read.
+  std::vector<std::string> bodies;
+  auto r = parse("cat <<EOF; b\nbody\nEOF\nc", {}, [&](AndOr& item) {
+    const auto& redirects = item.pipelines.at(0).commands.at(0)->simple.redirects;
+    bodies.push_back(redirects.empty() ? first_word(item) : redirects[0].heredoc);
+  });
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(bodies, (std::vector<std::string>{"body\n", "b", "c"}));
+
+  ParseLimits limits;
+  limits.stop_after_commands = 2;
+  std::vector<std::string> seen;
+  auto cut = parse("a; b; c; d", limits, [&](AndOr& item) { seen.push_back(first_word(item)); });
+  ASSERT_TRUE(cut.ok) << cut.error;
+  EXPECT_TRUE(cut.truncated);
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(Parser, ItemSinkSeesItemsBeforeASyntaxErrorButTheParseStillFails) {
+  std::vector<std::string> seen;
+  auto r = parse("a\nb\n)", {}, [&](AndOr& item) { seen.push_back(first_word(item)); });
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+  // Without a sink the same text fails the same way.
+  EXPECT_EQ(parse("a\nb\n)").error, r.error);
+}
+
 TEST(Parser, HugeFdNumbersDoNotThrow) {
   auto r = parse("echo x 99999999999999999999999>out");
   ASSERT_TRUE(r.ok) << r.error;
