@@ -34,7 +34,7 @@ class EventHandler {
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
-  explicit EventHandler(EventJson& out) : out_(out) {}
+  EventHandler(EventJson& out, std::size_t input_size) : out_(out), input_size_(input_size) {}
 
   bool on_document_begin(bj::error_code&) { return true; }
   bool on_document_end(bj::error_code&) { return true; }
@@ -59,7 +59,12 @@ class EventHandler {
   }
 
   bool on_string_part(bj::string_view s, std::size_t, bj::error_code&) {
-    if (keeps_value()) text_.append(s.data(), s.size());
+    if (!keeps_value()) return true;
+    // A long string comes in parts of a few KiB. Grown by doubling, a 1 MiB command
+    // was copied a dozen times, each into fresh pages; no string is longer than the
+    // input, and room not written to costs no memory.
+    if (text_.empty()) text_.reserve(input_size_);
+    text_.append(s.data(), s.size());
     return true;
   }
   bool on_string(bj::string_view s, std::size_t, bj::error_code&) {
@@ -176,6 +181,7 @@ class EventHandler {
   Field field_ = Field::Other;  // the top-level key being read
   std::vector<Json*> stack_;    // `tool_input`'s open containers
   std::string key_, text_, number_;  // a key, string or number read in parts
+  std::size_t input_size_;
 };
 
 }  // namespace
@@ -183,7 +189,7 @@ class EventHandler {
 std::string read_event_json(std::string_view bytes, EventJson& out) {
   bj::parse_options options;  // strict: no comments, trailing commas or invalid UTF-8
   options.max_depth = kMaxEventDepth;
-  bj::basic_parser<EventHandler> parser(options, out);
+  bj::basic_parser<EventHandler> parser(options, out, bytes.size());
   bj::error_code ec;
   std::size_t used = parser.write_some(false, bytes.data(), bytes.size(), ec);
   if (ec == bj::error::too_deep)
