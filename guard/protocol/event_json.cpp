@@ -72,6 +72,8 @@ class EventHandler {
     // One copy of the text (a 1 MiB command is copied once, not byte by byte).
     std::string v = text_.empty() ? std::string(s.data(), s.size()) : std::move(text_.append(s.data(), s.size()));
     text_.clear();
+    // One of many long strings (a MultiEdit's) keeps no room for the whole input.
+    if (v.capacity() > 2 * v.size() + 65536) v.shrink_to_fit();
     if (building() || field_ == Field::ToolInput) add(Json(std::move(v)));
     else set_field(std::move(v));
     return true;

@@ -157,6 +157,25 @@ TEST(EventJson, AStringWithEscapesReadInPartsIsWhole) {
   EXPECT_EQ((*j.tool_input)["command"], command);
 }
 
+TEST(EventJson, ManyLongStringsKeepNoRoomForTheWholeInput) {
+  // Strings read in parts get room for the input at first (no regrowth of a long
+  // command); one of many does not keep it.
+  std::string piece;
+  for (int i = 0; i < 1000; ++i) piece += "line \\n ";
+  std::string json = R"({"tool_name":"MultiEdit","tool_input":{"edits":[)";
+  for (int k = 0; k < 200; ++k) json += std::string(k ? "," : "") + R"({"old_string":")" + piece + R"(","new_string":"x"})";
+  json += "]}}";
+  EventJson j;
+  ASSERT_EQ(read(json, j), "");
+  const auto& edits = (*j.tool_input)["edits"];
+  ASSERT_EQ(edits.size(), 200u);
+  for (const auto& e : edits) {
+    const auto& old = e["old_string"].get_ref<const std::string&>();
+    EXPECT_EQ(old.size(), 7000u);  // "line \\n " unescaped: 7 bytes
+    EXPECT_LT(old.capacity(), 2 * old.size() + 65536);
+  }
+}
+
 TEST(EventJson, NumbersKeepTheirValueAndKind) {
   EventJson j;
   ASSERT_EQ(read(R"({"tool_input":{"u":5,"i":-5,"d":0.1,"big":18446744073709551615,"huge":123456789012345678901234567890}})", j),
