@@ -39,7 +39,7 @@ help:
 	@echo "            under ASan+UBSan in $(ASAN_DIR)/, then a fuzz smoke in $(FUZZ_DIR)/"
 	@echo "make build  build/dbguard"
 	@echo "make bench  benchmarks"
-	@echo "make startup-order  rewrite guard/startup_order.txt (lld places these functions together)"
+	@echo "make startup-order  rewrite guard/startup_order.txt (lld places these functions and data together)"
 	@echo "make fuzz   every fuzz target for FUZZ_SECONDS (default $(FUZZ_SECONDS)) s"
 	@echo "make install    build/dbguard to \$$(PREFIX)/bin and its hook into ~/.claude/settings.json"
 	@echo "make uninstall  the hook out of ~/.claude/settings.json, the binary out of \$$(PREFIX)/bin"
@@ -101,9 +101,9 @@ demo: build
 # status after every program has run. BENCH_ARGS go to dbguard_hook_bench (--runs N).
 BENCH_PERFTESTS := parser unwrap matcher classify engine
 BENCH_ARGS ?=
-# Rewrites guard/startup_order.txt (the functions a hook call runs, which lld places
-# together) from the current build, under valgrind. Run it after large changes to
-# the hook's code; a stale list only costs start-up speed.
+# Rewrites guard/startup_order.txt (the functions a hook call runs and the data it
+# touches, which lld places together) from the current build, under valgrind. Run it
+# after large changes to the hook's code; a stale list only costs start-up speed.
 startup-order: build
 	@command -v valgrind >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends valgrind
 	python3 tests/bench/startup_order.py $(BUILD_DIR)/dbguard guard/startup_order.txt
