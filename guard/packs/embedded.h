@@ -13,6 +13,9 @@ const PackSet& embedded_packs();
 // The Hyperscan database in its in-memory form, 64-byte aligned: for
 // Matcher::adopt_image, which uses it in place.
 std::string_view embedded_database_image();
-std::string_view embedded_packs_digest();  // SHA-256 of the pack sources, for --version
+std::string_view embedded_packs_digest();
+// sql::kDestructiveKeywordExpression compiled the same way (the prefilter of large
+// SQL scripts, sql/keyword_prefilter).
+std::string_view embedded_sql_keyword_image();  // SHA-256 of the pack sources, for --version
 
 }  // namespace dbguard::packs

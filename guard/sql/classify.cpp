@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sql/always_true.h"
+#include "sql/keyword_prefilter.h"
 #include "support/utf8.h"
 #include "sql/scanner_fallback.h"
 
@@ -351,46 +352,6 @@ std::string parser_ready(std::string_view sql_text) {
   std::string sql(sql_text);
   std::replace(sql.begin(), sql.end(), '\0', ' ');
   return valid_utf8(sql);
-}
-
-// Whether the text holds, as a whole word in any case, a keyword every finding needs
-// (the parser's and the scanner's: may_be_destructive() looks at tokens, this at
-// words, which is never less). Identifier characters bound a word, so DOUBLE or
-// update_at do not count; a word inside a string or comment does (it only costs a parse).
-bool names_destructive_keyword(std::string_view text) {
-  static constexpr std::string_view kWords[] = {"DROP",     "TRUNCATE",  "DELETE",  "UPDATE", "DO",
-                                                "FUNCTION", "PROCEDURE", "PREPARE", "PROGRAM"};
-  // ASCII classes by table, not <cctype>'s (a call and a locale lookup a byte): this
-  // runs over megabytes. 1: a letter, 2: a digit or `_` (both continue a word).
-  static constexpr auto kClass = [] {
-    std::array<unsigned char, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 32] = 1;
-    for (int c = '0'; c <= '9'; ++c) t[c] = 2;
-    t['_'] = 2;
-    return t;
-  }();
-  auto alpha = [](unsigned char c) { return kClass[c] == 1; };
-  auto ident = [](unsigned char c) { return kClass[c] != 0; };
-  for (std::size_t i = 0; i < text.size();) {
-    if (!alpha(static_cast<unsigned char>(text[i]))) {
-      ++i;
-      continue;
-    }
-    std::size_t j = i;
-    while (j < text.size() && ident(static_cast<unsigned char>(text[j]))) ++j;
-    if (j - i <= 9 && (i == 0 || !ident(static_cast<unsigned char>(text[i - 1])))) {
-      // Compared in place, a keyword of the word's length only (most words have none):
-      // `| 0x20` lowers a letter and leaves digits and `_` unlike any letter.
-      for (auto w : kWords) {
-        if (w.size() != j - i) continue;
-        std::size_t k = 0;
-        while (k < w.size() && (static_cast<unsigned char>(text[i + k]) | 0x20) == (w[k] | 0x20)) ++k;
-        if (k == w.size()) return true;
-      }
-    }
-    i = j;
-  }
-  return false;
 }
 
 }  // namespace
