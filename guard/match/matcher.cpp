@@ -6,6 +6,8 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
+#include <string>
 
 #include <hs/hs.h>
 
@@ -159,7 +161,10 @@ int on_match(unsigned int id, unsigned long long, unsigned long long to, unsigne
 std::vector<PatternHit> Matcher::scan(std::string_view haystack) const {
   std::vector<PatternHit> hits;
   ScanCtx ctx{&pattern_rule_, &hits};
-  hs_scan(db_, haystack.data(), static_cast<unsigned>(haystack.size()), 0, scratch_, on_match, &ctx);
+  // A scan that fails (a scratch in use, a database refused) has not read the text:
+  // no hit from it could mean "nothing matched". Fail closed (the caller denies).
+  hs_error_t rc = hs_scan(db_, haystack.data(), static_cast<unsigned>(haystack.size()), 0, scratch_, on_match, &ctx);
+  if (rc != HS_SUCCESS) throw std::runtime_error("Hyperscan scan failed (error " + std::to_string(rc) + ")");
   // Hyperscan reports matches ending at one offset in an order its layout decides,
   // which moves when any pattern changes: rule order decides instead, so the rule a
   // reason names stays the same.
