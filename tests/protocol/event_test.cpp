@@ -15,13 +15,9 @@ using namespace dbguard::protocol;
 
 namespace {
 
-// What read_all_bounded makes of `input` written to a pipe, as Claude Code
-// writes the event: in pieces, the reader never knowing the size.
-struct Read {
-  bool complete;
-  std::string bytes;
-};
-Read read_through_pipe(const std::string& input, std::size_t max_bytes) {
+// read_all_bounded of `input` written to a pipe, as Claude Code writes the event:
+// in pieces, the reader never knowing the size. `out` may hold an earlier event.
+bool read_through_pipe(const std::string& input, std::size_t max_bytes, std::string& out) {
   ::signal(SIGPIPE, SIG_IGN);  // a reader that stops early leaves the writer an EPIPE, not a signal
   int fds[2];
   if (::pipe(fds) != 0) throw std::runtime_error("pipe");
@@ -34,11 +30,10 @@ Read read_through_pipe(const std::string& input, std::size_t max_bytes) {
     ::close(fds[1]);
   });
   std::FILE* in = ::fdopen(fds[0], "r");
-  Read r;
-  r.complete = read_all_bounded(in, r.bytes, max_bytes);
+  bool complete = read_all_bounded(in, out, max_bytes);
   std::fclose(in);  // a writer still blocked on a full pipe gets EPIPE
   writer.join();
-  return r;
+  return complete;
 }
 
 std::string pattern_of(std::size_t size) {
@@ -52,34 +47,30 @@ std::string pattern_of(std::size_t size) {
 TEST(ReadAllBounded, ReadsEveryByteAtEverySizeAroundItsBuffer) {
   // Below, at and past the 64 KiB read buffer, and well past it.
   for (std::size_t size : {0ul, 1ul, 300ul, 65535ul, 65536ul, 65537ul, 131072ul, 3ul * 65536 + 17, 1ul << 20}) {
-    std::string input = pattern_of(size);
-    Read r = read_through_pipe(input, kMaxEventBytes);
-    EXPECT_TRUE(r.complete) << size;
-    EXPECT_EQ(r.bytes.size(), size);
-    EXPECT_TRUE(r.bytes == input) << size;
+    std::string input = pattern_of(size), bytes;
+    EXPECT_TRUE(read_through_pipe(input, kMaxEventBytes, bytes)) << size;
+    EXPECT_EQ(bytes.size(), size);
+    EXPECT_TRUE(bytes == input) << size;
   }
 }
 
 TEST(ReadAllBounded, InputPastTheBoundIsNotComplete) {
   // The bound inside the first read, and past it.
   for (std::size_t bound : {100ul, 65536ul, 200000ul}) {
-    Read at = read_through_pipe(pattern_of(bound), bound);
-    EXPECT_TRUE(at.complete) << bound;  // exactly the bound: whole
-    Read over = read_through_pipe(pattern_of(bound + 1), bound);
-    EXPECT_FALSE(over.complete) << bound;
-    EXPECT_GT(over.bytes.size(), bound);
-    EXPECT_EQ(over.bytes, pattern_of(bound + 1).substr(0, over.bytes.size()));
+    std::string at, over;
+    EXPECT_TRUE(read_through_pipe(pattern_of(bound), bound, at)) << bound;  // exactly the bound: whole
+    EXPECT_FALSE(read_through_pipe(pattern_of(bound + 1), bound, over)) << bound;
+    EXPECT_GT(over.size(), bound);
+    EXPECT_EQ(over, pattern_of(bound + 1).substr(0, over.size()));
   }
 }
 
 TEST(ReadAllBounded, AReusedStringHoldsOnlyTheNewInput) {
   std::string bytes = pattern_of(200000);
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  ASSERT_EQ(::write(fds[1], "{}", 2), 2);
-  ::close(fds[1]);
-  std::FILE* in = ::fdopen(fds[0], "r");
-  EXPECT_TRUE(read_all_bounded(in, bytes, kMaxEventBytes));
-  std::fclose(in);
+  EXPECT_TRUE(read_through_pipe("{}", kMaxEventBytes, bytes));
   EXPECT_EQ(bytes, "{}");
+  bytes = pattern_of(300000);  // a large event after a larger one
+  std::string input(100000, 'z');
+  EXPECT_TRUE(read_through_pipe(input, kMaxEventBytes, bytes));
+  EXPECT_TRUE(bytes == input);
 }
