@@ -122,31 +122,18 @@ def with_variants(names):
     return out
 
 
-def ordered(per_event):
-    """The placement order. lld lays the functions out in the file's order, and a
-    call faults once per 64 KB window of code it touches (the kernel maps pages
-    around a fault): what every call runs comes first, then what an everyday
-    allowed command adds (EVENTS[0], the common case), then the rest, the most
-    shared first. Within a group, by name (variants of one function together)."""
-    every = with_variants(set.intersection(*per_event))
-    everyday = with_variants(per_event[0]) - every
-    seen = every | everyday
+def grouped(per_event, expand=lambda names: names):
+    """The placement order. lld lays the symbols out in the file's order, and a
+    call faults once per page it touches (per 64 KB window of code: the kernel
+    maps file pages around a fault): what every call touches comes first, then
+    what an everyday allowed command adds (EVENTS[0], the common case), then the
+    rest, the most shared first. Within a group, by name (variants of one
+    function together). `expand` adds the names dispatched variants go by."""
+    every = expand(set.intersection(*per_event))
+    everyday = expand(per_event[0]) - every
     count = {}
     for names in per_event:
-        for n in with_variants(names):
-            count[n] = count.get(n, 0) + 1
-    rest = sorted((n for n in count if n not in seen), key=lambda n: (-count[n], n))
-    return START_UP + sorted(every) + sorted(everyday) + rest
-
-
-def ordered_data(per_event):
-    """Data as code is ordered: what every call touches, what an everyday allowed
-    command adds, then the rest, the most shared first."""
-    every = set.intersection(*per_event)
-    everyday = per_event[0] - every
-    count = {}
-    for names in per_event:
-        for n in names:
+        for n in expand(names):
             count[n] = count.get(n, 0) + 1
     rest = sorted((n for n in count if n not in every and n not in everyday), key=lambda n: (-count[n], n))
     return sorted(every) + sorted(everyday) + rest
@@ -176,7 +163,7 @@ def main():
         sys.exit("startup_order.py: lackey saw only %d data symbols touched in %s" % (len(data), binary))
     # Data after code: the names are distinct, and lld places each in its own section.
     with open(out_path, "w") as f:
-        f.write("\n".join(ordered(per_event) + ordered_data(data_per_event)) + "\n")
+        f.write("\n".join(START_UP + grouped(per_event, with_variants) + grouped(data_per_event)) + "\n")
     print("startup_order.py: %d functions, %d data symbols -> %s" % (len(names), len(data), out_path))
 
 
