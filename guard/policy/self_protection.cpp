@@ -376,7 +376,7 @@ bool glob_matches(const std::string& pattern, const std::string& path) {
   return ::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
-// What protected file (or, with dir_too, directory holding one) an absolute
+// What protected file (or, with dir_too, directory holding one) a lexical
 // glob pattern could match: the files that exist now, and also the protected
 // names it would match if they were created before the command runs.
 std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bool dir_too, const std::string& cwd) {
@@ -403,7 +403,8 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
         if (glob_matches(base, name)) return "a Claude Code settings file (" + dir + "/" + name + ")";
   }
   // Nothing exists to match under a directory that is not there.
-  if (!has_glob(dir) && resolve(dir).missing) return "";
+  // The pattern is lexical (a PathWord's lex), and so is its directory: not normalized again.
+  if (!has_glob(dir) && resolve(dir, dir).missing) return "";
   glob_t g{};
   std::string hit;
   if (::glob(pattern.c_str(), GLOB_NOSORT, nullptr, &g) == 0) {
@@ -656,7 +657,9 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
         while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
         std::string base(basename_of(trimmed));
         bool contents = base == "." || (prog == "rsync" && !src.empty() && src.back() == '/');
-        std::string target = contents ? dest_abs : dest_abs + "/" + base;
+        // DEST/ names no doubled slash (whose normalizing costs more than the join).
+        std::string target = dest_abs;
+        if (!contents) (target.empty() || target.back() != '/' ? target += '/' : target) += base;
         if (check_into(target, "`" + prog_text + "` copies into")) return;
       }
     }
