@@ -83,29 +83,39 @@ void Parser::read_pending_heredocs() {
   auto pending = std::move(pending_);
   pending_.clear();
   for (auto& h : pending) {
+    // Without <<-, the body is the source's lines up to the delimiter's, as they
+    // stand: taken in one copy (appended a line at a time, a 1 MiB body was copied
+    // twice over as the string grew, each time into fresh pages).
+    const std::size_t start = pos_;
+    std::size_t body_end = std::string_view::npos;  // where the delimiter's line starts
     std::string body;
-    bool found = false;
     while (!eof()) {
       std::size_t nl = src_.find('\n', pos_);
       std::size_t end = nl == std::string_view::npos ? src_.size() : nl;
       std::string_view line = src_.substr(pos_, end - pos_);
+      std::size_t line_start = pos_;
       pos_ = nl == std::string_view::npos ? src_.size() : nl + 1;
       std::string_view cmp = line;
       if (h.strip_tabs)
         while (!cmp.empty() && cmp.front() == '\t') cmp.remove_prefix(1);
       if (cmp == h.delimiter) {
-        found = true;
+        body_end = line_start;
         break;
       }
-      body.append(cmp);
-      body.push_back('\n');
+      if (h.strip_tabs) {
+        body.append(cmp);
+        body.push_back('\n');
+      }
     }
-    // bash accepts a heredoc cut off by end of input (with a warning); so do we,
-    // the body is still analysed.
-    (void)found;
+    if (!h.strip_tabs) {
+      // bash accepts a heredoc cut off by end of input (with a warning); so do we,
+      // the body is still analysed. Its last line ends with a newline all the same.
+      body.assign(src_.substr(start, (body_end == std::string_view::npos ? src_.size() : body_end) - start));
+      if (!body.empty() && body.back() != '\n') body.push_back('\n');
+    }
     Redirect& r = h.compound ? h.owner->redirects[h.index] : h.owner->simple.redirects[h.index];
-    r.heredoc = body;
     if (r.heredoc_expands) r.heredoc_word = read_heredoc_body_word(body);
+    r.heredoc = std::move(body);
   }
 }
 

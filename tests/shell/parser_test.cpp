@@ -90,6 +90,26 @@ TEST(Parser, HeredocWithTabsStripped) {
   EXPECT_EQ(first(r).redirects[0].heredoc, "line\n");
 }
 
+// The body is the lines up to the delimiter's, each with its newline: also when the
+// input ends first (bash reads it so, with a warning), and for two on one line.
+TEST(Parser, HeredocBodiesAsBashReadsThem) {
+  auto body = [](const std::string& src, std::size_t k = 0) {
+    auto r = parse(src);
+    EXPECT_TRUE(r.ok) << src << ": " << r.error;
+    return r.ok ? std::string(first(r).redirects.at(k).heredoc) : std::string("<error>");
+  };
+  EXPECT_EQ(body("cat <<E\na\n\nb\nE\n"), "a\n\nb\n");
+  EXPECT_EQ(body("cat <<E\nE"), "");
+  EXPECT_EQ(body("cat <<E\n"), "");
+  EXPECT_EQ(body("cat <<E\na\nb"), "a\nb\n");    // cut off: the last line still ends in a newline
+  EXPECT_EQ(body("cat <<E\na\nb\n"), "a\nb\n");
+  EXPECT_EQ(body("cat <<E\na\n E\nE\n"), "a\n E\n");  // the delimiter only alone on its line
+  EXPECT_EQ(body("cat <<A <<B\n1\nA\n2\nB\n", 0), "1\n");
+  EXPECT_EQ(body("cat <<A <<B\n1\nA\n2\nB\n", 1), "2\n");
+  EXPECT_EQ(body("cat <<-E\n\ta\n\t\tb\n\tE\n"), "a\nb\n");
+  EXPECT_EQ(body("cat <<-E\n\ta\n\tb"), "a\nb\n");
+}
+
 TEST(Parser, AssignmentsBeforeCommand) {
   auto r = parse("PGHOST=prod FOO='a b' psql");
   ASSERT_TRUE(r.ok);
