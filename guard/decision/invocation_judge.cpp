@@ -91,7 +91,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
       (inv.stdin_source.kind == Input::Kind::Opaque ||
        (inv.stdin_source.kind == Input::Kind::Text && inv.stdin_source.partial)) &&
       std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
-    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline,
+    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline.str(),
                              inv.argv[0].text + " reads statements from " + inv.stdin_source.origin +
                                  (inv.stdin_source.kind == Input::Kind::Text ? " with parts only known at run time" : ""),
                              "stdin", ""});
@@ -208,7 +208,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
   for (const auto& [origin, text] : inv.embedded_sql) sources.push_back({clients::SqlSource::Kind::Sql, text, origin});
   if (clients::is_sql_client(inv)) {
     auto more = clients::sql_sources(inv);
-    sources.insert(sources.end(), more.begin(), more.end());
+    sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
   for (const auto& src : sources) {
     switch (src.kind) {
@@ -238,7 +238,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
       case clients::SqlSource::Kind::Opaque:
         seen.findings.push_back({"guard.opaque-input", false,
                                  inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
-                                                                                                    : inv.pipeline,
+                                                                                                    : inv.pipeline.str(),
                                  src.text, src.origin, ""});
         break;
     }
@@ -296,7 +296,7 @@ void InvocationJudge::judge_stdin_script(const Invocation& inv, Seen& seen) {
   as.embedded_sql.clear();
   for (auto& f : analyse(as, nullptr).findings)
     if (f.rule == "production.script") {
-      f.segment = inv.pipeline.empty() ? inv.segment : inv.pipeline;
+      f.segment = inv.pipeline.empty() ? inv.segment : inv.pipeline.str();
       f.source = inv.stdin_source.origin;
       seen.findings.push_back(std::move(f));
     }
@@ -505,7 +505,7 @@ void InvocationJudge::judge_kube_manifests(const Invocation& inv, Seen& seen) {
     if (const packs::Rule* rule = packs.find(id))
       seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard,
                                inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
-                                                                                                  : inv.pipeline,
+                                                                                                  : inv.pipeline.str(),
                                detail, "manifests", ""});
   };
   for (const auto& s : found.storage) add("kubernetes.delete-storage", "deletes a " + s);

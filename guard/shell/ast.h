@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "support/shared_text.h"
+
 namespace dbguard::shell {
 
 struct List;
@@ -49,7 +51,7 @@ struct Redirect {
   int fd = -1;           // explicit fd number, -1 when omitted
   std::string op;        // <, >, >>, <<, <<-, <<<, <>, >&, <&, &>, &>>, >|
   Word target;           // file, fd, heredoc delimiter or here-string
-  std::string heredoc;   // heredoc body (for << and <<-)
+  SharedText heredoc;    // heredoc body (for << and <<-), shared with the stdin it becomes
   bool heredoc_expands = false;  // unquoted delimiter: body undergoes expansion
   Word heredoc_word;     // the body as a word when it expands (its $( ) run too)
 };

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/shared_text.h"
+
 namespace dbguard {
 
 // One argument after quote removal and static expansion. `dynamic` means part
@@ -26,32 +28,9 @@ struct Arg {
 struct Input {
   enum class Kind { None, Text, File, Opaque };
   Kind kind = Kind::None;
-  std::string content;  // Text: the data; File: the path; Opaque: what produces it
+  SharedText content;   // Text: the data; File: the path; Opaque: what produces it (shared: a heredoc's body is not copied)
   std::string origin;   // "heredoc", "here-string", "pipe from echo", "< file", "pipe from curl"
   bool partial = false; // Text with parts only known at run time ($VAR inside a heredoc)
-};
-
-// Text shared by many invocations (the source of one pipeline, which every
-// stage carries): one copy, however many stages, so a pipeline of n stages
-// costs O(n) and not O(n²).
-class SharedText {
- public:
-  SharedText() = default;
-  explicit SharedText(std::string s) : text_(std::make_shared<const std::string>(std::move(s))) {}
-  SharedText& operator=(std::string s) {
-    text_ = std::make_shared<const std::string>(std::move(s));
-    return *this;
-  }
-  bool empty() const { return !text_ || text_->empty(); }
-  void clear() { text_.reset(); }
-  const std::string& str() const {
-    static const std::string none;
-    return text_ ? *text_ : none;
-  }
-  operator const std::string&() const { return str(); }
-
- private:
-  std::shared_ptr<const std::string> text_;
 };
 
 // Files the commands of one call write (redirections, tee, cp, sed -i, curl -o, ...),

@@ -643,12 +643,12 @@ class Walker {
     auto code = inline_code(argv, in);
     if (!code) {
       if (in.kind == Input::Kind::Opaque && interpreter_reads_stdin(argv))
-        out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline,
+        out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline.str(),
                                argv[0].text + " runs a program read from " + in.origin, false});
       return;
     }
     if (code->run_time_only) {  // like eval "$X": code that could do anything
-      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline,
+      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline.str(),
                              code->origin + " runs code only known at run time: " + code->code, false});
       return;
     }
@@ -657,9 +657,9 @@ class Walker {
     // a shell-out of run-time text is eval of unknown text; SQL only known at run
     // time is opaque, as `psql -c "$SQL"` is
     for (const auto& [origin, what] : found.dynamic_shell)
-      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline, origin + ": " + what, false});
+      out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline.str(), origin + ": " + what, false});
     for (const auto& [origin, what] : found.dynamic_sql)
-      out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline, origin + ": " + what, false});
+      out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline.str(), origin + ": " + what, false});
     for (const auto& [origin, command] : found.shell) {
       Ctx inner = ctx;
       inner.depth += 1;
@@ -794,7 +794,7 @@ class Walker {
 
   void run_stdin_shell(const Input& in, const Ctx& ctx, const Env& env, Scope& scope, const std::string& segment,
                        const std::string& via) {
-    const std::string& shown = ctx.pipeline.empty() ? segment : ctx.pipeline;
+    const std::string& shown = ctx.pipeline.empty() ? segment : ctx.pipeline.str();
     Ctx inner = ctx;
     inner.depth += 1;
     inner.env = env;

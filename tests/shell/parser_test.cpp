@@ -217,7 +217,7 @@ TEST(Parser, ItemSinkWaitsForHereDocumentsAndStopsAtTheBound) {
   std::vector<std::string> bodies;
   auto r = parse("cat <<EOF; b\nbody\nEOF\nc", {}, [&](AndOr& item) {
     const auto& redirects = item.pipelines.at(0).commands.at(0)->simple.redirects;
-    bodies.push_back(redirects.empty() ? first_word(item) : redirects[0].heredoc);
+    bodies.push_back(redirects.empty() ? first_word(item) : redirects[0].heredoc.str());
   });
   ASSERT_TRUE(r.ok) << r.error;
   EXPECT_EQ(bodies, (std::vector<std::string>{"body\n", "b", "c"}));

@@ -44,7 +44,7 @@ TEST(Unwrap, PrintfFormatWithoutConversionsIsPrintedOnce) {
     ASSERT_NE(psql, nullptr) << cmd;
     EXPECT_EQ(psql->stdin_source.kind, Input::Kind::Text) << cmd;
     EXPECT_LT(psql->stdin_source.content.size(), 20u) << cmd;
-    EXPECT_NE(psql->stdin_source.content.find("DROP TABLE t;"), std::string::npos) << cmd;
+    EXPECT_NE(psql->stdin_source.content.str().find("DROP TABLE t;"), std::string::npos) << cmd;
   }
   auto twice = unwrap_command("printf 'DELETE FROM %s;' a b | psql", "/tmp");
   ASSERT_NE(find(twice, "psql"), nullptr);
