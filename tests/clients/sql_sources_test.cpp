@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 using namespace dbguard;
 using clients::SqlSource;
@@ -91,3 +92,39 @@ TEST(PsqlShellEscapes, OutputPipesAndCopyProgram) {
   EXPECT_EQ(shells({"psql", "-c", "\\copy t to 'out.csv' csv"}), V{});
   EXPECT_EQ(shells({"psql", "-c", "\\o out.txt"}), V{});
 }
+
+namespace {
+
+// A script that has no backslash holds no psql meta-command: its SQL is taken whole,
+// not a line at a time. Read the long way (sqlite's syntax, whose meta-commands start
+// with a dot), texts with neither a backslash, a dot nor a backtick give the same SQL.
+TEST(SplitScript, PsqlTextWithoutBackslashesIsTheLineByLineReading) {
+  const std::vector<std::string> pieces = {"DROP TABLE t;", "SELECT 'a;b'", "\n", "\n\n", "  ", "\t", "-- c\n",
+                                           "/* x\n*/", "$$ y; $$", "'", "\"", ";", "x", "\r\n", "é"};
+  std::mt19937 rng(7);
+  std::size_t nonempty = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    for (int k = std::uniform_int_distribution<int>(0, 12)(rng); k > 0; --k)
+      text += pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(rng)];
+    std::vector<SqlSource> fast, lines;
+    clients::split_script(text, "heredoc", "/tmp", clients::MetaSyntax::Psql, {}, 0, fast);
+    clients::split_script(text, "heredoc", "/tmp", clients::MetaSyntax::Sqlite, {}, 0, lines);
+    ASSERT_EQ(fast.size(), lines.size()) << text;
+    for (std::size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].kind, lines[i].kind) << text;
+      EXPECT_EQ(fast[i].text, lines[i].text) << text;
+      EXPECT_EQ(fast[i].origin, lines[i].origin) << text;
+    }
+    nonempty += !fast.empty();
+  }
+  EXPECT_GT(nonempty, 2000u);
+  // With a backslash, the meta-command is still found (and the SQL before it kept).
+  std::vector<SqlSource> meta;
+  clients::split_script("SELECT 1;\n\\! rm -rf /data\n", "heredoc", "/tmp", clients::MetaSyntax::Psql, {}, 0, meta);
+  ASSERT_EQ(meta.size(), 2u);
+  EXPECT_EQ(meta[0].kind, SqlSource::Kind::Shell);
+  EXPECT_EQ(meta[1].text, "SELECT 1;\n\n");  // each line ends in a newline, the empty last one too
+}
+
+}  // namespace
