@@ -256,7 +256,7 @@ std::string unknown_but_named_like(const std::string& s) {
 // protected file, as a directory holding one, as a place one could be created in):
 // expanded (~, $HOME, the cwd), its lexical form, and, on first use, resolved.
 struct PathWord {
-  std::string word;      // as the shell leaves it (after brace expansion)
+  std::string_view word;  // as the shell leaves it (after brace expansion); outlived by its text
   std::string expanded;
   bool unknown_var = false;  // still holds a `$`
   bool unknown = false;      // a `$` or a backquote: cannot be resolved
@@ -281,7 +281,7 @@ struct PathWord {
 
 PathWord path_word(const std::string& word, const std::string& cwd) {
   PathWord w;
-  w.word = word;
+  w.word = word;  // a view: `word` outlives the PathWord (judge_invocation's checks)
   w.expanded = expand(word, cwd);
   w.unknown_var = w.expanded.find('$') != std::string::npos;
   w.unknown = w.unknown_var || w.expanded.find('`') != std::string::npos;
@@ -314,7 +314,6 @@ std::string protected_what(const ProtectedFiles& files, const std::string& l, co
 }
 
 struct Target {
-  std::string shown;  // as the agent wrote it
   std::string what;   // what it is; "" when not protected
   bool settings = false;
   bool read_too = false;
@@ -322,7 +321,6 @@ struct Target {
 
 Target classify(const ProtectedFiles& files, const PathWord& w) {
   Target t;
-  t.shown = w.word;
   if (w.unknown) {
     t.what = unknown_but_named_like(w.expanded);
     t.settings = t.what.find("settings") != std::string::npos;
@@ -371,9 +369,9 @@ std::string creates_protected_in(const PathWord& w) {
 // `policy.toml{,.bak}` names policy.toml too.
 std::vector<std::string> brace_variants(const std::string& w) { return brace_expansions(w); }
 
-bool glob_matches(const std::string& pattern, const std::string& path) {
+bool glob_matches(const char* pattern, const char* path) {
   // As the shell globs: `/` and a leading `.` are matched only explicitly.
-  return ::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME | FNM_PERIOD) == 0;
+  return ::fnmatch(pattern, path, FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
 // What protected file (or, with dir_too, directory holding one) a lexical
@@ -385,7 +383,7 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
   // (whose set-up per call was 5% of a long command of `cp src/x/*.png …`).
   const std::string_view literal(pattern.data(), std::strcspn(pattern.c_str(), "*?[\\"));
   auto matches = [&](const std::string& path) {
-    return path.compare(0, literal.size(), literal) == 0 && glob_matches(pattern, path);
+    return path.compare(0, literal.size(), literal) == 0 && glob_matches(pattern.c_str(), path.c_str());
   };
   for (const auto& e : files.entries()) {
     if (matches(e.path)) return e.what + " (" + e.path + ")";
@@ -395,7 +393,7 @@ std::string glob_hit(const ProtectedFiles& files, const std::string& pattern, bo
   }
   std::size_t slash = pattern.find_last_of('/');
   std::string dir = slash == std::string::npos ? "" : slash == 0 ? "/" : pattern.substr(0, slash);
-  std::string base(basename_of(pattern));
+  const char* base = pattern.c_str() + (slash == std::string::npos ? 0 : slash + 1);  // the last component
   if (!has_glob(dir)) {
     if (glob_matches(base, ".dbguard.toml")) return "a project dbguard policy file (" + dir + "/.dbguard.toml)";
     if (basename_of(dir) == ".claude")
@@ -423,8 +421,9 @@ void deny(std::vector<Finding>& out, const std::string& segment, const std::stri
   out.push_back({kRule, true, segment, detail, source, ""});
 }
 
-std::vector<std::string> operands(const Invocation& inv, std::size_t from = 1) {
-  std::vector<std::string> out;
+// Pointers into inv.argv: a command's operands are looked at, not copied.
+std::vector<const std::string*> operands(const Invocation& inv, std::size_t from = 1) {
+  std::vector<const std::string*> out;
   bool opts = true;
   for (std::size_t i = from; i < inv.argv.size(); ++i) {
     const std::string& a = inv.argv[i].text;
@@ -433,7 +432,7 @@ std::vector<std::string> operands(const Invocation& inv, std::size_t from = 1) {
       continue;
     }
     if (opts && a.size() > 1 && a[0] == '-') continue;
-    out.push_back(a);
+    out.push_back(&a);
   }
   return out;
 }
@@ -533,66 +532,71 @@ std::string protected_what(const ProtectedFiles& files, const std::string& abs_p
   return protected_what(files, l, resolve(abs_path, l).path, settings, read_too);
 }
 
+// The start of a deny's detail: "`cp` writes over". Composed only for a deny: a long
+// command's every cp built its two of them, with the strings they took, for nothing.
+struct How {
+  std::string_view head, prog{}, tail{};
+  std::string text() const { return std::string(head).append(prog).append(tail); }
+};
+
 void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::vector<Finding>& out) {
   const std::string& cwd = inv.cwd;
-  auto check_word = [&](const PathWord& w, const std::string& raw, const std::string& how, bool dir_too) {
+  auto check_word = [&](const PathWord& w, const std::string& raw, const How& how, bool dir_too) {
     if (has_glob(w.word)) {
       // An unexpanded glob: a hit when it could match a protected file.
       std::string hit = w.unknown_var ? "" : glob_hit(files, w.lex, dir_too, cwd);
       if (!hit.empty()) {
-        deny(out, inv.segment, how + " " + hit + " through the pattern " + raw, "command line");
+        deny(out, inv.segment, how.text() + " " + hit + " through the pattern " + raw, "command line");
         return true;
       }
     }
     Target t = classify(files, w);
     if (!t.what.empty()) {
-      deny(out, inv.segment, how + " " + t.what + ": " + raw, "command line");
+      deny(out, inv.segment, how.text() + " " + t.what + ": " + raw, "command line");
       return true;
     }
     if (dir_too) {
       std::string inside = holds_protected(files, w);
       if (!inside.empty()) {
-        deny(out, inv.segment, how + " a directory holding " + inside + ": " + raw, "command line");
+        deny(out, inv.segment, how.text() + " a directory holding " + inside + ": " + raw, "command line");
         return true;
       }
     }
     return false;
   };
-  // Each word the shell's brace expansion makes of `raw` (rm x.tom{l,x}).
-  auto words_of = [&](const std::string& raw) {
-    std::vector<PathWord> words;
-    if (raw.find('{') == std::string::npos) {  // most words: no brace group, nothing to copy
-      words.push_back(path_word(raw, cwd));
-      return words;
-    }
-    for (const auto& word : brace_variants(raw)) words.push_back(path_word(word, cwd));
-    return words;
-  };
-  auto check = [&](const std::string& raw, const std::string& how, bool dir_too) {
-    for (const auto& w : words_of(raw))
-      if (check_word(w, raw, how, dir_too)) return true;
+  auto check = [&](const std::string& raw, const How& how, bool dir_too) {
+    if (raw.find('{') == std::string::npos) return check_word(path_word(raw, cwd), raw, how, dir_too);  // most words
+    // Each word the shell's brace expansion makes of `raw` (rm x.tom{l,x}).
+    for (const auto& word : brace_variants(raw))
+      if (check_word(path_word(word, cwd), raw, how, dir_too)) return true;
     return false;
   };
   // A directory copied or extracted into (its own files, or new ones there).
-  auto check_into = [&](const std::string& raw, const std::string& how) {
-    auto words = words_of(raw);
+  auto check_into = [&](const std::string& raw, const How& how) {
+    auto creates = [&](const PathWord& w) {
+      std::string inside = creates_protected_in(w);
+      if (inside.empty()) return false;
+      deny(out, inv.segment, how.text() + " " + inside + ": " + raw, "command line");
+      return true;
+    };
+    if (raw.find('{') == std::string::npos) {  // most words: one, checked both ways
+      PathWord w = path_word(raw, cwd);
+      return check_word(w, raw, how, true) || creates(w);
+    }
+    const std::vector<std::string> variants = brace_variants(raw);  // the words' text: outlives them
+    std::vector<PathWord> words;
+    for (const auto& word : variants) words.push_back(path_word(word, cwd));
     for (const auto& w : words)
       if (check_word(w, raw, how, true)) return true;
-    for (const auto& w : words) {
-      std::string inside = creates_protected_in(w);
-      if (!inside.empty()) {
-        deny(out, inv.segment, how + " " + inside + ": " + raw, "command line");
-        return true;
-      }
-    }
+    for (const auto& w : words)
+      if (creates(w)) return true;
     return false;
   };
 
   for (const auto& w : inv.writes)
-    if (check(w, "the output redirection writes", false)) return;
+    if (check(w, How{"the output redirection writes"}, false)) return;
   if (inv.argv.empty() || inv.program_dynamic) return;
-  const std::string prog_text(basename_of(inv.argv[0].text));
-  std::string_view prog = prog_text;  // compared with literals by length first
+  const std::string_view prog = basename_of(inv.argv[0].text);  // a view: compared with literals by length first
 
   // Reading the audit key is denied too: with it, the chain could be rewritten.
   // Only entries carry read_too; without one, resolving every argument of every
@@ -607,18 +611,19 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
 
   if (prog == "dbguard") {
     auto ops = operands(inv);
-    if (!ops.empty() && ops[0] == "uninstall") {
+    const std::string_view sub = ops.empty() ? std::string_view() : std::string_view(*ops[0]);
+    if (sub == "uninstall") {
       deny(out, inv.segment, "`dbguard uninstall` removes the guard's hook; only a person may run it", "command line");
       return;
     }
     // Started only by the hook's watchdog (protocol/watchdog), to record its deny.
-    if (!ops.empty() && ops[0] == "hook-timeout-record") {
+    if (sub == "hook-timeout-record") {
       deny(out, inv.segment, "`dbguard hook-timeout-record` writes the guard's audit log; only the guard runs it",
            "command line");
       return;
     }
     // install replaces the hook entry: with --binary it could point it at anything.
-    if (!ops.empty() && ops[0] == "install") {
+    if (sub == "install") {
       deny(out, inv.segment, "`dbguard install` rewrites the guard's hook in Claude Code's settings; only a person may run it",
            "command line");
       return;
@@ -631,8 +636,8 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   static const std::set<std::string, std::less<>> recursive = {"rm",    "mv",      "chmod", "chown", "chgrp",
                                                                "chattr", "setfacl", "rmdir", "srm",   "wipe"};
   if (any_operand.count(prog)) {
-    for (const auto& op : operands(inv))
-      if (check(op, "`" + prog_text + "` changes", recursive.count(prog) > 0)) return;
+    for (const std::string* op : operands(inv))
+      if (check(*op, How{"`", prog, "` changes"}, recursive.count(prog) > 0)) return;
     return;
   }
   if (prog == "cp" || prog == "install" || prog == "rsync" || prog == "scp") {
@@ -644,23 +649,24 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
     }
     auto ops = operands(inv);
     if (ops.empty()) return;
-    std::vector<std::string> sources(ops.begin(), ops.end() - (target_dir.empty() ? 1 : 0));
-    std::string dest = target_dir.empty() ? ops.back() : target_dir;
-    if (check(dest, "`" + prog_text + "` writes over", false)) return;
+    const std::size_t sources = ops.size() - (target_dir.empty() ? 1 : 0);
+    const std::string& dest = target_dir.empty() ? *ops.back() : target_dir;
+    if (check(dest, How{"`", prog, "` writes over"}, false)) return;
     std::string dest_abs = expand(dest, cwd);
     if (!target_dir.empty() || (!dest.empty() && dest.back() == '/') || is_directory(dest_abs)) {
-      for (const auto& src : sources) {
+      for (std::size_t k = 0; k < sources; ++k) {
         // What lands in the destination: SRC/. (and rsync's SRC/) copies the
         // contents into it, anything else arrives as DEST/basename, a whole
         // directory with `-r`.
-        std::string trimmed = src;
-        while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
-        std::string base(basename_of(trimmed));
+        const std::string& src = *ops[k];
+        std::string_view trimmed = src;
+        while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.remove_suffix(1);
+        std::string_view base = basename_of(trimmed);
         bool contents = base == "." || (prog == "rsync" && !src.empty() && src.back() == '/');
         // DEST/ names no doubled slash (whose normalizing costs more than the join).
         std::string target = dest_abs;
         if (!contents) (target.empty() || target.back() != '/' ? target += '/' : target) += base;
-        if (check_into(target, "`" + prog_text + "` copies into")) return;
+        if (check_into(target, How{"`", prog, "` copies into"})) return;
       }
     }
     return;
@@ -668,32 +674,33 @@ void judge_invocation(const ProtectedFiles& files, const Invocation& inv, std::v
   if (prog == "tar" || prog == "gtar" || prog == "bsdtar") {
     std::string dir;
     if (!tar_extracts(inv, dir)) return;
-    check_into(dir.empty() ? "." : dir, "`" + prog_text + "` extracts into");
+    check_into(dir.empty() ? "." : dir, How{"`", prog, "` extracts into"});
     return;
   }
   if (prog == "unzip") {
     std::string dir;
     if (!unzip_extracts(inv, dir)) return;
-    check_into(dir.empty() ? "." : dir, "`unzip` extracts into");
+    check_into(dir.empty() ? "." : dir, How{"`unzip` extracts into"});
     return;
   }
   if (prog == "dd") {
     for (std::size_t i = 1; i < inv.argv.size(); ++i)
-      if (inv.argv[i].text.rfind("of=", 0) == 0 && check(inv.argv[i].text.substr(3), "`dd` writes", false)) return;
+      if (inv.argv[i].text.rfind("of=", 0) == 0 && check(inv.argv[i].text.substr(3), How{"`dd` writes"}, false)) return;
     return;
   }
   if (prog == "sed" || prog == "gsed" || prog == "perl" || prog == "ruby") {
     if (!short_flag(inv, 'i', "--in-place")) return;
-    for (const auto& op : operands(inv))
-      if (check(op, "`" + prog_text + " -i` edits", false)) return;
+    for (const std::string* op : operands(inv))
+      if (check(*op, How{"`", prog, " -i` edits"}, false)) return;
     return;
   }
   if (prog == "git" && inv.argv.size() > 2) {
     static const std::set<std::string> sub = {"checkout", "restore", "rm", "mv", "clean", "reset", "apply", "am"};
     auto ops = operands(inv);
-    if (ops.empty() || !sub.count(ops[0])) return;
+    if (ops.empty() || !sub.count(*ops[0])) return;
+    const std::string& verb = *ops[0];
     for (std::size_t i = 1; i < ops.size(); ++i)
-      if (check(ops[i], "`git " + ops[0] + "` changes", ops[0] == "rm" || ops[0] == "mv" || ops[0] == "clean")) return;
+      if (check(*ops[i], How{"`git ", verb, "` changes"}, verb == "rm" || verb == "mv" || verb == "clean")) return;
     return;
   }
 }
