@@ -1,6 +1,7 @@
 #include "decision/data_dirs.h"
 
 #include <fnmatch.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <deque>
@@ -73,18 +74,27 @@ struct Search {
   // Ancestors already looked in, with what they hold: `rm -rf build dist .cache`
   // shares every one, a stat per marker each (18 calls from /work/app up).
   std::vector<std::pair<std::string, std::string>> ancestors_seen = {};
+  mutable std::string candidate_ = {};  // marker_in's path, its storage reused
 
-  std::string marker_in(const fs::path& dir) const {
-    std::error_code ec;
-    for (const auto& m : s.markers)
-      if (fs::exists(dir / m, ec)) return m;
+  // A marker DIR holds (as fs::exists(DIR / marker)), or "". Each candidate is built in
+  // one reused buffer and stat(2)ed: as `dir / m`, every one was a path parsed into its
+  // components first, half the time of an `rm -r` (a marker a directory, from the
+  // target up to /).
+  std::string marker_in(std::string_view dir) const {
+    for (const auto& m : s.markers) {
+      candidate_.assign(m.empty() || m[0] != '/' ? dir : std::string_view());  // an absolute one stands alone
+      if (!candidate_.empty() && candidate_.back() != '/') candidate_ += '/';
+      candidate_ += m;
+      struct stat st {};
+      if (::stat(candidate_.c_str(), &st) == 0) return m;
+    }
     return "";
   }
 
-  std::string marker_in_ancestor(const fs::path& dir) {
+  std::string marker_in_ancestor(std::string_view dir) {
     for (const auto& [d, m] : ancestors_seen)
-      if (d == dir.native()) return m;
-    ancestors_seen.emplace_back(dir.native(), marker_in(dir));
+      if (d == dir) return m;
+    ancestors_seen.emplace_back(std::string(dir), marker_in(dir));
     return ancestors_seen.back().second;
   }
 
@@ -97,7 +107,7 @@ struct Search {
     while (!queue.empty()) {
       auto [d, depth] = queue.front();
       queue.pop_front();
-      if (auto m = marker_in(d); !m.empty()) return (d / m).string();
+      if (auto m = marker_in(d.native()); !m.empty()) return (d / m).string();
       if (depth >= kSearchDepth) continue;
       std::error_code ec;
       for (fs::directory_iterator it(d, ec), end; !ec && it != end; it.increment(ec)) {
@@ -149,22 +159,24 @@ struct Search {
   // destroys a database, or "".
   std::string removed(const std::string& cwd, const std::string& target, bool recursive, bool expanded,
                       bool search_below) {
-    fs::path p = fs::path(resolve_path(cwd, target)).lexically_normal();
-    std::error_code ec;
-    bool is_dir = fs::is_directory(p, ec);
+    // Strings, not fs::path: each path built parsed itself into components, and an
+    // `rm -r` walks every ancestor of every target.
+    const std::string p = lexically_normal_kept(resolve_path(cwd, target));
+    struct stat st {};
+    bool is_dir = ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);  // fs::is_directory: follows symlinks
     if (recursive && is_dir)
       if (auto m = marker_in(p); !m.empty()) return target + " holds " + m + ": it is a database's data directory";
-    for (fs::path up = p.parent_path(); !up.empty(); up = up.parent_path()) {
+    for (std::string_view up = parent_of(p); !up.empty(); up = parent_of(up)) {
       if (auto m = marker_in_ancestor(up); !m.empty())
-        return target + " is inside " + up.string() + ", a database's data directory (it holds " + m + ")";
-      if (up == up.root_path()) break;
+        return target + " is inside " + std::string(up) + ", a database's data directory (it holds " + m + ")";
+      if (parent_of(up) == up) break;  // the root: its own parent
     }
     if (expanded && recursive && in(s.names, base_name(target))) return target + " is named like a database data directory";
     if (expanded && data_file(target) && !is_dir) return target + " is a database file";
     if (recursive && is_dir && search_below) {
       auto found = below(p, true);
       if (!found) {
-        if (suggests_data(base_name(p.string())))
+        if (suggests_data(base_name(p)))
           return target + " is too large to search for a data directory and its name suggests data";
       } else if (!found->empty()) {
         return target + " holds a database's data: " + *found;

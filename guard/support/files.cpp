@@ -114,6 +114,26 @@ std::string normal_path(const std::string& path) {
   return n;
 }
 
+std::string lexically_normal_kept(const std::string& p) {
+  // Each component after a slash: `.`, `..` or empty but last (a doubled slash) needs the parse.
+  bool plain = !p.empty() && p[0] == '/';
+  for (std::size_t i = 0; plain && i < p.size(); ++i) {
+    if (p[i] != '/') continue;
+    std::size_t next = p.find('/', i + 1);
+    std::string_view component(p.data() + i + 1, (next == std::string::npos ? p.size() : next) - i - 1);
+    plain = !(component == "." || component == ".." || (component.empty() && next != std::string::npos));
+  }
+  return plain ? p : std::filesystem::path(p).lexically_normal().string();
+}
+
+std::string_view parent_of(std::string_view p) {
+  if (p.find_first_not_of('/') == std::string_view::npos) return p;  // "" or the root ("/", and "//" kept so)
+  if (p.back() == '/') return p.substr(0, p.size() - 1);
+  std::size_t slash = p.find_last_of('/');
+  if (slash == std::string_view::npos) return {};
+  return slash == 0 ? p.substr(0, 1) : p.substr(0, slash);
+}
+
 // Only an absolute path without dot components (nor dot files: the test is kept
 // simple) is judged by its ancestors: `x/..` is not under x.
 bool DirectoryProbe::under_missing(const std::string& path) const {

@@ -26,6 +26,15 @@ std::string resolve_path(const std::string& cwd, const std::string& path);
 // and repeated slashes), without a trailing slash. The file system is not asked.
 std::string normal_path(const std::string& path);
 
+// std::filesystem's lexically_normal(), a trailing slash kept; only a path it could
+// change (relative, or with a `.`/`..` component or a doubled slash) is parsed.
+std::string lexically_normal_kept(const std::string& path);
+
+// fs::path(p).parent_path() of a lexically normal P, without parsing it: "/a/b" and
+// "/a/b/" (whose last name is empty) -> "/a" and "/a/b"; "/a" -> "/"; "a" -> ""; the
+// root is its own parent.
+std::string_view parent_of(std::string_view p);
+
 // Hashes a path key by string_view, so that maps keyed by paths are looked up
 // without building a key string (with std::equal_to<>).
 struct PathHash {

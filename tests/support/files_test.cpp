@@ -97,3 +97,36 @@ TEST(NormalPath, AsLexicallyNormalWithoutATrailingSlash) {
   }
   EXPECT_GT(checked, 5000u);
 }
+
+// The data-directory search normalizes and walks up every target of an `rm -r`
+// without std::filesystem's parse: both must say what std::filesystem says.
+TEST(LexicallyNormalKept, AsStdFilesystemWithItsTrailingSlash) {
+  const std::vector<std::string> parts = {"a", ".", "..", ".claude", "", "b.", "..x"};
+  std::size_t checked = 0;
+  for (std::size_t len = 1; len <= 4; ++len) {
+    std::size_t combos = 1;
+    for (std::size_t k = 0; k < len; ++k) combos *= parts.size();
+    for (std::size_t c = 0; c < combos; ++c) {
+      std::string rel;
+      for (std::size_t k = 0, v = c; k < len; ++k, v /= parts.size()) rel += (k ? "/" : "") + parts[v % parts.size()];
+      for (const std::string& p : {rel, "/" + rel, "/" + rel + "/"}) {
+        if (p.empty()) continue;
+        const std::string normal = std::filesystem::path(p).lexically_normal().string();
+        ASSERT_EQ(lexically_normal_kept(p), normal) << p;
+        // Up from a normal path, as parent_path() goes (the root is its own parent).
+        std::filesystem::path up(normal);
+        for (std::string_view mine = normal; !mine.empty(); mine = parent_of(mine)) {
+          ASSERT_EQ(std::string(mine), up.string()) << p;
+          ASSERT_EQ(parent_of(mine) == mine, up.parent_path() == up) << p;  // the root, where the walk stops
+          if (parent_of(mine) == mine) break;
+          up = up.parent_path();
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 7000u);
+  EXPECT_EQ(parent_of("/a/b/"), "/a/b");
+  EXPECT_EQ(parent_of("/a"), "/");
+  EXPECT_EQ(parent_of("a"), "");
+}
