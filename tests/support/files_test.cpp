@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 using namespace dbguard;
@@ -58,6 +59,24 @@ TEST_F(DirectoryProbeTest, DotComponentsAreAskedForAsWritten) {
 
 }  // namespace
 
+// Every relative path of one to four components drawn from names that normalizing
+// treats differently: a plain name, `.`, `..`, dot files, the empty name (a doubled
+// slash), and names that only start or end like the dot components.
+namespace {
+void for_each_relative_path(const std::function<void(const std::string&)>& fn) {
+  const std::vector<std::string> parts = {"a", ".", "..", ".claude", "", "b.", "..x"};
+  for (std::size_t len = 1; len <= 4; ++len) {
+    std::size_t combos = 1;
+    for (std::size_t k = 0; k < len; ++k) combos *= parts.size();
+    for (std::size_t c = 0; c < combos; ++c) {
+      std::string rel;
+      for (std::size_t k = 0, v = c; k < len; ++k, v /= parts.size()) rel += (k ? "/" : "") + parts[v % parts.size()];
+      fn(rel);
+    }
+  }
+}
+}  // namespace
+
 // normal_path takes shortcuts for the paths most commands name (no `.`/`..`
 // component, no doubled slash); every path must still come out as
 // lexically_normal() makes it, without a trailing slash.
@@ -75,56 +94,42 @@ TEST(NormalPath, AsLexicallyNormalWithoutATrailingSlash) {
   EXPECT_EQ(normal_path("a/.."), ".");
 
   // Every path of up to four components drawn from these, absolute or not.
-  const std::vector<std::string> parts = {"a", ".", "..", ".claude", "", "b.", "..x"};
   auto expected = [](const std::string& p) {
     std::string n = std::filesystem::path(p).lexically_normal().string();
     while (n.size() > 1 && n.back() == '/') n.pop_back();
     return n;
   };
   std::size_t checked = 0;
-  for (std::size_t len = 1; len <= 4; ++len) {
-    std::size_t combos = 1;
-    for (std::size_t k = 0; k < len; ++k) combos *= parts.size();
-    for (std::size_t c = 0; c < combos; ++c) {
-      std::string rel;
-      for (std::size_t k = 0, v = c; k < len; ++k, v /= parts.size()) rel += (k ? "/" : "") + parts[v % parts.size()];
-      for (const std::string& p : {rel, "/" + rel}) {
-        if (p.empty()) continue;
-        ASSERT_EQ(normal_path(p), expected(p)) << p;
-        ++checked;
-      }
+  for_each_relative_path([&](const std::string& rel) {
+    for (const std::string& p : {rel, "/" + rel}) {
+      if (p.empty()) continue;
+      ASSERT_EQ(normal_path(p), expected(p)) << p;
+      ++checked;
     }
-  }
+  });
   EXPECT_GT(checked, 5000u);
 }
 
 // The data-directory search normalizes and walks up every target of an `rm -r`
 // without std::filesystem's parse: both must say what std::filesystem says.
 TEST(LexicallyNormalKept, AsStdFilesystemWithItsTrailingSlash) {
-  const std::vector<std::string> parts = {"a", ".", "..", ".claude", "", "b.", "..x"};
   std::size_t checked = 0;
-  for (std::size_t len = 1; len <= 4; ++len) {
-    std::size_t combos = 1;
-    for (std::size_t k = 0; k < len; ++k) combos *= parts.size();
-    for (std::size_t c = 0; c < combos; ++c) {
-      std::string rel;
-      for (std::size_t k = 0, v = c; k < len; ++k, v /= parts.size()) rel += (k ? "/" : "") + parts[v % parts.size()];
-      for (const std::string& p : {rel, "/" + rel, "/" + rel + "/"}) {
-        if (p.empty()) continue;
-        const std::string normal = std::filesystem::path(p).lexically_normal().string();
-        ASSERT_EQ(lexically_normal_kept(p), normal) << p;
-        // Up from a normal path, as parent_path() goes (the root is its own parent).
-        std::filesystem::path up(normal);
-        for (std::string_view mine = normal; !mine.empty(); mine = parent_of(mine)) {
-          ASSERT_EQ(std::string(mine), up.string()) << p;
-          ASSERT_EQ(parent_of(mine) == mine, up.parent_path() == up) << p;  // the root, where the walk stops
-          if (parent_of(mine) == mine) break;
-          up = up.parent_path();
-        }
-        ++checked;
+  for_each_relative_path([&](const std::string& rel) {
+    for (const std::string& p : {rel, "/" + rel, "/" + rel + "/"}) {
+      if (p.empty()) continue;
+      const std::string normal = std::filesystem::path(p).lexically_normal().string();
+      ASSERT_EQ(lexically_normal_kept(p), normal) << p;
+      // Up from a normal path, as parent_path() goes (the root is its own parent).
+      std::filesystem::path up(normal);
+      for (std::string_view mine = normal; !mine.empty(); mine = parent_of(mine)) {
+        ASSERT_EQ(std::string(mine), up.string()) << p;
+        ASSERT_EQ(parent_of(mine) == mine, up.parent_path() == up) << p;  // the root, where the walk stops
+        if (parent_of(mine) == mine) break;
+        up = up.parent_path();
       }
+      ++checked;
     }
-  }
+  });
   EXPECT_GT(checked, 7000u);
   EXPECT_EQ(parent_of("/a/b/"), "/a/b");
   EXPECT_EQ(parent_of("/a"), "/");
