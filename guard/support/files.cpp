@@ -115,14 +115,7 @@ std::string normal_path(const std::string& path) {
 }
 
 std::string lexically_normal_kept(const std::string& p) {
-  // Each component after a slash: `.`, `..` or empty but last (a doubled slash) needs the parse.
-  bool plain = !p.empty() && p[0] == '/';
-  for (std::size_t i = 0; plain && i < p.size(); ++i) {
-    if (p[i] != '/') continue;
-    std::size_t next = p.find('/', i + 1);
-    std::string_view component(p.data() + i + 1, (next == std::string::npos ? p.size() : next) - i - 1);
-    plain = !(component == "." || component == ".." || (component.empty() && next != std::string::npos));
-  }
+  const bool plain = !p.empty() && p[0] == '/' && p.find("//") == std::string::npos && !has_dot_component(p);
   return plain ? p : std::filesystem::path(p).lexically_normal().string();
 }
 
