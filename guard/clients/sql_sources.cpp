@@ -323,6 +323,44 @@ void judge_gexec(const std::string& query, const std::string& origin, std::vecto
   out.push_back({SqlSource::Kind::Sql, built, origin + " \\gexec (statements built from its string constants)"});
 }
 
+// Reads a script a line at a time, as its client does: meta-commands are followed
+// (\i, .read, source), psql's query buffer is tracked for \gexec, and the lines that
+// are SQL are appended to `sql`.
+void read_script_lines(const std::string& text, const std::string& origin, const std::string& cwd,
+                       const std::string& here, MetaSyntax meta, const SourceLimits& limits, int depth,
+                       std::vector<SqlSource>& out, std::string& sql) {
+  PsqlLexState lex;
+  std::size_t buffer_start = sql.size();  // where psql's query buffer begins in `sql`
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t nl = text.find('\n', start);
+    // A view: a script's lines are appended to `sql`, not copied on the way.
+    std::string_view line =
+        std::string_view(text).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
+    start = nl == std::string::npos ? text.size() + 1 : nl + 1;
+    if (meta == MetaSyntax::Psql) {
+      // SELECT 1; \i drop.sql — a backslash outside quotes ends the SQL on the line
+      std::size_t at = psql_meta_start(line, lex, sql, buffer_start);
+      if (at != std::string::npos && at > 0) {
+        sql += line.substr(0, at);
+        sql += '\n';
+        line = line.substr(at);
+      }
+      if (at != std::string::npos) {
+        std::string meta_line(line.substr(line.find_first_not_of(" \t")));
+        std::string cmd = meta_line.substr(1, meta_line.find_first_of(" \t") == std::string::npos
+                                                  ? std::string::npos
+                                                  : meta_line.find_first_of(" \t") - 1);
+        if (cmd == "gexec") judge_gexec(sql.substr(buffer_start), origin, out);
+        buffer_start = sql.size();  // \g, \gexec and the like send the buffer
+      }
+    }
+    if (handle_meta(line, origin, cwd, here, meta, limits, depth, out)) continue;
+    sql += line;
+    sql += '\n';
+  }
+}
+
 }  // namespace
 
 bool is_sql_client(const Invocation& inv) { return spec_for(inv) != nullptr; }
@@ -334,44 +372,14 @@ void split_script(const std::string& text, const std::string& origin, const std:
   // Room for the whole text (and the newline its last line may lack): a large script
   // is not copied as `sql` grows. Room it does not use is never touched.
   sql.reserve(text.size() + 1);
-  std::size_t buffer_start = 0;  // where psql's query buffer begins in `sql`
   // No line can be a meta-command (psql's start with a backslash; ClickHouse's client
   // and plain SQL have none): the SQL is the text, its lines each ending in a newline,
   // taken in one copy (read a line at a time, a sixth of a 1 MiB heredoc's time).
   if (meta == MetaSyntax::None || meta == MetaSyntax::Clickhouse ||
-      (meta == MetaSyntax::Psql && text.find('\\') == std::string::npos)) {
+      (meta == MetaSyntax::Psql && text.find('\\') == std::string::npos))
     sql.append(text).push_back('\n');
-  } else {
-    PsqlLexState lex;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-      std::size_t nl = text.find('\n', start);
-      // A view: a script's lines are appended to `sql`, not copied on the way.
-      std::string_view line =
-          std::string_view(text).substr(start, nl == std::string::npos ? std::string::npos : nl - start);
-      start = nl == std::string::npos ? text.size() + 1 : nl + 1;
-      if (meta == MetaSyntax::Psql) {
-        // SELECT 1; \i drop.sql — a backslash outside quotes ends the SQL on the line
-        std::size_t at = psql_meta_start(line, lex, sql, buffer_start);
-        if (at != std::string::npos && at > 0) {
-          sql += line.substr(0, at);
-          sql += '\n';
-          line = line.substr(at);
-        }
-        if (at != std::string::npos) {
-          std::string meta_line(line.substr(line.find_first_not_of(" \t")));
-          std::string cmd = meta_line.substr(1, meta_line.find_first_of(" \t") == std::string::npos
-                                                    ? std::string::npos
-                                                    : meta_line.find_first_of(" \t") - 1);
-          if (cmd == "gexec") judge_gexec(sql.substr(buffer_start), origin, out);
-          buffer_start = sql.size();  // \g, \gexec and the like send the buffer
-        }
-      }
-      if (handle_meta(line, origin, cwd, here, meta, limits, depth, out)) continue;
-      sql += line;
-      sql += '\n';
-    }
-  }
+  else
+    read_script_lines(text, origin, cwd, here, meta, limits, depth, out, sql);
   if (sql.find_first_not_of(" \t\r\n") == std::string::npos) return;
   if (meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos) sql = mysql_executable_comments(sql);
   bool backslashes = meta == MetaSyntax::Mysql || meta == MetaSyntax::Clickhouse;
