@@ -942,8 +942,9 @@ class Walker {
   bool pending_ = false;     // with a sink: out_'s invocation is not handed over yet
   DirectoryProbe dirs_;      // directories the walk's commands write into, found missing
   std::forward_list<std::string> sources_;  // stable addresses; nothing allocated until a source is kept
-  bool too_complex_ = false;
-  std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();  // resolved paths earlier commands in this call write  // an invocation past max_invocations was refused
+  bool too_complex_ = false;  // an invocation past max_invocations was refused
+  // Resolved paths that earlier commands in this call write.
+  std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();
 };
 
 }  // namespace
