@@ -70,6 +70,7 @@ std::vector<std::string> expand_glob(const std::string& cwd, const std::string& 
 
 struct Search {
   const Settings& s;
+  SearchMemo& memo;
   std::size_t budget = kSearchEntries;  // shared by every target of one command
   // Ancestors already looked in, with what they hold: `rm -rf build dist .cache`
   // shares every one, a stat per marker each (18 calls from /work/app up).
@@ -99,11 +100,30 @@ struct Search {
   }
 
   // A data directory at or below DIR within the bounds: its path, "" if none,
-  // or nullopt when the bounds ran out first.
+  // or nullopt when the bounds ran out first. Answered from the memo when it can
+  // tell what this search would find with the budget left.
   // With files_too, a database file there counts as well (rm -r of a named directory;
   // not for a target only known at run time, which could then be any directory here).
-  std::optional<std::string> below(const fs::path& dir, bool files_too) {
-    std::deque<std::pair<fs::path, int>> queue{{dir, 0}};
+  std::optional<std::string> below(const std::string& dir, bool files_too) {
+    if (const SearchMemo::Known* k = memo.find(dir, files_too)) {
+      if (k->found && k->used <= budget) {  // complete, and within what is left: the same walk
+        budget -= k->used;
+        return k->found;
+      }
+      if (k->found || budget <= k->started_with) {  // it would run out, as then or sooner
+        budget = 0;
+        return std::nullopt;
+      }
+    }
+    const std::size_t started_with = budget;
+    std::optional<std::string> found = search_below(dir, files_too);
+    memo.entries_read += started_with - budget;
+    memo.keep({dir, files_too, found, started_with, started_with - budget});
+    return found;
+  }
+
+  std::optional<std::string> search_below(const std::string& dir, bool files_too) {
+    std::deque<std::pair<fs::path, int>> queue{{fs::path(dir), 0}};
     while (!queue.empty()) {
       auto [d, depth] = queue.front();
       queue.pop_front();
@@ -195,7 +215,7 @@ struct Search {
     std::string prefix = text.substr(0, text.find_first_of("$`"));
     std::string dir = prefix.substr(0, prefix.find_last_of('/') == std::string::npos ? 0 : prefix.find_last_of('/') + 1);
     fs::path base = fs::path(resolve_path(cwd, dir.empty() ? "." : dir)).lexically_normal();
-    auto found = below(base, false);
+    auto found = below(base.string(), false);
     if (found && !found->empty())
       return text + " is only known at run time and could be the database data directory " +
              fs::path(*found).parent_path().string();
@@ -207,12 +227,31 @@ bool is_option(const Arg& a) { return !a.dynamic && !a.text.empty() && a.text[0]
 
 }  // namespace
 
+const SearchMemo::Known* SearchMemo::find(const std::string& dir, bool files_too) const {
+  for (const auto& k : known_)
+    if (k.files_too == files_too && k.dir == dir) return &k;
+  return nullptr;
+}
+
+void SearchMemo::keep(Known k) {
+  for (auto& old : known_)
+    if (old.files_too == k.files_too && old.dir == k.dir) {
+      old = std::move(k);  // searched again with more budget: the newer answer tells more
+      return;
+    }
+  known_.push_back(std::move(k));
+}
 
 std::vector<Hit> judge(const Invocation& inv, const Settings& settings) {
+  SearchMemo memo;
+  return judge(inv, settings, memo);
+}
+
+std::vector<Hit> judge(const Invocation& inv, const Settings& settings, SearchMemo& memo) {
   std::vector<Hit> hits;
   if (inv.argv.empty() || inv.argv[0].dynamic) return hits;
   std::string_view prog = inv.argv[0].text;  // compared with literals by length first
-  Search search{settings};
+  Search search{settings, memo};
   auto empties = [&](const std::string& target, const std::string& how) {
     fs::path p = fs::path(resolve_path(inv.cwd, target)).lexically_normal();
     std::error_code ec;

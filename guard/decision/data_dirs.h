@@ -7,6 +7,7 @@
 // judged by what they could be. Nothing is modified.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,32 @@ struct Hit {
   std::string detail;
 };
 
+// What the searches below directories found, kept while one command is judged.
+// A command with a run-time argument is judged once per value it could have
+// (`rm -rf $X $Y`: 17 times), and each judgement searched the same directories
+// again, each with a budget of its own: 170,000 directory entries in a large
+// directory such as /tmp, seconds of a decision. An answer kept is the answer a
+// search would give with the budget then left, and costs that budget as the search
+// would have: the decision is the same.
+class SearchMemo {
+ public:
+  struct Known {
+    std::string dir;
+    bool files_too;
+    std::optional<std::string> found;  // as below(): nullopt when the budget ran out
+    std::size_t started_with;          // the budget the search had
+    std::size_t used;                  // the entries it read
+  };
+  const Known* find(const std::string& dir, bool files_too) const;
+  void keep(Known k);
+  std::size_t entries_read = 0;  // by every search made with this memo (what a test can count)
+
+ private:
+  std::vector<Known> known_;
+};
+
+std::vector<Hit> judge(const Invocation& inv, const Settings& settings, SearchMemo& memo);
+// With a memo of its own.
 std::vector<Hit> judge(const Invocation& inv, const Settings& settings);
 
 }  // namespace dbguard::datadirs

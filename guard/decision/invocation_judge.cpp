@@ -517,7 +517,7 @@ void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen)
   // What rm / find / truncate / a redirect would remove or empty on disk: a
   // database's data directory whatever its name, or a database file.
   const auto& packs = engine_.packs_;
-  for (const auto& hit : datadirs::judge(inv, engine_.data_dirs_)) {
+  for (const auto& hit : datadirs::judge(inv, engine_.data_dirs_, dir_searches_)) {
     const packs::Rule* rule = packs.find(hit.removes_dir ? "datadirs.rm-database-dir" : "datadirs.empty-database-file");
     if (!rule) continue;
     seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, hit.detail, "filesystem", ""});

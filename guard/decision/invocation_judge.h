@@ -3,6 +3,7 @@
 // (a dynamic program name, opaque input into a database client).
 #pragma once
 
+#include "decision/data_dirs.h"
 #include "decision/decision.h"
 #include "decision/engine.h"
 #include "match/haystack.h"
@@ -45,6 +46,9 @@ class InvocationJudge {
   Decision& d_;
   const EngineOptions& opt_;
   int depth_;
+  // Shared by the analyses of the invocation (one per candidate value of a run-time
+  // argument): each searched the same directories again.
+  datadirs::SearchMemo dir_searches_;
 };
 
 }  // namespace dbguard

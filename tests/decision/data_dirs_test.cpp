@@ -108,6 +108,41 @@ TEST_F(DataDirs, TheSearchBelowIsBounded) {
   EXPECT_EQ(rule("rm -rf db-files"), "datadirs.rm-database-dir");  // past the bound, a name that does
 }
 
+// A command with a run-time argument is judged once per value the argument could
+// have, each judgement searching below the same directories: the searches are made
+// once per invocation (datadirs::SearchMemo), and the answers are the same.
+TEST_F(DataDirs, EachDirectoryIsSearchedOncePerInvocation) {
+  fs::create_directories(dir / "work/pg/cluster");
+  std::ofstream(dir / "work/pg/cluster/PG_VERSION") << "16";
+  for (int i = 0; i < 300; ++i) std::ofstream(dir / "build/obj" / ("f" + std::to_string(i))) << "";
+  datadirs::Settings settings;
+  settings.markers = {"PG_VERSION"};
+  settings.name_words = {"pgdata"};
+  auto rm = [&](const std::string& a, const std::string& b) {
+    Invocation inv;
+    inv.argv = {{"rm", false}, {"-rf", false}, {a, true}, {b, true}};
+    inv.cwd = dir.string();
+    return inv;
+  };
+  auto details = [](const std::vector<datadirs::Hit>& hits) {
+    std::vector<std::string> out;
+    for (const auto& h : hits) out.push_back(h.detail);
+    return out;
+  };
+  for (const auto& [a, b] : std::vector<std::pair<std::string, std::string>>{{"build/$X", "build/obj/$Y"},
+                                                                              {"work/$X", "build/$Y"}}) {
+    datadirs::SearchMemo memo;
+    auto first = details(datadirs::judge(rm(a, b), settings, memo));
+    const std::size_t read = memo.entries_read;
+    EXPECT_GT(read, 0u) << a;
+    auto again = details(datadirs::judge(rm(a, b), settings, memo));
+    EXPECT_EQ(memo.entries_read, read) << a << ": searched again";
+    EXPECT_EQ(again, first) << a;
+    EXPECT_EQ(details(datadirs::judge(rm(a, b), settings)), first) << a << ": differs from a search of its own";
+  }
+  EXPECT_FALSE(details(datadirs::judge(rm("work/$X", "build/$Y"), settings)).empty());  // the cluster below work/
+}
+
 TEST(BraceExpansion, NestedAndBounded) {
   EXPECT_EQ(brace_expansions("{pgdata,build}"), (std::vector<std::string>{"pgdata", "build"}));
   EXPECT_EQ(brace_expansions("a{b,c{d,e}}f"), (std::vector<std::string>{"abf", "acdf", "acef"}));
