@@ -22,7 +22,7 @@ FUZZ_SECONDS ?= 300
 DEB_PACKAGES := build-essential cmake pkg-config git \
   libhyperscan-dev libre2-dev nlohmann-json3-dev libcli11-dev libspdlog-dev \
   libgtest-dev libgmock-dev libbenchmark-dev libtomlplusplus-dev libpg-query-dev libprotobuf-c-dev libssl-dev \
-  libboost-json1.81-dev \
+  libboost-json1.81-dev rapidjson-dev \
   postgresql postgresql-client shellcheck util-linux docker-compose \
   clang-16 libclang-rt-16-dev llvm-16 lld
 # clang-16: the fuzz tree's compiler; libclang-rt-16-dev: its libFuzzer, ASan and UBSan

@@ -47,7 +47,7 @@ bool has_nul_string(const nlohmann::json& j) {
   return false;
 }
 
-EventResult parse_event(const std::string& bytes, bool truncated, bool read_ids) {
+EventResult parse_event(const std::string& bytes, bool truncated, bool read_ids, EventReader reader) {
   EventResult r;
   if (truncated) {
     r.error = "the event is larger than " + std::to_string(kMaxEventBytes) + " bytes";
@@ -59,7 +59,7 @@ EventResult parse_event(const std::string& bytes, bool truncated, bool read_ids)
   }
   EventJson j;
   j.read_ids = read_ids;
-  r.error = read_event_json(bytes, j);
+  r.error = read_event_json(bytes, j, reader);
   if (!r.error.empty()) return r;
   if (!j.root_is_object) {
     r.error = "the event is not a JSON object";

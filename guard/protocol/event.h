@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/record.h"
+#include "protocol/event_json.h"
 
 namespace dbguard::protocol {
 
@@ -31,8 +32,10 @@ struct EventResult {
 // Reads all of `in`, up to kMaxEventBytes (+1 to detect overflow).
 bool read_all_bounded(std::FILE* in, std::string& out, std::size_t max_bytes);
 
-// `read_ids`: the session and tool-use ids too (for the audit record).
-EventResult parse_event(const std::string& bytes, bool truncated = false, bool read_ids = true);
+// `read_ids`: the session and tool-use ids too (for the audit record). `reader`:
+// which JSON reader (protocol/event_json.h); the tests run each.
+EventResult parse_event(const std::string& bytes, bool truncated = false, bool read_ids = true,
+                        EventReader reader = EventReader::BySize);
 
 // Whether any string (key or value) anywhere in `j` holds a NUL byte. Iterative:
 // the input may nest as deep as the event's bound allows.

@@ -1,9 +1,15 @@
-// The event's JSON read in one pass, keeping only what the guard reads.
+// The event's JSON read in one pass, keeping only what the guard reads
+// (protocol/event_builder: the top-level string fields and `tool_input`; every
+// other value is validated and dropped).
 //
-// Boost.JSON's SAX parser (basic_parser) reads the bytes and this module builds
-// the top-level string fields and `tool_input`; every other value is validated
-// and dropped. nlohmann_json's DOM parser, used before, was 40% of a batch's
-// time and 14% of a 1 MiB command's: its lexer appends every byte twice.
+// Two SAX readers, each where it is fast. Boost.JSON's finds the end of a string
+// with SSE2 until its first escape, and then reads it a byte at a time (its own
+// "TODO"): two thirds of a 1 MiB here-document's instructions. RapidJSON's
+// copies the unescaped runs between escapes with SSE2, but takes a string's first
+// bytes, up to 16-byte alignment, one at a time: 25% more per small event, most of
+// a batch. So a small event is read by Boost.JSON, a large one by RapidJSON. Both
+// are held to the same answers: the unit tests and the hook_input fuzz target run
+// each on every input against nlohmann_json's DOM parser (tests/protocol/event_oracle.h).
 //
 // The JSON accepted is RFC 8259's, as strictly as before: no comments, no
 // trailing commas, well-formed UTF-8, no lone surrogates, numbers within a
@@ -20,7 +26,7 @@
 
 namespace dbguard::protocol {
 
-// Far deeper than any tool's input; the parser recurses once per level.
+// Far deeper than any tool's input.
 constexpr std::size_t kMaxEventDepth = 1000;
 
 struct EventJson {
@@ -34,8 +40,15 @@ struct EventJson {
   bool read_ids = true;
 };
 
+enum class EventReader {
+  BySize,     // Boost.JSON below kLargeEventBytes, RapidJSON from there
+  BoostJson,
+  RapidJson,
+};
+constexpr std::size_t kLargeEventBytes = 4096;
+
 // Reads `bytes` into `out`. Returns why they are not one JSON value nested at
 // most kMaxEventDepth deep (empty when they are).
-std::string read_event_json(std::string_view bytes, EventJson& out);
+std::string read_event_json(std::string_view bytes, EventJson& out, EventReader reader = EventReader::BySize);
 
 }  // namespace dbguard::protocol

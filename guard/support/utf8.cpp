@@ -31,11 +31,10 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
 
 }  // namespace
 
-std::string valid_utf8(std::string_view text) {
-  std::string out;
+std::size_t valid_utf8_prefix(std::string_view text) {
   std::size_t i = 0;
-  // Most text is valid: copy it once, untouched. ASCII (the bulk of commands and
-  // SQL) is skipped eight bytes at a time: a megabyte of SQL is checked more than once.
+  // ASCII (the bulk of commands, SQL and events) is skipped eight bytes at a time:
+  // a megabyte of SQL is checked more than once.
   while (i < text.size()) {
     if (i + 8 <= text.size()) {
       std::uint64_t word;
@@ -49,7 +48,14 @@ std::string valid_utf8(std::string_view text) {
     if (n == 0) break;
     i += n;
   }
+  return i;
+}
+
+std::string valid_utf8(std::string_view text) {
+  // Most text is valid: copied once, untouched.
+  std::size_t i = valid_utf8_prefix(text);
   if (i == text.size()) return std::string(text);
+  std::string out;
   out.reserve(text.size() + 16);
   out.append(text.substr(0, i));
   while (i < text.size()) {

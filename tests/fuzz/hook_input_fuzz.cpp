@@ -2,8 +2,9 @@
 // hook must answer with its protocol and nothing else: exit 0 with nothing on
 // stderr (allow) or with the exact ask JSON, or exit 2 with a reason (deny);
 // never permissionDecision "allow"; and `check --json` must render the same
-// decision as valid JSON. And the event's reader must agree with the one it
-// replaced (nlohmann_json's DOM; tests/protocol/event_oracle.h) on every input.
+// decision as valid JSON. And each of the event's JSON readers (Boost.JSON's and
+// RapidJSON's, whatever the input's size) must agree with the one they replaced
+// (nlohmann_json's DOM; tests/protocol/event_oracle.h) on every input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,7 +20,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace dbguard;
   std::string bytes(reinterpret_cast<const char*>(data), size);
-  if (!protocol::oracle::disagreement(bytes).empty()) std::abort();
+  for (auto reader : {protocol::EventReader::BoostJson, protocol::EventReader::RapidJson})
+    if (!protocol::oracle::disagreement(bytes, reader).empty()) std::abort();
   Decision d = protocol::decide_event_bytes(bytes, false);
   protocol::HookOutput out = protocol::render_hook(d);
   if (out.exit_code != 0 && out.exit_code != 2) std::abort();

@@ -14,7 +14,11 @@ using namespace dbguard::protocol;
 
 namespace {
 
-std::string read(const std::string& bytes, EventJson& out) { return read_event_json(bytes, out); }
+// Every test runs for each reader (event_json.h): read() uses the one under test.
+class EachReader : public ::testing::TestWithParam<EventReader> {
+ protected:
+  std::string read(const std::string& bytes, EventJson& out) { return read_event_json(bytes, out, GetParam()); }
+};
 
 std::string nested(std::size_t levels) {
   return std::string(levels, '[') + std::string(levels, ']');
@@ -69,6 +73,9 @@ std::vector<std::string> edge_cases() {
       "{\"tool_name\":\"Bash\",\"x\":\"\xed\xa0\x80\"}",  // a surrogate in UTF-8
       "{\"tool_name\":\"Bash\",\"x\":\"\xf4\x90\x80\x80\"}",  // past U+10FFFF
       "{\"tool_name\":\"Bash\",\"x\":\"a\tb\"}",          // a raw control character
+      "{\"tool_name\":\"Bash\",\"x\":\"a\x1a\x1f b\"}",    // ones RapidJSON 1.1's SSE2 scan lets through
+      "{\"tool_name\":\"Bash\",\"x\":\"0123456789abcdef0123456789abcdef\x1e\"}",
+      "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}\x1f",
       std::string("{\"tool_name\":\"Bash\"}\0{\"x\":1}", 27),
       std::string("{\"tool_name\":\"Ba\0sh\"}", 21),
       R"({"tool_name":"Bash","tool_input":{"command":"ls")",
@@ -82,7 +89,7 @@ std::vector<std::string> edge_cases() {
 
 }  // namespace
 
-TEST(EventJson, ReadsTheFieldsTheGuardReads) {
+TEST_P(EachReader, ReadsTheFieldsTheGuardReads) {
   EventJson j;
   ASSERT_EQ(read(R"({"session_id":"s","transcript_path":"/t","cwd":"/w","permission_mode":"default",)"
                  R"("hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -l","timeout":5},)"
@@ -100,7 +107,7 @@ TEST(EventJson, ReadsTheFieldsTheGuardReads) {
 }
 
 // Batch decisions keep no audit record: they skip the ids, and nothing else.
-TEST(EventJson, TheIdsAreReadOnlyWhenAsked) {
+TEST_P(EachReader, TheIdsAreReadOnlyWhenAsked) {
   const std::string event = R"({"session_id":"6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f","cwd":"/w",)"
                             R"("hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"ls -l"},)"
                             R"("tool_use_id":"toolu_01ABCDEFGHJKLMNPQRSTUVWX"})";
@@ -120,7 +127,7 @@ TEST(EventJson, TheIdsAreReadOnlyWhenAsked) {
 
 // JSON.parse in Claude Code keeps a repeated key's last value: so must the guard,
 // or an agent could show it one command and run another.
-TEST(EventJson, ARepeatedKeyTakesItsLastValue) {
+TEST_P(EachReader, ARepeatedKeyTakesItsLastValue) {
   EventJson j;
   ASSERT_EQ(read(R"({"tool_name":"Read","tool_input":{"command":"ls","command":"docker volume rm pg"},)"
                  R"("tool_name":"Bash","cwd":"/a","cwd":"/b"})",
@@ -136,7 +143,7 @@ TEST(EventJson, ARepeatedKeyTakesItsLastValue) {
   EXPECT_EQ(*k.tool_input, (nlohmann::json{{"command", "ls"}}));
 }
 
-TEST(EventJson, AFieldWhoseLastValueIsNotAStringIsUnset) {
+TEST_P(EachReader, AFieldWhoseLastValueIsNotAStringIsUnset) {
   EventJson j;
   ASSERT_EQ(read(R"({"tool_name":"Bash","tool_name":["Bash"],"cwd":"/a","cwd":{"p":"/b"}})", j), "");
   EXPECT_FALSE(j.tool_name);
@@ -144,7 +151,7 @@ TEST(EventJson, AFieldWhoseLastValueIsNotAStringIsUnset) {
   EXPECT_FALSE(j.tool_input);
 }
 
-TEST(EventJson, AStringWithEscapesReadInPartsIsWhole) {
+TEST_P(EachReader, AStringWithEscapesReadInPartsIsWhole) {
   std::string command;
   std::string json = R"({"tool_name":"Bash","tool_input":{"command":")";
   for (int i = 0; i < 50000; ++i) {
@@ -157,7 +164,7 @@ TEST(EventJson, AStringWithEscapesReadInPartsIsWhole) {
   EXPECT_EQ((*j.tool_input)["command"], command);
 }
 
-TEST(EventJson, ManyLongStringsKeepNoRoomForTheWholeInput) {
+TEST_P(EachReader, ManyLongStringsKeepNoRoomForTheWholeInput) {
   // Strings read in parts get room for the input at first (no regrowth of a long
   // command); one of many does not keep it.
   std::string piece;
@@ -176,7 +183,7 @@ TEST(EventJson, ManyLongStringsKeepNoRoomForTheWholeInput) {
   }
 }
 
-TEST(EventJson, NumbersKeepTheirValueAndKind) {
+TEST_P(EachReader, NumbersKeepTheirValueAndKind) {
   EventJson j;
   ASSERT_EQ(read(R"({"tool_input":{"u":5,"i":-5,"d":0.1,"big":18446744073709551615,"huge":123456789012345678901234567890}})", j),
             "");
@@ -188,9 +195,9 @@ TEST(EventJson, NumbersKeepTheirValueAndKind) {
   EXPECT_EQ(in["huge"].get<double>(), 123456789012345678901234567890.0);
 }
 
-TEST(EventJson, StrictJsonOnly) {
+TEST_P(EachReader, StrictJsonOnly) {
   for (const std::string& bad : std::vector<std::string>{R"({"a":1} x)", R"({"a":1,})", R"({"a":/*c*/1})", R"({"a":1e400})", R"({"a":"\udc00"})",
-                          "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xff\"}", "{\"a\":\"\x01\"}",
+                          "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\xff\"}", "{\"a\":\"\x01\"}", "{\"a\":\"\x1f\"}",
                           std::string("{\"a\":1}\0", 8), "\xEF\xBB\xBF{}", R"({"a":)"}) {
     EventJson j;
     std::string why = read(bad, j);
@@ -198,7 +205,7 @@ TEST(EventJson, StrictJsonOnly) {
   }
 }
 
-TEST(EventJson, NestingIsBoundedWithItsOwnReason) {
+TEST_P(EachReader, NestingIsBoundedWithItsOwnReason) {
   EventJson j;
   EXPECT_EQ(read(nested(kMaxEventDepth), j), "");
   EXPECT_EQ(read(nested(kMaxEventDepth + 1), j),
@@ -210,20 +217,31 @@ TEST(EventJson, NestingIsBoundedWithItsOwnReason) {
 // The new reader against the old one (nlohmann_json's DOM), on edge cases and on
 // every seed of the hook_input fuzz target. The fuzz target checks the same on
 // whatever it generates.
-TEST(EventJson, AgreesWithTheOldReader) {
+TEST_P(EachReader, AgreesWithTheOldReader) {
   std::vector<std::string> cases = edge_cases();
   for (const auto& f : std::filesystem::directory_iterator(DBGUARD_SOURCE_DIR "/tests/fuzz/corpus/hook_input")) {
     std::ifstream in(f.path(), std::ios::binary);
     cases.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
   ASSERT_GT(cases.size(), 100u);
-  for (const auto& c : cases) EXPECT_EQ(oracle::disagreement(c), "") << c.substr(0, 200);
+  for (const auto& c : cases) EXPECT_EQ(oracle::disagreement(c, GetParam()), "") << c.substr(0, 200);
 }
 
-TEST(EventJson, TheOracleSeesEachIntendedDifference) {
+TEST_P(EachReader, TheOracleSeesEachIntendedDifference) {
   // Without these, AgreesWithTheOldReader could pass by excluding everything.
   EXPECT_TRUE(oracle::old_parse_event("\xEF\xBB\xBF{\"tool_name\":\"Bash\"}").excluded);
   EXPECT_TRUE(oracle::old_parse_event("{\"tool_name\":\"Bash\",\"x\":" + nested(kMaxEventDepth) + "}").excluded);
   EXPECT_FALSE(oracle::old_parse_event("{\"tool_name\":\"Bash\",\"x\":" + nested(kMaxEventDepth - 1) + "}").excluded);
   EXPECT_TRUE(oracle::old_parse_event(R"({"tool_name":"Bash","tool_input":{"command":"ls"}})").ok);
 }
+
+INSTANTIATE_TEST_SUITE_P(EventJson, EachReader,
+                         ::testing::Values(EventReader::BoostJson, EventReader::RapidJson, EventReader::BySize),
+                         [](const ::testing::TestParamInfo<EventReader>& p) {
+                           switch (p.param) {
+                             case EventReader::BoostJson: return "BoostJson";
+                             case EventReader::RapidJson: return "RapidJson";
+                             case EventReader::BySize: break;
+                           }
+                           return "BySize";
+                         });

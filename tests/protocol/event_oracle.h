@@ -1,7 +1,7 @@
 // The event's reader as it was before Boost.JSON: nlohmann_json's DOM parser.
 // Kept as the oracle of differential tests (event_json_test and the hook_input
 // fuzz target): on any bytes, parse_event must accept what it accepted, refuse
-// what it refused, and read the same fields.
+// what it refused, and read the same fields, with each of its JSON readers.
 //
 // It shares one helper with the guard: has_nul_string (the NUL check, which the
 // reader change did not touch).
@@ -69,10 +69,11 @@ inline OldResult old_parse_event(const std::string& bytes) {
   return r;
 }
 
-// Empty when parse_event and the old reader agree on `bytes`; else how they differ.
-inline std::string disagreement(const std::string& bytes) {
+// Empty when parse_event (with `reader`) and the old reader agree on `bytes`;
+// else how they differ.
+inline std::string disagreement(const std::string& bytes, EventReader reader) {
   OldResult old = old_parse_event(bytes);
-  EventResult now = parse_event(bytes, false);
+  EventResult now = parse_event(bytes, false, true, reader);
   if (old.excluded) return now.ok ? "accepted what is excluded (BOM or too deep)" : "";
   if (old.ok != now.ok) return old.ok ? "refused (" + now.error + ") what was accepted" : "accepted what was refused";
   if (!now.ok) return "";
@@ -86,3 +87,4 @@ inline std::string disagreement(const std::string& bytes) {
 }
 
 }  // namespace dbguard::protocol::oracle
+
