@@ -203,6 +203,14 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   return printable(hay.text.substr(0, hay.command_end));
 }
 
+const sql::SqlVerdict& InvocationJudge::classified(std::string&& text, bool list_statements) {
+  for (const auto& j : judged_sql_)
+    if (j.listed == list_statements && j.text == text) return j.verdict;
+  sql::SqlVerdict verdict = sql::classify_script(text, list_statements);
+  judged_sql_.push_back({std::move(text), list_statements, std::move(verdict)});
+  return judged_sql_.back().verdict;
+}
+
 void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace) {
   std::vector<clients::SqlSource> sources;
   for (const auto& [origin, text] : inv.embedded_sql) sources.push_back({clients::SqlSource::Kind::Sql, text, origin});
@@ -210,10 +218,10 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
     auto more = clients::sql_sources(inv);
     sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
-  for (const auto& src : sources) {
+  for (auto& src : sources) {
     switch (src.kind) {
       case clients::SqlSource::Kind::Sql: {
-        auto verdict = sql::classify_script(src.text, trace != nullptr);
+        const sql::SqlVerdict& verdict = classified(std::move(src.text), trace != nullptr);
         if (trace) trace->sql.push_back({src.origin, verdict.statements, verdict.parsed, verdict.parse_error});
         for (const auto& f : verdict.findings) {
           const packs::Rule* rule = engine_.packs_.find_sql(f.kind);

@@ -3,10 +3,14 @@
 // (a dynamic program name, opaque input into a database client).
 #pragma once
 
+#include <deque>
+#include <string>
+
 #include "decision/data_dirs.h"
 #include "decision/decision.h"
 #include "decision/engine.h"
 #include "match/haystack.h"
+#include "sql/classify.h"
 
 namespace dbguard {
 
@@ -46,6 +50,18 @@ class InvocationJudge {
   Decision& d_;
   const EngineOptions& opt_;
   int depth_;
+  // The SQL texts the invocation's analyses judged, with their verdicts: an analysis
+  // per candidate value of a run-time argument reads the same -c text or file again
+  // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,
+  // half a second). A deque: a verdict's address holds while more are added.
+  struct JudgedSql {
+    std::string text;
+    bool listed;  // its statements listed (a trace)
+    sql::SqlVerdict verdict;
+  };
+  std::deque<JudgedSql> judged_sql_;
+  const sql::SqlVerdict& classified(std::string&& text, bool list_statements);
+
   // Shared by the analyses of the invocation (one per candidate value of a run-time
   // argument): each searched the same directories again.
   datadirs::SearchMemo dir_searches_;

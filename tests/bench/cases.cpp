@@ -63,6 +63,10 @@ std::vector<Case> make_cases(const std::string& dir) {
   std::string big_sql = sql_inserts(1u << 20) + "DROP TABLE legacy_sessions;\n";
   std::ofstream(dir + "/seed.sql", std::ios::binary) << big_sql;
 
+  // A migration that deletes with a WHERE: parsed whole, and allowed.
+  std::ofstream(dir + "/migrate.sql", std::ios::binary)
+      << sql_inserts(1u << 20) + "DELETE FROM sessions WHERE expires_at < now();\n";
+
   std::vector<Case> cases;
   cases.push_back({"trivial allow (ls)", bash_event("ls", dir), 0, "", false});
   cases.push_back({"complex allow (10-stage pipeline)",
@@ -75,6 +79,10 @@ std::vector<Case> make_cases(const std::string& dir) {
                    bash_event("psql -h localhost -U app -d app -c \"DELETE FROM users\"", dir), 2, "sql.delete-all",
                    false});
   cases.push_back({"psql -f 1 MiB SQL file", bash_event("psql -d app -f seed.sql", dir), 2, "sql.drop", true});
+  // The connection only known at run time: the invocation is analysed once per value
+  // it could have (seventeen), each reading the same file.
+  cases.push_back({"psql \"$DATABASE_URL\" -f 1 MiB migration", bash_event("psql \"$DATABASE_URL\" -f migrate.sql", dir), 0,
+                   "", true});
   cases.push_back({"64 KiB heredoc",
                    bash_event("psql -d app <<'SQL'\n" + sql_inserts(64u << 10) + "SQL\n", dir), 0, "", false});
   cases.push_back({"production hard block",
