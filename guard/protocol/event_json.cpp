@@ -53,15 +53,7 @@ class BoostHandler {
   }
   bool on_key(bj::string_view s, std::size_t, bj::error_code& ec) {
     if (!b_.reads_key()) return true;
-    bool ok;
-    if (key_.empty()) {
-      ok = b_.key(std::string_view(s.data(), s.size()));
-    } else {
-      key_.append(s.data(), s.size());
-      ok = b_.key(key_);
-      key_.clear();
-    }
-    return go(ok, ec);
+    return go(whole(key_, s, [&](std::string_view k) { return b_.key(k); }), ec);
   }
 
   bool on_string_part(bj::string_view s, std::size_t, bj::error_code&) {
@@ -101,15 +93,17 @@ class BoostHandler {
     return ok;
   }
   bool number(bj::string_view last, bj::error_code& ec) {
-    bool ok;
-    if (number_.empty()) {
-      ok = b_.number(std::string_view(last.data(), last.size()));
-    } else {
-      number_.append(last.data(), last.size());
-      ok = b_.number(number_);
-      number_.clear();
-    }
-    return go(ok, ec);
+    return go(whole(number_, last, [&](std::string_view n) { return b_.number(n); }), ec);
+  }
+  // A key or number that came in parts: the parts gathered so far and the last one,
+  // whole, to `take` (most come in one part: no copy then).
+  template <class Take>
+  static bool whole(std::string& parts, bj::string_view last, Take take) {
+    if (parts.empty()) return take(std::string_view(last.data(), last.size()));
+    parts.append(last.data(), last.size());
+    bool ok = take(std::string_view(parts));
+    parts.clear();
+    return ok;
   }
 
   EventBuilder& b_;
