@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,9 +52,11 @@ struct Redirect {
   int fd = -1;           // explicit fd number, -1 when omitted
   std::string op;        // <, >, >>, <<, <<-, <<<, <>, >&, <&, &>, &>>, >|
   Word target;           // file, fd, heredoc delimiter or here-string
-  SharedText heredoc;    // heredoc body (for << and <<-), shared with the stdin it becomes
+  SharedText heredoc;    // heredoc body (for << and <<-) unless held as heredoc_word; shared with the stdin it becomes
   bool heredoc_expands = false;  // unquoted delimiter: body undergoes expansion
-  Word heredoc_word;     // the body as a word when it expands (its $( ) run too)
+  // The body as a word when it expands and holds a `$`, backquote or backslash (its
+  // $( ) run too). Without one, its expansion is the body itself: no word, no copy.
+  std::optional<Word> heredoc_word;
 };
 
 struct SimpleCommand {

@@ -83,9 +83,6 @@ void Parser::read_pending_heredocs() {
   auto pending = std::move(pending_);
   pending_.clear();
   for (auto& h : pending) {
-    // Without <<-, the body is the source's lines up to the delimiter's, as they
-    // stand: taken in one copy (appended a line at a time, a 1 MiB body was copied
-    // twice over as the string grew, each time into fresh pages).
     const std::size_t start = pos_;
     std::size_t body_end = std::string_view::npos;  // where the delimiter's line starts
     std::string body;
@@ -107,15 +104,24 @@ void Parser::read_pending_heredocs() {
         body.push_back('\n');
       }
     }
-    if (!h.strip_tabs) {
-      // bash accepts a heredoc cut off by end of input (with a warning); so do we,
-      // the body is still analysed. Its last line ends with a newline all the same.
-      body.assign(src_.substr(start, (body_end == std::string_view::npos ? src_.size() : body_end) - start));
-      if (!body.empty() && body.back() != '\n') body.push_back('\n');
-    }
+    // Without <<-, the body is the source's lines up to the delimiter's, as they stand.
+    // bash accepts a heredoc cut off by end of input (with a warning); so do we, the
+    // body is still analysed. Its last line ends with a newline all the same.
+    std::string_view text =
+        h.strip_tabs ? std::string_view(body)
+                     : src_.substr(start, (body_end == std::string_view::npos ? src_.size() : body_end) - start);
+    const bool ended = text.empty() || text.back() == '\n';
     Redirect& r = h.compound ? h.owner->redirects[h.index] : h.owner->simple.redirects[h.index];
-    if (r.heredoc_expands) r.heredoc_word = read_heredoc_body_word(body);
-    r.heredoc = std::move(body);
+    if (r.heredoc_expands && text.find_first_of("$`\\") != std::string_view::npos) {
+      // Read as a word, and not also kept as text (nothing reads it): from the source
+      // itself when it can be, so a 4 MiB body is not copied first.
+      if (ended) r.heredoc_word = read_heredoc_body_word(text);
+      else r.heredoc_word = read_heredoc_body_word(std::string(text) + '\n');
+    } else {
+      if (!h.strip_tabs) body.assign(text);  // one copy (a line at a time, a 1 MiB body was copied twice over)
+      if (!ended) body.push_back('\n');
+      r.heredoc = std::move(body);
+    }
   }
 }
 

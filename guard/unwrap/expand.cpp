@@ -237,7 +237,7 @@ Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out) {
   out.var_refs.insert(out.var_refs.end(), local.var_refs.begin(), local.var_refs.end());
   out.substitutions.insert(out.substitutions.end(), local.substitutions.begin(), local.substitutions.end());
   if (local.args.empty()) return Arg{};
-  return local.args.front();
+  return std::move(local.args.front());
 }
 
 std::vector<std::string> brace_expansions(const std::string& text) {

@@ -374,8 +374,9 @@ class Walker {
 
   // The stdin a command's redirects give it (and, when asked, the files they write).
   // Substitutions in heredocs and redirect targets run once, when the command runs:
-  // they are walked with the command's ctx. A null ctx only computes the input, for a
-  // pipeline stage's output after the stage itself was walked.
+  // they are walked with the command's ctx. A null ctx walks nothing: with `writes` it
+  // asks only for the writes (a pipeline's stages, before any is walked), without them
+  // only for the input (a stage's output, after the stage itself was walked).
   Input apply_input_redirects(const std::vector<shell::Redirect>& redirects, Scope& scope, const Input& in,
                               const Ctx* ctx, std::vector<std::string>* writes = nullptr,
                               std::vector<std::string>* dynamic_writes = nullptr) {
@@ -383,12 +384,15 @@ class Walker {
     for (const auto& r : redirects) {
       Expansion ex;
       if (r.op == "<<" || r.op == "<<-") {
+        // Only the writes asked for: a body writes nothing, and its expansion (4 MiB at
+        // the bound) is not made.
+        if (!ctx && writes) continue;
         result = Input{Input::Kind::Text, r.heredoc, "heredoc", false};
-        if (r.heredoc_expands) {
+        if (r.heredoc_word) {
           Expansion body;
-          Arg a = expand_single(r.heredoc_word, scope, body);
+          Arg a = expand_single(*r.heredoc_word, scope, body);
           if (ctx) walk_substitutions(body, scope, *ctx);
-          result.content = a.text;
+          result.content = std::move(a.text);
           result.partial = a.dynamic;
         }
         continue;

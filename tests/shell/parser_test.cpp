@@ -84,6 +84,21 @@ TEST(Parser, HeredocBodyIsData) {
   EXPECT_EQ(r.list->items.size(), 2u);
 }
 
+// An unquoted body is read as a word only when it holds something to expand (a `$`,
+// a backquote or a backslash); otherwise its expansion is the body itself.
+TEST(Parser, HeredocBodyIsAWordOnlyWhenItExpands) {
+  auto word = [](const std::string& src) {
+    auto r = parse(src);
+    EXPECT_TRUE(r.ok) << src << ": " << r.error;
+    return r.ok && first(r).redirects.at(0).heredoc_word.has_value();
+  };
+  EXPECT_FALSE(word("psql <<EOF\nDROP TABLE users;\nEOF\n"));
+  EXPECT_TRUE(word("psql <<EOF\nDROP TABLE $T;\nEOF\n"));
+  EXPECT_TRUE(word("psql <<EOF\nDROP TABLE `t`;\nEOF\n"));
+  EXPECT_TRUE(word("psql <<EOF\nDROP TABLE \\\nusers;\nEOF\n"));
+  EXPECT_FALSE(word("psql <<'EOF'\nDROP TABLE $T;\nEOF\n"));
+}
+
 TEST(Parser, HeredocWithTabsStripped) {
   auto r = parse("cat <<-END\n\tline\n\tEND\n");
   ASSERT_TRUE(r.ok);

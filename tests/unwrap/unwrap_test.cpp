@@ -127,6 +127,19 @@ TEST(Unwrap, StdinSources) {
   EXPECT_EQ(opaque.invocations[1].stdin_source.kind, Input::Kind::Opaque);
 }
 
+// What psql reads from an unquoted heredoc: the body as bash expands it, the body
+// itself when there is nothing to expand.
+TEST(Unwrap, UnquotedHeredocBodiesExpandAsBashDoes) {
+  auto stdin_of = [](const std::string& cmd) { return unwrap_command(cmd, "/tmp").invocations.back().stdin_source; };
+  EXPECT_EQ(stdin_of("psql <<EOF\nDROP TABLE users;\nEOF").content, "DROP TABLE users;\n");
+  EXPECT_FALSE(stdin_of("psql <<EOF\nDROP TABLE users;\nEOF").partial);
+  EXPECT_EQ(stdin_of("T=users; psql <<EOF\nDROP TABLE $T;\nEOF").content, "DROP TABLE users;\n");
+  EXPECT_EQ(stdin_of("psql <<EOF\nDROP TABLE \\\nusers;\nEOF").content, "DROP TABLE users;\n");
+  EXPECT_EQ(stdin_of("psql <<EOF\nSELECT '\\$1', '\\x';\nEOF").content, "SELECT '$1', '\\x';\n");
+  EXPECT_TRUE(stdin_of("psql <<EOF\nDROP TABLE $T;\nEOF").partial);
+  EXPECT_TRUE(stdin_of("psql <<EOF\nDROP TABLE `cat t`;\nEOF").partial);
+}
+
 TEST(Unwrap, VariablesResolveWhenKnown) {
   auto r = unwrap_command("D=docker; $D volume rm x", "/tmp");
   const auto* d = find(r, "docker");
