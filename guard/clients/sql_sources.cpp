@@ -104,7 +104,7 @@ void read_sql_file(const std::string& path_text, bool dynamic, const std::string
     return;
   }
   std::string dir = dir_of(path);
-  split_script(text, origin, cwd, meta, limits, depth + 1, out, dir.empty() ? "." : dir);
+  split_script(SharedText(std::move(text)), origin, cwd, meta, limits, depth + 1, out, dir.empty() ? "." : dir);
 }
 
 // The shell command a psql meta-command runs on this machine, or "": \g |CMD and
@@ -332,7 +332,7 @@ void read_script_lines(const std::string& text, const std::string& origin, const
   PsqlLexState lex;
   std::size_t buffer_start = sql.size();  // where psql's query buffer begins in `sql`
   std::size_t start = 0;
-  while (start <= text.size()) {
+  while (start < text.size()) {  // a newline ends a line: none follows the last one
     std::size_t nl = text.find('\n', start);
     // A view: a script's lines are appended to `sql`, not copied on the way.
     std::string_view line =
@@ -365,27 +365,43 @@ void read_script_lines(const std::string& text, const std::string& origin, const
 
 bool is_sql_client(const Invocation& inv) { return spec_for(inv) != nullptr; }
 
-void split_script(const std::string& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
+void split_script(const SharedText& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
                   const SourceLimits& limits, int depth, std::vector<SqlSource>& out, const std::string& file_dir) {
   const std::string& here = file_dir.empty() ? cwd : file_dir;
+  // No line can be a meta-command (psql's start with a backslash; ClickHouse's client
+  // and plain SQL have none): the SQL is the text, its last line ended by a newline.
+  const bool plain = meta == MetaSyntax::None || meta == MetaSyntax::Clickhouse ||
+                     (meta == MetaSyntax::Psql && text.str().find('\\') == std::string::npos);
+  const bool backslashes = meta == MetaSyntax::Mysql || meta == MetaSyntax::Clickhouse;
+  // What PostgreSQL's parser would misread: MySQL's /*! */ comments, backtick names
+  // and backslash escapes.
+  auto comments_rewritten = [&](const std::string& sql) {
+    return meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos;
+  };
+  auto quotes_rewritten = [&](const std::string& sql) {
+    return (backslashes && sql.find('\\') != std::string::npos) ||
+           ((backslashes || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos);
+  };
+  auto blank = [](const std::string& sql) { return sql.find_first_not_of(" \t\r\n") == std::string::npos; };
+  // Plain text whose last line ends is its own SQL: shared with where it came from
+  // (a heredoc's body, a file's contents), not copied (4 MiB at the event's bound).
+  if (plain && !text.empty() && text.str().back() == '\n' && !quotes_rewritten(text.str())) {
+    if (!blank(text.str())) out.push_back({SqlSource::Kind::Sql, text, origin});
+    return;
+  }
   std::string sql;
   // Room for the whole text (and the newline its last line may lack): a large script
   // is not copied as `sql` grows. Room it does not use is never touched.
   sql.reserve(text.size() + 1);
-  // No line can be a meta-command (psql's start with a backslash; ClickHouse's client
-  // and plain SQL have none): the SQL is the text, its lines each ending in a newline,
-  // taken in one copy (read a line at a time, a sixth of a 1 MiB heredoc's time).
-  if (meta == MetaSyntax::None || meta == MetaSyntax::Clickhouse ||
-      (meta == MetaSyntax::Psql && text.find('\\') == std::string::npos))
-    sql.append(text).push_back('\n');
-  else
+  if (plain) {
+    sql.append(text.str());  // in one copy, not a line at a time
+    if (sql.empty() || sql.back() != '\n') sql.push_back('\n');
+  } else {
     read_script_lines(text, origin, cwd, here, meta, limits, depth, out, sql);
-  if (sql.find_first_not_of(" \t\r\n") == std::string::npos) return;
-  if (meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos) sql = mysql_executable_comments(sql);
-  bool backslashes = meta == MetaSyntax::Mysql || meta == MetaSyntax::Clickhouse;
-  if ((backslashes && sql.find('\\') != std::string::npos) ||
-      ((backslashes || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos))
-    sql = backticks_to_double_quotes(sql, backslashes);
+  }
+  if (blank(sql)) return;
+  if (comments_rewritten(sql)) sql = mysql_executable_comments(sql);
+  if (quotes_rewritten(sql)) sql = backticks_to_double_quotes(sql, backslashes);
   out.push_back({SqlSource::Kind::Sql, std::move(sql), origin});
 }
 
@@ -402,7 +418,9 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
   auto take_sql = [&](const Arg& a, const std::string& flag) {
     explicit_source = true;
     if (a.dynamic) out.push_back({SqlSource::Kind::Opaque, "SQL only known at run time: " + a.text, prog + " " + flag});
-    else split_script(a.text, prog + " " + flag, inv.cwd, spec->meta, limits, 0, out);
+    // Its last line ended: one copy, which the SQL shares (a copy to share, then one
+    // to end it, were two).
+    else split_script(SharedText(a.text + '\n'), prog + " " + flag, inv.cwd, spec->meta, limits, 0, out);
   };
   auto take_file = [&](const Arg& a) {
     if (a.text == "-") return;  // reads stdin, judged below

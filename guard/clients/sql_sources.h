@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/shared_text.h"
 #include "unwrap/invocation.h"
 
 namespace dbguard::clients {
@@ -20,7 +21,7 @@ struct SqlSource {
   // replaces the database); `sql_kind` names the SQL rule it raises.
   enum class Kind { Sql, Shell, Unreadable, Opaque, Destructive };
   Kind kind = Kind::Sql;
-  std::string text;    // SQL (Sql), shell command (Shell), error (Unreadable/Opaque), detail (Destructive)
+  SharedText text;     // SQL (Sql), shell command (Shell), error (Unreadable/Opaque), detail (Destructive)
   std::string origin;  // "psql -c", "file migrations/x.sql", "heredoc", "\\i other.sql"
   std::string sql_kind = "";  // Destructive only
 };
@@ -45,7 +46,7 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& li
 // `cwd` is the client's directory (psql \i, mysql source, sqlite .read resolve
 // against it); `file_dir` the directory of the file the text came from (psql \ir),
 // the client's directory when empty.
-void split_script(const std::string& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
+void split_script(const SharedText& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
                   const SourceLimits& limits, int depth, std::vector<SqlSource>& out, const std::string& file_dir = "");
 
 }  // namespace dbguard::clients

@@ -203,10 +203,10 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   return printable(hay.text.substr(0, hay.command_end));
 }
 
-const sql::SqlVerdict& InvocationJudge::classified(std::string&& text, bool list_statements) {
+const sql::SqlVerdict& InvocationJudge::classified(SharedText text, bool list_statements) {
   for (const auto& j : judged_sql_)
-    if (j.listed == list_statements && j.text == text) return j.verdict;
-  sql::SqlVerdict verdict = sql::classify_script(text, list_statements);
+    if (j.listed == list_statements && j.text.str() == text.str()) return j.verdict;
+  sql::SqlVerdict verdict = sql::classify_script(text.str(), list_statements);
   judged_sql_.push_back({std::move(text), list_statements, std::move(verdict)});
   return judged_sql_.back().verdict;
 }
@@ -238,7 +238,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
         break;
       }
       case clients::SqlSource::Kind::Shell:
-        engine_.judge_command(src.text, inv.cwd, depth_ + 1, d_, opt_);
+        engine_.judge_command(src.text.str(), inv.cwd, depth_ + 1, d_, opt_);
         break;
       case clients::SqlSource::Kind::Unreadable:
         seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, src.text, src.origin, ""});

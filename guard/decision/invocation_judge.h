@@ -11,6 +11,7 @@
 #include "decision/engine.h"
 #include "match/haystack.h"
 #include "sql/classify.h"
+#include "support/shared_text.h"
 
 namespace dbguard {
 
@@ -55,12 +56,12 @@ class InvocationJudge {
   // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,
   // half a second). A deque: a verdict's address holds while more are added.
   struct JudgedSql {
-    std::string text;
+    SharedText text;  // shared with its source (a heredoc's body, a file's contents)
     bool listed;  // its statements listed (a trace)
     sql::SqlVerdict verdict;
   };
   std::deque<JudgedSql> judged_sql_;
-  const sql::SqlVerdict& classified(std::string&& text, bool list_statements);
+  const sql::SqlVerdict& classified(SharedText text, bool list_statements);
 
   // Shared by the analyses of the invocation (one per candidate value of a run-time
   // argument): each searched the same directories again.
