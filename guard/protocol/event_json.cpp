@@ -14,6 +14,7 @@
 #include <rapidjson/reader.h>
 
 #include "protocol/event_builder.h"
+#include "support/mapped_buffer.h"
 #include "support/utf8.h"
 
 namespace dbguard::protocol {
@@ -197,10 +198,10 @@ std::string read_with_rapidjson(std::string_view bytes, EventBuilder& b) {
   // stand and handed over as views; otherwise RapidJSON's reader pushes every
   // string a byte at a time onto a stack of its own, keys and dropped fields too.
   // The SSE2 scan loads aligned 16-byte blocks, the last one past a closing quote:
-  // the copy has room after its end.
-  std::string work;
-  work.reserve(bytes.size() + 16);
-  work.assign(bytes);
+  // the copy has room after its end, zeros (its end is a NUL, as the stream needs).
+  // Mapped, not from the heap: see support/mapped_buffer.h.
+  MappedBuffer work(bytes.size() + 1 + 16);
+  std::memcpy(work.data(), bytes.data(), bytes.size());
   rapidjson::InsituStringStream in(work.data());
   RapidHandler handler(b, bytes.find("\\u") != std::string_view::npos);
   rapidjson::Reader reader;
