@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <ctime>
 
 using namespace dbguard;
@@ -25,9 +26,12 @@ TEST(AuditTime, Rfc3339UtcByCalendarArithmetic) {
 }
 
 TEST(AuditTime, NowAgreesWithTheCLibrary) {
-  std::time_t before = std::time(nullptr);
+  // The same clock as now_rfc3339: time() reads the kernel's coarse clock, which may
+  // still be in the last second when the precise one is in the next (a flaky failure).
+  auto seconds_now = [] { return std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()); };
+  std::time_t before = seconds_now();
   std::string now = audit::now_rfc3339();
-  std::time_t after = std::time(nullptr);
+  std::time_t after = seconds_now();
   ASSERT_EQ(now.size(), 27u) << now;
   char a[32], b[32];
   std::tm tm{};
