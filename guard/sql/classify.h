@@ -36,9 +36,10 @@ SqlVerdict classify(std::string_view sql);
 // a whole word, a keyword that every finding needs (DROP, TRUNCATE, DELETE, UPDATE, DO,
 // FUNCTION, PROCEDURE, PREPARE, PROGRAM) are parsed: a statement without one is destructive
 // neither by the parser's reading nor by the scanner's. `parsed` then speaks of those
-// statements; `statements` still lists them all. Text the scanner cannot split is judged whole.
-// Without `list_statements` (only `explain` shows them), text that names none of those
-// keywords anywhere is not split at all: no statement of it can.
+// statements; `statements` lists them all when `list_statements` (only `explain` shows
+// them), none otherwise. Text the scanner cannot split is judged whole. Without
+// `list_statements`, text that names none of those keywords anywhere is not split at
+// all: no statement of it can.
 inline constexpr std::size_t kScriptPrefilterBytes = 64u << 10;
 SqlVerdict classify_script(std::string_view sql, bool list_statements = true);
 

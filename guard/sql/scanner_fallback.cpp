@@ -209,10 +209,9 @@ std::vector<TextSpan> statement_spans(const std::string& text, bool retry = true
 
 }  // namespace
 
-std::vector<std::string> split_statements(std::string_view sql) {
-  std::string text(sql);
+std::vector<std::string> split_statements(const std::string& sql) {
   std::vector<std::string> out;
-  for (const auto& span : statement_spans(text)) out.push_back(text.substr(span.begin, span.end - span.begin));
+  for (const auto& span : statement_spans(sql)) out.push_back(sql.substr(span.begin, span.end - span.begin));
   return out;
 }
 

@@ -20,7 +20,7 @@ std::vector<SqlFinding> scan_for_destructive(std::string_view sql);
 // strings, comments and dollar quotes), untrimmed. Where the scanner stops (an
 // unterminated quote or comment), the statements before that point, then the rest as
 // one; empty when it cannot split even those.
-std::vector<std::string> split_statements(std::string_view sql);
+std::vector<std::string> split_statements(const std::string& sql);
 
 // Whether the statement holds one of the keywords every finding needs: DROP,
 // TRUNCATE, DELETE, UPDATE, or DO, FUNCTION, PROCEDURE, PREPARE (a body or a
