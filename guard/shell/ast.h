@@ -3,6 +3,7 @@
 // redirections and where its stdin comes from. Nothing is executed.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,7 +19,7 @@ using ListPtr = std::shared_ptr<List>;
 // One piece of a word. Literal text is already unquoted; everything else is an
 // expansion whose value the guard may or may not be able to resolve statically.
 struct WordPart {
-  enum class Kind {
+  enum class Kind : std::uint8_t {
     Literal,      // text after quote removal
     Param,        // $name / ${name}: `text` holds the name
     ComplexParam, // ${name:-x}, ${#x}, ... : never resolved
@@ -26,11 +27,14 @@ struct WordPart {
     ProcessSub,   // <( ) or >( )
     Arith,        // $(( ))
   };
-  Kind kind = Kind::Literal;
+  // Largest first, so that a part is 56 bytes and not 64: a here-document body
+  // at the event's bound can hold 200,000 parts.
   std::string text;
-  bool quoted = false;  // inside quotes (affects brace expansion / field splitting)
   ListPtr sub;
+  Kind kind = Kind::Literal;
+  bool quoted = false;  // inside quotes (affects brace expansion / field splitting)
 };
+static_assert(sizeof(WordPart) <= sizeof(std::string) + sizeof(ListPtr) + 8);
 
 struct Word {
   std::vector<WordPart> parts;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 namespace dbguard {
 namespace {
@@ -175,7 +176,7 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
         produced = true;
         break;
       case WordPart::Kind::Param: {
-        out.var_refs.push_back(p.text);
+        if (out.collect_refs) out.var_refs.push_back(p.text);
         auto it = scope.vars.find(p.text);
         if (it == scope.vars.end()) {
           out.args.back().text += "$" + p.text;
@@ -198,7 +199,7 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
       case WordPart::Kind::ComplexParam: {
         std::size_t n = 0;
         while (n < p.text.size() && (std::isalnum(static_cast<unsigned char>(p.text[n])) || p.text[n] == '_')) ++n;
-        if (n > 0) out.var_refs.push_back(p.text.substr(0, n));
+        if (n > 0 && out.collect_refs) out.var_refs.push_back(p.text.substr(0, n));
         out.args.back().text += "${" + p.text + "}";
         out.args.back().dynamic = true;
         // "${arr[@]}" yields one word per element even when quoted
@@ -233,9 +234,12 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
 
 Arg expand_single(const shell::Word& word, const Scope& scope, Expansion& out) {
   Expansion local;
+  local.collect_refs = out.collect_refs;
   expand_word(word, scope, false, local);
-  out.var_refs.insert(out.var_refs.end(), local.var_refs.begin(), local.var_refs.end());
-  out.substitutions.insert(out.substitutions.end(), local.substitutions.begin(), local.substitutions.end());
+  out.var_refs.insert(out.var_refs.end(), std::make_move_iterator(local.var_refs.begin()),
+                      std::make_move_iterator(local.var_refs.end()));
+  out.substitutions.insert(out.substitutions.end(), std::make_move_iterator(local.substitutions.begin()),
+                           std::make_move_iterator(local.substitutions.end()));
   if (local.args.empty()) return Arg{};
   return std::move(local.args.front());
 }

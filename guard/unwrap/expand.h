@@ -26,8 +26,11 @@ struct Scope {
 
 struct Expansion {
   std::vector<Arg> args;                     // one word may yield several (field splitting)
-  std::vector<std::string> var_refs;         // every variable named
+  std::vector<std::string> var_refs;         // every variable named (when collect_refs)
   std::vector<shell::ListPtr> substitutions; // $( ), backticks, <( ) — they run
+  // Off where no one reads the names: a here-document's body (at the bound, 110,000
+  // `$USER`s made a list of 7 MiB).
+  bool collect_refs = true;
 };
 
 // Expands one word. `split` applies field splitting to unquoted expansions

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -93,8 +94,8 @@ struct Invocation {
 
 // Something the unwrap stage itself found: a construct it could not see through.
 struct UnwrapIssue {
-  UnwrapIssue(std::string rule_id, std::string seg, std::string what, bool if_reach, std::string reach = {})
-      : rule(std::move(rule_id)), segment(std::move(seg)), detail(std::move(what)), only_if_reach(if_reach),
+  UnwrapIssue(std::string rule_id, std::string_view seg, std::string what, bool if_reach, std::string reach = {})
+      : rule(std::move(rule_id)), segment(seg), detail(std::move(what)), only_if_reach(if_reach),
         reach_text(std::move(reach)) {}
   std::string rule;     // guard.* rule id
   std::string segment;

@@ -390,6 +390,7 @@ class Walker {
         result = Input{Input::Kind::Text, r.heredoc, "heredoc", false};
         if (r.heredoc_word) {
           Expansion body;
+          body.collect_refs = false;  // a body's names are not the command's (they stay in its text)
           Arg a = expand_single(*r.heredoc_word, scope, body);
           if (ctx) walk_substitutions(body, scope, *ctx);
           result.content = std::move(a.text);
@@ -433,7 +434,8 @@ class Walker {
     std::vector<Arg> argv = std::move(ex.args);
     walk_substitutions(ex, scope, ctx);
 
-    std::string segment(ctx.source.substr(sc.begin, sc.end - sc.begin));
+    // A view: the invocation copies it into storage it reuses (no string per command).
+    const std::string_view segment = ctx.source.substr(sc.begin, sc.end - sc.begin);
     std::vector<std::string> writes, dynamic_writes;
     Input stdin_source = apply_input_redirects(sc.redirects, scope, in, &ctx, &writes, &dynamic_writes);
 
@@ -530,7 +532,7 @@ class Walker {
   }
 
   void run(std::vector<Arg> argv, Env env, Input in, Ctx ctx, Scope& scope, const std::vector<std::string>& refs,
-           const std::string& segment, const std::vector<std::string>& writes, bool dynamic_ok) {
+           std::string_view segment, const std::vector<std::string>& writes, bool dynamic_ok) {
     std::string written;  // the program as written, before normalize_program
     for (int hops = 0;; ++hops) {
       if (hops > 32) {
@@ -643,7 +645,7 @@ class Walker {
   // python -c, node -e, ruby/perl -e: shell commands the code starts are
   // walked; SQL it passes to execute()/query() goes to the SQL analysis.
   void run_inline_code(const std::vector<Arg>& argv, const Input& in, const Ctx& ctx, const Env& env,
-                       const Scope& scope, const std::string& segment) {
+                       const Scope& scope, std::string_view segment) {
     auto code = inline_code(argv, in);
     if (!code) {
       if (in.kind == Input::Kind::Opaque && interpreter_reads_stdin(argv))
@@ -678,7 +680,7 @@ class Walker {
   // make TARGET and npm/yarn/pnpm scripts: the commands they would run, read
   // from the Makefile / package.json, are analysed as if typed.
   void run_project_commands(const std::vector<Arg>& argv, const Input& in, const Ctx& ctx, const Env& env,
-                            const Scope& scope, const std::string& segment) {
+                            const Scope& scope, std::string_view segment) {
     if (argv.empty() || argv[0].dynamic) return;
     const std::string& prog = argv[0].text;
     const std::string_view name = prog;  // compared with literals by length first
@@ -742,7 +744,7 @@ class Walker {
   }
 
   void run_script(const Peel& p, const Input& in, const Ctx& ctx, const Env& env, Scope& scope,
-                  const std::string& segment) {
+                  std::string_view segment) {
     if (p.text_dynamic && p.text.find("<(…)") != std::string::npos) {
       // bash <(curl …), source <(…): the script is another program's output
       out_.issues.push_back({"guard.opaque-input", segment, p.via + " runs the output of a process substitution", false});
@@ -796,9 +798,9 @@ class Walker {
     }
   }
 
-  void run_stdin_shell(const Input& in, const Ctx& ctx, const Env& env, Scope& scope, const std::string& segment,
+  void run_stdin_shell(const Input& in, const Ctx& ctx, const Env& env, Scope& scope, std::string_view segment,
                        const std::string& via) {
-    const std::string& shown = ctx.pipeline.empty() ? segment : ctx.pipeline.str();
+    const std::string_view shown = ctx.pipeline.empty() ? segment : std::string_view(ctx.pipeline.str());
     Ctx inner = ctx;
     inner.depth += 1;
     inner.env = env;
@@ -885,7 +887,7 @@ class Walker {
   }
 
   // Past the bound on commands: one deny, and nothing walked further.
-  void over_bound(const std::string& segment) {
+  void over_bound(std::string_view segment) {
     if (!too_complex_)
       out_.issues.push_back({"guard.too-complex", segment,
                              "more than " + std::to_string(limits_.max_invocations) +
@@ -904,7 +906,7 @@ class Walker {
   }
 
   void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
-            const std::vector<std::string>& refs, const std::string& segment, const std::vector<std::string>& writes,
+            const std::vector<std::string>& refs, std::string_view segment, const std::vector<std::string>& writes,
             const std::string& cwd, const std::string& program_path = "") {
     if (emitted_ >= limits_.max_invocations) {
       over_bound(segment);
@@ -922,7 +924,7 @@ class Walker {
     inv.env = env;
     inv.var_refs = refs;
     inv.stdin_source = in;
-    inv.segment = segment;
+    inv.segment.assign(segment);
     inv.pipeline = ctx.pipeline;
     inv.stage = ctx.stage;
     inv.stages = ctx.stages;

@@ -279,3 +279,22 @@ TEST(Unwrap, SinkReceivesEveryInvocationCompleteAndInOrder) {
   EXPECT_TRUE(any_sql);
   EXPECT_FALSE(sunk.back().embedded_sql.empty());  // the last one, handed over at the end
 }
+
+namespace {
+std::vector<std::string> segments(const std::string& cmd) {
+  std::vector<std::string> v;
+  for (const auto& inv : unwrap_command(cmd, "/tmp").invocations) v.push_back(inv.segment);
+  return v;
+}
+}  // namespace
+
+// Each invocation quotes its command exactly as written: in a list, in a pipeline,
+// inside `bash -c` (the string's own text; the wrappers are peeled) and in a loop body.
+TEST(Unwrap, SegmentIsTheCommandAsWritten) {
+  EXPECT_EQ(segments("cd /srv &&  psql -c 'DELETE FROM t' ; echo  done"),
+            (V{"cd /srv", "psql -c 'DELETE FROM t'", "echo  done"}));
+  EXPECT_EQ(segments("cat a.sql | PGHOST=db psql app > out.txt"), (V{"cat a.sql", "PGHOST=db psql app > out.txt"}));
+  EXPECT_EQ(segments("sudo bash -c \"docker volume rm  pg; ls\""),
+            (V{"docker volume rm  pg", "ls"}));
+  EXPECT_EQ(segments("for v in a b; do docker volume rm \"$v\"; done"), (V{"docker volume rm \"$v\""}));
+}
