@@ -418,9 +418,14 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
   auto take_sql = [&](const Arg& a, const std::string& flag) {
     explicit_source = true;
     if (a.dynamic) out.push_back({SqlSource::Kind::Opaque, "SQL only known at run time: " + a.text, prog + " " + flag});
-    // Its last line ended: one copy, which the SQL shares (a copy to share, then one
-    // to end it, were two).
-    else split_script(SharedText(a.text + '\n'), prog + " " + flag, inv.cwd, spec->meta, limits, 0, out);
+    else {
+      // Its last line ended: one copy of its size, which the SQL shares (`text + '\n'`
+      // copied it, then grew the copy to twice its size for the one byte).
+      std::string text;
+      text.reserve(a.text.size() + 1);
+      text.append(a.text).push_back('\n');
+      split_script(SharedText(std::move(text)), prog + " " + flag, inv.cwd, spec->meta, limits, 0, out);
+    }
   };
   auto take_file = [&](const Arg& a) {
     if (a.text == "-") return;  // reads stdin, judged below
@@ -442,9 +447,11 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
       auto eq = body.find('=');
       std::string name = body.substr(0, eq);
       bool attached = eq != std::string::npos;
-      auto value = [&]() -> Arg {
-        if (attached) return Arg{body.substr(eq + 1), argv[i].dynamic};
-        return i + 1 < argv.size() ? argv[++i] : Arg{};
+      // A value in the next word is read where it lies, not copied (4 MiB at the bound).
+      Arg held;
+      auto value = [&]() -> const Arg& {
+        if (attached) return held = Arg{body.substr(eq + 1), argv[i].dynamic};
+        return i + 1 < argv.size() ? argv[++i] : held;
       };
       if (has(spec->sql_long, name)) take_sql(value(), "--" + name);
       else if (has(spec->file_long, name)) take_file(value());
@@ -459,11 +466,12 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
         bool file = spec->file_short.find(c) != std::string::npos;
         bool value = spec->value_short.find(c) != std::string::npos;
         if (!sql && !file && !value) continue;
-        Arg v;
-        if (k + 1 < a.size()) v = Arg{a.substr(k + 1), argv[i].dynamic};
-        else if (i + 1 < argv.size()) v = argv[++i];
-        if (sql) take_sql(v, std::string("-") + c);
-        else if (file) take_file(v);
+        Arg held;  // an attached value (-cSQL); one in the next word is read where it lies
+        const Arg* v = &held;
+        if (k + 1 < a.size()) held = Arg{a.substr(k + 1), argv[i].dynamic};
+        else if (i + 1 < argv.size()) v = &argv[++i];
+        if (sql) take_sql(*v, std::string("-") + c);
+        else if (file) take_file(*v);
         break;
       }
       continue;

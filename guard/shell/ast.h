@@ -38,12 +38,15 @@ static_assert(sizeof(WordPart) <= sizeof(std::string) + sizeof(ListPtr) + 8);
 
 struct Word {
   std::vector<WordPart> parts;
-  std::string raw;  // source text, unless raw_is_literal
-  // Most words are one unquoted literal, their source text: it is not stored twice
-  // (a long command's words are most of its syntax tree).
+  // The source text is kept only where the walk reads it: a word brace expansion
+  // applies to (an unquoted `{`), shown as written past the expansion's bound. Any
+  // other word's source would be a copy of its command no one reads (4 MiB for a
+  // `psql -c "…"` at the event's bound).
+  std::string raw;  // source text, when kept and not raw_is_literal
+  // Most words are one unquoted literal, their source text: it is not stored twice.
   bool raw_is_literal = false;
 
-  // The word as written in the source.
+  // The word as written in the source, when kept (see `raw`); empty otherwise.
   const std::string& source() const { return raw_is_literal ? parts.front().text : raw; }
 };
 

@@ -30,7 +30,6 @@ bool split_assignment(const Word& w, Assignment& out) {
   if (!name.empty() && name.back() == '+') name.pop_back();
   if (!is_name(name)) return false;
   out.name = name;
-  out.value.raw = w.source().substr(w.source().find('=') + 1);
   WordPart rest = w.parts[0];
   rest.text = first.substr(eq + 1);
   if (!rest.text.empty()) out.value.parts.push_back(rest);
@@ -321,9 +320,8 @@ void Parser::parse_simple(Command& cmd) {
       // array assignment NAME=( ... ): keep the elements as the value's words
       if (a.value.parts.empty() && peek() == '(') {
         std::size_t close = find_matching(pos_, '(', ')');
-        a.value.raw = std::string(src_.substr(pos_, close + 1 - pos_));
         WordPart lit;
-        lit.text = a.value.raw;
+        lit.text = std::string(src_.substr(pos_, close + 1 - pos_));
         a.value.parts.push_back(lit);
         pos_ = close + 1;
       }
@@ -373,6 +371,7 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
   r.op = op;
   if (eof() || (is_meta(peek()) && !((peek() == '<' || peek() == '>') && peek(1) == '(')))
     fail("redirection without a target");
+  const std::size_t target_begin = pos_;
   r.target = read_word();
   if (op == "<<" || op == "<<-") {
     std::string delim;
@@ -381,7 +380,7 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
       if (part.quoted) quoted = true;
       delim += part.kind == WordPart::Kind::Literal ? part.text : "$" + part.text;
     }
-    if (r.target.source().find('\\') != std::string::npos) quoted = true;
+    if (src_.substr(target_begin, pos_ - target_begin).find('\\') != std::string_view::npos) quoted = true;
     r.heredoc_expands = !quoted;
     out.push_back(std::move(r));
     pending_.push_back(PendingHeredoc{owner, compound, out.size() - 1, delim, op == "<<-"});

@@ -33,22 +33,21 @@ TEST(Parser, QuotingIsRemoved) {
   EXPECT_EQ(literal(sc.words[4]), "-v");
 }
 
-// A plain word's source text is its literal (stored once); any other word keeps
-// its own: quotes, escapes, continuations and expansions as written.
-TEST(Parser, EveryWordKeepsItsSourceText) {
-  auto r = parse("cp src/a.txt 'b c' d\\e \"$X\"/f g\\\nh ${Y:-z}");
+// A plain word's source text is its literal (stored once). Another word keeps its
+// own only where the walk reads it: brace expansion applies to it (an unquoted `{`),
+// and past the expansion's bound the word is shown as written.
+TEST(Parser, WordsKeepTheSourceTextTheWalkReads) {
+  auto r = parse("cp src/a.txt 'b c' d\\e \"$X\"/f g\\\nh ${Y:-z} \"$D\"/{a,b} '{x}'{y,z}\\{ \"{q}\"");
   ASSERT_TRUE(r.ok) << r.error;
   const auto& w = first(r).words;
-  ASSERT_EQ(w.size(), 7u);
+  ASSERT_EQ(w.size(), 10u);
   EXPECT_EQ(w[1].source(), "src/a.txt");
   EXPECT_TRUE(w[1].raw_is_literal);
-  EXPECT_EQ(w[2].source(), "'b c'");
   EXPECT_EQ(literal(w[2]), "b c");
-  EXPECT_EQ(w[3].source(), "d\\e");
-  EXPECT_EQ(w[4].source(), "\"$X\"/f");
-  EXPECT_EQ(w[5].source(), "g\\\nh");
   EXPECT_EQ(literal(w[5]), "gh");
-  EXPECT_EQ(w[6].source(), "${Y:-z}");
+  for (std::size_t i : {2, 3, 4, 5, 6, 9}) EXPECT_EQ(w[i].source(), "") << i;
+  EXPECT_EQ(w[7].source(), "\"$D\"/{a,b}");
+  EXPECT_EQ(w[8].source(), "'{x}'{y,z}\\{");
 }
 
 TEST(Parser, LineContinuationJoinsWords) {
@@ -82,6 +81,21 @@ TEST(Parser, HeredocBodyIsData) {
   EXPECT_EQ(sc.redirects[0].heredoc, "DROP TABLE users;\n");
   EXPECT_FALSE(sc.redirects[0].heredoc_expands);
   EXPECT_EQ(r.list->items.size(), 2u);
+}
+
+// Bash expands a body unless some part of its delimiter is quoted: quotes of either
+// kind or a backslash, anywhere in it.
+TEST(Parser, AnyQuotingInTheDelimiterStopsExpansion) {
+  auto expands = [](const std::string& src) {
+    auto r = parse(src);
+    EXPECT_TRUE(r.ok) << src << ": " << r.error;
+    return r.ok && first(r).redirects.at(0).heredoc_expands;
+  };
+  EXPECT_TRUE(expands("psql <<EOF\nDROP TABLE $T;\nEOF\n"));
+  EXPECT_FALSE(expands("psql <<\\EOF\nDROP TABLE $T;\nEOF\n"));
+  EXPECT_FALSE(expands("psql <<E\\OF\nDROP TABLE $T;\nEOF\n"));
+  EXPECT_FALSE(expands("psql <<'EOF'\nDROP TABLE $T;\nEOF\n"));
+  EXPECT_FALSE(expands("psql <<E\"O\"F\nDROP TABLE $T;\nEOF\n"));
 }
 
 // An unquoted body is read as a word only when it holds something to expand (a `$`,

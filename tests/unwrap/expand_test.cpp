@@ -35,8 +35,11 @@ TEST(BraceExpansion, RunTimePartsStayRunTime) {
 
 TEST(BraceExpansion, TheBoundHoldsWithRunTimeParts) {
   auto w = words("echo {a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}$X");
-  ASSERT_EQ(w.size(), 2u);  // past the cap: one run-time word
-  EXPECT_EQ(w[1][0], '~');
+  ASSERT_EQ(w.size(), 2u);  // past the cap: one run-time word, as written
+  EXPECT_EQ(w[1], "~{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}$X");
+  auto quoted = words("rm -r \"$D\"/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}");
+  ASSERT_EQ(quoted.size(), 3u);
+  EXPECT_EQ(quoted[2], "~\"$D\"/{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}");
 }
 
 }  // namespace
