@@ -123,7 +123,8 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
     // The guard protects itself: no command may change its policy, hooks, binary or audit log.
     policy::judge_invocation(protected_files(opt), inv, self_protection);
   };
-  auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_, judge);
+  // By reference: the lambda's captures would be a heap block in the std::function.
+  auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_, std::ref(judge));
   if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
   for (const auto& issue : result.issues) {
     if (issue.only_if_reach && !could_reach(issue.segment) && !could_reach(issue.reach_text)) {

@@ -207,8 +207,8 @@ const sql::SqlVerdict& InvocationJudge::classified(SharedText text, bool list_st
   for (const auto& j : judged_sql_)
     if (j.listed == list_statements && j.text.str() == text.str()) return j.verdict;
   sql::SqlVerdict verdict = sql::classify_script(text.str(), list_statements);
-  judged_sql_.push_back({std::move(text), list_statements, std::move(verdict)});
-  return judged_sql_.back().verdict;
+  judged_sql_.push_front({std::move(text), list_statements, std::move(verdict)});
+  return judged_sql_.front().verdict;
 }
 
 void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace) {

@@ -3,7 +3,7 @@
 // (a dynamic program name, opaque input into a database client).
 #pragma once
 
-#include <deque>
+#include <forward_list>
 #include <string>
 
 #include "decision/data_dirs.h"
@@ -54,13 +54,15 @@ class InvocationJudge {
   // The SQL texts the invocation's analyses judged, with their verdicts: an analysis
   // per candidate value of a run-time argument reads the same -c text or file again
   // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,
-  // half a second). A deque: a verdict's address holds while more are added.
+  // half a second). A forward_list: a verdict's address holds while more are added,
+  // and nothing is allocated for the many invocations with no SQL (a deque allocated
+  // twice for each).
   struct JudgedSql {
     SharedText text;  // shared with its source (a heredoc's body, a file's contents)
     bool listed;  // its statements listed (a trace)
     sql::SqlVerdict verdict;
   };
-  std::deque<JudgedSql> judged_sql_;
+  std::forward_list<JudgedSql> judged_sql_;
   const sql::SqlVerdict& classified(SharedText text, bool list_statements);
 
   // Shared by the analyses of the invocation (one per candidate value of a run-time

@@ -110,8 +110,9 @@ Resolution resolve(const std::string& p, const std::string& lex) {
 
 // LEX (under DIR, a missing directory resolved to DIR_PATH): missing too.
 Resolution missing_under(const std::string& dir_path, const std::string& lex, std::size_t dir_size) {
-  std::string joined = dir_path;
-  joined.append(lex, dir_size);
+  std::string joined;
+  joined.reserve(dir_path.size() + lex.size() - dir_size);  // one allocation, not a copy grown
+  joined.append(dir_path).append(lex, dir_size);
   return {std::move(joined), true, true};
 }
 

@@ -53,7 +53,13 @@ bool read_file_bounded(const std::string& path, std::size_t max_bytes, std::stri
 
 std::string resolve_path(const std::string& cwd, const std::string& path) {
   if (path.empty() || path[0] == '/' || path[0] == '~' || cwd.empty()) return path;
-  return cwd.back() == '/' ? cwd + path : cwd + "/" + path;
+  // One allocation of the joined size (`cwd + "/" + path` made a string, then grew it).
+  std::string joined;
+  joined.reserve(cwd.size() + 1 + path.size());
+  joined.append(cwd);
+  if (cwd.back() != '/') joined.push_back('/');
+  joined.append(path);
+  return joined;
 }
 
 }  // namespace dbguard

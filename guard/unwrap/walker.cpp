@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <forward_list>
+#include <functional>
 #include <map>
 #include <memory>
 #include <filesystem>
@@ -188,7 +189,9 @@ class Walker {
       }
       ao = shell::AndOr{};
     };
-    auto parsed = sink_ ? shell::parse(src, pl, walk_item) : shell::parse(src, pl);
+    // Handed over by reference: a lambda of four references would be a heap block in
+    // the std::function, one per text walked.
+    auto parsed = sink_ ? shell::parse(src, pl, std::ref(walk_item)) : shell::parse(src, pl);
     if (!parsed.ok) {
       if (ctx.depth == 0) {
         out_.parsed = false;

@@ -135,3 +135,14 @@ TEST(LexicallyNormalKept, AsStdFilesystemWithItsTrailingSlash) {
   EXPECT_EQ(parent_of("/a"), "/");
   EXPECT_EQ(parent_of("a"), "");
 }
+
+// A relative path joins its directory with exactly one slash; others are kept as written.
+TEST(ResolvePath, JoinsARelativePathToItsDirectory) {
+  EXPECT_EQ(resolve_path("/srv/app", "data/x.sql"), "/srv/app/data/x.sql");
+  EXPECT_EQ(resolve_path("/srv/app/", "data"), "/srv/app/data");
+  EXPECT_EQ(resolve_path("/", "etc"), "/etc");
+  EXPECT_EQ(resolve_path("/srv", "/etc/passwd"), "/etc/passwd");
+  EXPECT_EQ(resolve_path("/srv", "~/x"), "~/x");
+  EXPECT_EQ(resolve_path("", "x"), "x");
+  EXPECT_EQ(resolve_path("/srv", ""), "");
+}
