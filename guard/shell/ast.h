@@ -48,6 +48,13 @@ struct Word {
 
   // The word as written in the source, when kept (see `raw`); empty otherwise.
   const std::string& source() const { return raw_is_literal ? parts.front().text : raw; }
+
+  // An unquoted `{` in a literal part: the word is one brace expansion applies to.
+  bool has_unquoted_brace() const {
+    for (const WordPart& p : parts)
+      if (p.kind == WordPart::Kind::Literal && !p.quoted && p.text.find('{') != std::string::npos) return true;
+    return false;
+  }
 };
 
 struct Assignment {

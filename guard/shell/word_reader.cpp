@@ -1,7 +1,6 @@
 // Words: quoting ('…', "…", $'…', backslashes, line continuations) and the
 // expansions inside them ($name, ${…}, $( ), backticks, $(( )), <( ), >( )).
 // Command substitutions are parsed into lists because their commands run.
-#include <algorithm>
 #include <cctype>
 
 #include "shell/parser_impl.h"
@@ -73,9 +72,7 @@ Word Parser::read_word() {
   std::string_view raw = src_.substr(start, pos_ - start);
   if (w.parts.size() == 1 && w.parts[0].kind == WordPart::Kind::Literal && !w.parts[0].quoted && w.parts[0].text == raw)
     w.raw_is_literal = true;
-  else if (std::any_of(w.parts.begin(), w.parts.end(), [](const WordPart& p) {
-             return p.kind == WordPart::Kind::Literal && !p.quoted && p.text.find('{') != std::string::npos;
-           }))
+  else if (w.has_unquoted_brace())
     w.raw = std::string(raw);
   return w;
 }

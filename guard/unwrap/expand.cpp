@@ -117,10 +117,7 @@ shell::Word rebuild(const std::string& text, const std::string& active, const st
 // every other expansion, so run-time parts are carried through as they are.
 bool expand_braces(const shell::Word& word, const Scope& scope, Expansion& out) {
   // Most words have no unquoted `{`: nothing to build.
-  if (std::none_of(word.parts.begin(), word.parts.end(), [](const WordPart& p) {
-        return p.kind == WordPart::Kind::Literal && !p.quoted && p.text.find('{') != std::string::npos;
-      }))
-    return false;
+  if (!word.has_unquoted_brace()) return false;
   std::string text, active;
   bool any = false, literal_only = true;
   for (std::size_t k = 0; k < word.parts.size(); ++k) {

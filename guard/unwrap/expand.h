@@ -28,7 +28,7 @@ struct Expansion {
   std::vector<Arg> args;                     // one word may yield several (field splitting)
   std::vector<std::string> var_refs;         // every variable named (when collect_refs)
   std::vector<shell::ListPtr> substitutions; // $( ), backticks, <( ) — they run
-  // Off where no one reads the names: a here-document's body (at the bound, 110,000
+  // Off where no one reads the names: a here-document's body (at the bound, 100,000
   // `$USER`s made a list of 7 MiB).
   bool collect_refs = true;
 };
