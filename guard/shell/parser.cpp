@@ -175,7 +175,10 @@ ListPtr Parser::parse_list(bool in_subst) {
     skip_blanks_and_newlines();
     // The program's items are whole once no here-document is pending (`a <<X; b`
     // reads X's body after b): those parsed so far go to the item sink.
-    if (depth_ == 1 && pending_.empty()) hand_over_items(*list);
+    if (depth_ == 1 && pending_.empty()) {
+      hand_over_items(*list);
+      counts_->item_parts = 0;  // with or without a sink: the bound is the same
+    }
   }
   return list;
 }
@@ -617,7 +620,8 @@ ParseResult parse(std::string_view source, const ParseLimits& limits, const Item
     result.ok = false;
     result.error = e.what();
     result.error_pos = e.pos;
-    result.depth_exceeded = e.depth_exceeded;
+    result.depth_exceeded = e.stop == detail::SyntaxError::Stop::Depth;
+    result.too_large = e.stop == detail::SyntaxError::Stop::Size;
   }
   return result;
 }

@@ -13,16 +13,19 @@
 namespace dbguard::shell::detail {
 
 struct SyntaxError : std::runtime_error {
-  SyntaxError(std::string msg, std::size_t p, bool depth = false)
-      : std::runtime_error(std::move(msg)), pos(p), depth_exceeded(depth) {}
+  // Why the parse stopped: the text's syntax, or one of the parser's bounds.
+  enum class Stop { Syntax, Depth, Size };
+  SyntaxError(std::string msg, std::size_t p, Stop why = Stop::Syntax)
+      : std::runtime_error(std::move(msg)), pos(p), stop(why) {}
   std::size_t pos;
-  bool depth_exceeded;
+  Stop stop;
 };
 
 // Counted over a parse and its nested parsers (substitutions, `bash -c` bodies).
 struct Counts {
   std::size_t words = 0;
   std::size_t commands = 0;
+  std::size_t item_parts = 0;  // word parts in the program's current top-level item
 };
 
 class Parser {
@@ -86,6 +89,8 @@ class Parser {
   std::size_t find_matching(std::size_t from, char open, char close) const;
   ListPtr parse_nested_source(std::string_view text, std::size_t at);
   void count_word();
+  void add_part(Word& w, WordPart&& p);  // counted against limits.max_item_parts
+  void append_literal(Word& w, std::string_view text, bool quoted);
 
   [[noreturn]] void fail(const std::string& msg) const { throw SyntaxError(msg, pos_); }
 
@@ -111,7 +116,7 @@ class DepthGuard {
  public:
   DepthGuard(Parser& p) : p_(p) {
     if (++p_.depth_ > p_.limits_.max_depth)
-      throw SyntaxError("nesting deeper than " + std::to_string(p_.limits_.max_depth), p_.pos_, true);
+      throw SyntaxError("nesting deeper than " + std::to_string(p_.limits_.max_depth), p_.pos_, SyntaxError::Stop::Depth);
   }
   ~DepthGuard() { --p_.depth_; }
   DepthGuard(const DepthGuard&) = delete;

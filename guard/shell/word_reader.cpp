@@ -1,24 +1,13 @@
 // Words: quoting ('…', "…", $'…', backslashes, line continuations) and the
 // expansions inside them ($name, ${…}, $( ), backticks, $(( )), <( ), >( )).
 // Command substitutions are parsed into lists because their commands run.
+#include <algorithm>
 #include <cctype>
 
 #include "shell/parser_impl.h"
 
 namespace dbguard::shell::detail {
 namespace {
-
-void append_literal(Word& w, std::string_view text, bool quoted) {
-  if (!w.parts.empty() && w.parts.back().kind == WordPart::Kind::Literal && w.parts.back().quoted == quoted) {
-    w.parts.back().text.append(text);
-    return;
-  }
-  WordPart p;
-  p.kind = WordPart::Kind::Literal;
-  p.text = std::string(text);
-  p.quoted = quoted;
-  w.parts.push_back(std::move(p));
-}
 
 bool is_special_param(char c) {
   return c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!' ||
@@ -28,7 +17,29 @@ bool is_special_param(char c) {
 }  // namespace
 
 void Parser::count_word() {
-  if (++counts_->words > limits_.max_words) throw SyntaxError("too many words", pos_, true);
+  if (++counts_->words > limits_.max_words) throw SyntaxError("too many words", pos_, SyntaxError::Stop::Size);
+}
+
+// Every part is counted: a word's parts are most of a syntax tree's memory (56
+// bytes each for as little as two bytes of text, `$U$U…`), and nothing else bounds
+// them. An item past the bound is refused, as a text past max_words is.
+void Parser::add_part(Word& w, WordPart&& p) {
+  if (++counts_->item_parts > limits_.max_item_parts)
+    throw SyntaxError("more than " + std::to_string(limits_.max_item_parts) + " quoted pieces and expansions in one command",
+                      pos_, SyntaxError::Stop::Size);
+  w.parts.push_back(std::move(p));
+}
+
+void Parser::append_literal(Word& w, std::string_view text, bool quoted) {
+  if (!w.parts.empty() && w.parts.back().kind == WordPart::Kind::Literal && w.parts.back().quoted == quoted) {
+    w.parts.back().text.append(text);
+    return;
+  }
+  WordPart p;
+  p.kind = WordPart::Kind::Literal;
+  p.text = std::string(text);
+  p.quoted = quoted;
+  add_part(w, std::move(p));
 }
 
 Word Parser::read_word() {
@@ -230,7 +241,7 @@ ListPtr Parser::parse_nested_source(std::string_view text, std::size_t at) {
   try {
     return inner.parse_program();
   } catch (SyntaxError& e) {
-    throw SyntaxError(e.what(), at + e.pos, e.depth_exceeded);
+    throw SyntaxError(e.what(), at + e.pos, e.stop);
   }
 }
 
@@ -255,8 +266,8 @@ void Parser::read_dollar(Word& w, bool quoted) {
     // arithmetic may hold $( ), which runs
     Word inner_word = read_heredoc_body_word(inner);
     for (auto& ip : inner_word.parts)
-      if (ip.kind == WordPart::Kind::CommandSub) w.parts.push_back(ip);
-    w.parts.push_back(std::move(p));
+      if (ip.kind == WordPart::Kind::CommandSub) add_part(w, WordPart(ip));
+    add_part(w, std::move(p));
     pos_ = close + 1;
     return;
   }
@@ -270,7 +281,7 @@ void Parser::read_dollar(Word& w, bool quoted) {
     skip_blanks_and_newlines();
     if (peek() != ')') fail("unterminated $(");
     ++pos_;
-    w.parts.push_back(std::move(p));
+    add_part(w, std::move(p));
     return;
   }
   if (n == '{') {
@@ -285,15 +296,15 @@ void Parser::read_dollar(Word& w, bool quoted) {
     if (simple || special) {
       p.kind = WordPart::Kind::Param;
       p.text = inner;
-      w.parts.push_back(std::move(p));
+      add_part(w, std::move(p));
     } else {
       p.kind = WordPart::Kind::ComplexParam;
       p.text = inner;
       // ${x:-$(cmd)}: substitutions inside the operand run too.
       Word operand = read_heredoc_body_word(inner);
       for (auto& ip : operand.parts)
-        if (ip.kind == WordPart::Kind::CommandSub || ip.kind == WordPart::Kind::ProcessSub) w.parts.push_back(ip);
-      w.parts.push_back(std::move(p));
+        if (ip.kind == WordPart::Kind::CommandSub || ip.kind == WordPart::Kind::ProcessSub) add_part(w, WordPart(ip));
+      add_part(w, std::move(p));
     }
     pos_ = close + 1;
     return;
@@ -305,7 +316,7 @@ void Parser::read_dollar(Word& w, bool quoted) {
     part.kind = WordPart::Kind::Param;
     part.text = std::string(src_.substr(pos_ + 1, p - pos_ - 1));
     part.quoted = quoted;
-    w.parts.push_back(std::move(part));
+    add_part(w, std::move(part));
     pos_ = p;
     return;
   }
@@ -314,7 +325,7 @@ void Parser::read_dollar(Word& w, bool quoted) {
     part.kind = WordPart::Kind::Param;
     part.text = std::string(1, n);
     part.quoted = quoted;
-    w.parts.push_back(std::move(part));
+    add_part(w, std::move(part));
     pos_ += 2;
     return;
   }
@@ -344,7 +355,7 @@ void Parser::read_backtick(Word& w, bool quoted) {
   part.kind = WordPart::Kind::CommandSub;
   part.quoted = quoted;
   part.sub = parse_nested_source(inner, pos_ + 1);
-  w.parts.push_back(std::move(part));
+  add_part(w, std::move(part));
   pos_ = p + 1;
 }
 
@@ -357,12 +368,21 @@ void Parser::read_process_sub(Word& w) {
   skip_blanks_and_newlines();
   if (peek() != ')') fail("unterminated process substitution");
   ++pos_;
-  w.parts.push_back(std::move(p));
+  add_part(w, std::move(p));
 }
 
 Word Parser::read_heredoc_body_word(std::string_view body) {
   Parser inner(body, limits_, depth_ + 1, counts_);
   Word w;
+  // A body can hold a hundred thousand expansions. Its parts are reserved at once:
+  // grown by doubling, the vector would leave behind freed arrays nearly its own
+  // size. Each part but a literal starts at a `$` or a backquote, and a literal
+  // lies between two others, so there are at most twice as many plus one (the
+  // reserve stops at the bound, which the parse cannot pass anyway).
+  const std::size_t starts = static_cast<std::size_t>(std::count(body.begin(), body.end(), '$') +
+                                                      std::count(body.begin(), body.end(), '`'));
+  const std::size_t room = limits_.max_item_parts - std::min(counts_->item_parts, limits_.max_item_parts);
+  w.parts.reserve(std::min(2 * starts + 1, room + 1));
   inner.read_double_quoted(w, true, "");
   return w;  // no source text: the body is the redirect's (a copy of 4 MiB at the bound)
 }

@@ -163,6 +163,15 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
   // The word's fields are built in place at the end of out.args (no vector per word).
   const std::size_t first = out.args.size();
   out.args.emplace_back();
+  // A word of many parts (a here-document body can hold 200,000) is built in one
+  // allocation of about its size: grown by doubling, the text would leave freed
+  // copies behind it nearly its own size. Its parts' texts, with room for the `$`,
+  // braces and markers around them.
+  if (word.parts.size() > 2) {
+    std::size_t size = 0;
+    for (const WordPart& p : word.parts) size += p.text.size() + 6;
+    out.args.back().text.reserve(size);
+  }
   bool any_quoted = false;
   bool produced = false;  // saw anything at all (an unquoted empty $X yields no field)
   for (const WordPart& p : word.parts) {
@@ -176,7 +185,8 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
         if (out.collect_refs) out.var_refs.push_back(p.text);
         auto it = scope.vars.find(p.text);
         if (it == scope.vars.end()) {
-          out.args.back().text += "$" + p.text;
+          out.args.back().text += '$';
+          out.args.back().text += p.text;
           out.args.back().dynamic = true;
           out.args.back().splits = out.args.back().splits || (split && !p.quoted);
           produced = true;

@@ -197,8 +197,13 @@ class Walker {
         out_.parsed = false;
         out_.parse_error = parsed.error;
       }
-      out_.issues.push_back({parsed.depth_exceeded ? "guard.depth-exceeded" : "guard.unparseable", std::string(src),
-                             "cannot parse as shell: " + parsed.error, !parsed.depth_exceeded});
+      // Past a bound (nesting, size) the text is denied whatever it names; bad
+      // syntax only where it names a tool that reaches data (guard.unparseable).
+      const bool bound = parsed.depth_exceeded || parsed.too_large;
+      out_.issues.push_back({parsed.depth_exceeded ? "guard.depth-exceeded"
+                             : parsed.too_large    ? "guard.too-complex"
+                                                   : "guard.unparseable",
+                             std::string(src), "cannot parse as shell: " + parsed.error, !bound});
       return;
     }
     // About one invocation a command: room for them at once, not a vector regrown

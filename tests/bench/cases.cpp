@@ -104,6 +104,13 @@ std::vector<Case> make_cases(const std::string& dir) {
   std::string bound_sql = sql_inserts((4u << 20) - (128u << 10));  // its JSON (newlines escaped) under the bound
   cases.push_back({"4 MiB heredoc, unquoted (at the bound)", bash_event("psql -d app <<SQL\n" + bound_sql + "SQL\n", dir), 0,
                    "", true, true});
+  // At the bound, the most expansions a text can hold (`$U`, two bytes each): past the
+  // parser's bound on one command's parts, denied; its memory is the worst the bound
+  // on parts leaves (it was over 200 MiB before that bound).
+  std::string expansions = "echo \"";
+  while (expansions.size() < (4u << 20) - (128u << 10)) expansions += "$U";
+  cases.push_back({"4 MiB of expansions in one word (at the bound)", bash_event(expansions + "\"", dir), 2,
+                   "guard.too-complex", true, true});
   return cases;
 }
 

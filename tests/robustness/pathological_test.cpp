@@ -276,3 +276,29 @@ TEST(Pathological, ManyHeredocsAndLongRuns) {
     expect_protocol(cmd.substr(0, 10), event(cmd), false);
   }
 }
+
+// Two bytes of text can make a word part of 56 bytes (`$U`): at the event's bound,
+// two million of them held over 200 MiB. Past the parser's bound on the parts of
+// one command, the text is denied as more than the guard analyses, whatever the
+// command is; under it, the text is analysed.
+TEST(Pathological, MillionsOfExpansionsInOneCommandStopAtTheBound) {
+  const std::string many = repeat("$U", 1000000);
+  for (std::string cmd : {"echo \"" + many + "\"", "echo " + many, "cat <<EOF\n" + many + "\nEOF",
+                                 "echo " + repeat("a'b'", 300000), "echo `echo " + many + "`"}) {
+    Decision d = decide(event(cmd));
+    EXPECT_EQ(d.verdict, Verdict::Deny) << cmd.substr(0, 20);
+    EXPECT_TRUE(has_rule(d, "guard.too-complex")) << rules_of(d);
+    expect_protocol(cmd.substr(0, 12), event(cmd), true);
+  }
+  // More words than the parser reads: the same rule (it was named as nesting).
+  Decision words = decide(event("echo " + repeat("a ", 300000)));
+  EXPECT_TRUE(has_rule(words, "guard.too-complex")) << rules_of(words);
+  EXPECT_FALSE(has_rule(words, "guard.depth-exceeded")) << rules_of(words);
+  // A here-document of 100,000 expansions is within the bound: analysed, and allowed
+  // where nothing in it reaches data; SQL with run-time parts is denied as such.
+  Decision cat = decide(event("cat <<EOF\n" + repeat("$U\n", 100000) + "EOF"));
+  EXPECT_EQ(cat.verdict, Verdict::Allow) << rules_of(cat);
+  Decision sql = decide(event("psql -d app <<SQL\n" + repeat("INSERT INTO t VALUES ('$USER');\n", 100000) + "SQL"));
+  EXPECT_EQ(sql.verdict, Verdict::Deny);
+  EXPECT_TRUE(has_rule(sql, "guard.opaque-input")) << rules_of(sql);
+}

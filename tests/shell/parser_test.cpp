@@ -181,6 +181,61 @@ TEST(Parser, DepthIsBounded) {
   EXPECT_TRUE(r.depth_exceeded);
 }
 
+// Word parts are bounded per top-level item: the tree of one item is what the walk
+// holds at once. `$a` is one part; `"$a"` two (the quotes mark an empty piece).
+TEST(Parser, WordPartsAreBoundedPerTopLevelItem) {
+  ParseLimits limits;
+  limits.max_item_parts = 100;
+  auto params = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "$a";
+    return s;
+  };
+  auto alternating = [](int n) {  // unquoted and quoted pieces, each a part
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "a'b'";
+    return s;
+  };
+  EXPECT_TRUE(parse("echo " + params(99), limits).ok);  // echo and 99 parameters
+  for (const std::string& src : {"echo " + params(100),                    // one word
+                                 "echo " + params(50) + " " + params(50),  // two words of one command
+                                 "echo " + params(60) + " && echo " + params(60),      // one item
+                                 "echo $(echo " + params(100) + ")",                   // a substitution
+                                 "cat <<EOF\n" + params(100) + "\nEOF\n",            // a here-document body
+                                 "echo " + alternating(60)}) {  // no expansion at all: a'b'a'b'…
+    SCOPED_TRACE(src.substr(0, 60));
+    auto r = parse(src, limits);
+    EXPECT_FALSE(r.ok);
+    EXPECT_TRUE(r.too_large);
+    EXPECT_FALSE(r.depth_exceeded);
+    EXPECT_NE(r.error.find("more than 100 quoted pieces and expansions"), std::string::npos) << r.error;
+  }
+  // Each item counts afresh, with or without a sink: the decision is the same.
+  const std::string items = "echo " + params(60) + "\necho " + params(60) + "; echo " + params(60);
+  EXPECT_TRUE(parse(items, limits).ok) << parse(items, limits).error;
+  int handed = 0;
+  EXPECT_TRUE(parse(items, limits, [&](AndOr&) { ++handed; }).ok);
+  EXPECT_EQ(handed, 3);
+  // A here-document's body belongs to the item whose command reads it.
+  EXPECT_FALSE(parse("cat <<EOF; echo " + params(60) + "\n" + params(60) + "\nEOF\n", limits).ok);
+  // The default admits a 4 MiB event's ordinary text, and a here-document of 100,000
+  // expansions (200,001 parts).
+  EXPECT_TRUE(parse("cat <<EOF\n" + params(100000) + "\nEOF\n").ok);
+}
+
+// The bounds on size say so: a caller denies such a text whatever it names.
+TEST(Parser, TooManyWordsIsASizeBound) {
+  ParseLimits limits;
+  limits.max_words = 10;
+  auto r = parse("echo a b c d e f g h i j k", limits);
+  EXPECT_FALSE(r.ok);
+  EXPECT_TRUE(r.too_large);
+  EXPECT_FALSE(r.depth_exceeded);
+  auto bad = parse("echo 'unterminated");
+  EXPECT_FALSE(bad.too_large);
+  EXPECT_FALSE(bad.depth_exceeded);
+}
+
 TEST(Parser, StopsBetweenTopLevelItemsPastTheCommandBound) {
   ParseLimits limits;
   limits.stop_after_commands = 3;
