@@ -151,6 +151,7 @@ bool Parser::at_list_end(bool in_subst) {
 
 ListPtr Parser::parse_list(bool in_subst) {
   DepthGuard guard(*this);
+  charge(sizeof(List) + sizeof(ListPtr));
   auto list = std::make_shared<List>();
   skip_blanks_and_newlines();
   // Only the program's own list stops early (depth 1: this list's guard), and
@@ -177,7 +178,7 @@ ListPtr Parser::parse_list(bool in_subst) {
     // reads X's body after b): those parsed so far go to the item sink.
     if (depth_ == 1 && pending_.empty()) {
       hand_over_items(*list);
-      counts_->item_parts = 0;  // with or without a sink: the bound is the same
+      counts_->item_tree_bytes = 0;  // with or without a sink: the bound is the same
     }
   }
   return list;
@@ -242,6 +243,7 @@ CommandPtr Parser::parse_command(bool in_subst) {
   skip_blanks();
   if (eof()) fail("expected a command");
   ++counts_->commands;
+  charge(sizeof(Command) + 2 * sizeof(CommandPtr));  // with its shared_ptr's count, and the pointer to it
   std::string_view kw = peek_keyword();
   CommandPtr cmd;
   std::size_t begin = pos_;
@@ -328,6 +330,7 @@ void Parser::parse_simple(Command& cmd) {
         a.value.parts.push_back(lit);
         pos_ = close + 1;
       }
+      charge(sizeof(Assignment));
       sc.assignments.push_back(std::move(a));
     } else {
       word_stack.push_back(std::move(w));
@@ -385,10 +388,12 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     }
     if (src_.substr(target_begin, pos_ - target_begin).find('\\') != std::string_view::npos) quoted = true;
     r.heredoc_expands = !quoted;
+    charge(sizeof(Redirect));
     out.push_back(std::move(r));
     pending_.push_back(PendingHeredoc{owner, compound, out.size() - 1, delim, op == "<<-"});
     return true;
   }
+  charge(sizeof(Redirect));
   out.push_back(std::move(r));
   return true;
 }

@@ -15,11 +15,12 @@ namespace dbguard::shell {
 struct ParseLimits {
   std::size_t max_depth = 64;       // nesting of substitutions, compounds, quotes
   std::size_t max_words = 200000;   // total words, a bound on work
-  // Word parts (quoted pieces, literals between expansions, expansions) in one
-  // top-level list item, its here-document bodies and substitutions included: a
-  // bound on the memory of the tree held at once. An event at its 4 MiB bound
-  // could otherwise hold two million (`"$U$U…"`), over 200 MiB.
-  std::size_t max_item_parts = std::size_t{1} << 18;
+  // The syntax tree of one top-level list item (its substitutions and here-document
+  // bodies included), the sizes of its nodes summed: a bound on the memory the walk
+  // holds at once. Text is small beside its tree: two bytes can make a word part of
+  // 56 (`$U`), three a redirection of 200 (`>a `), and an event at its 4 MiB bound
+  // made trees of over 200 MiB. Room for a here-document of 100,000 expansions.
+  std::size_t max_item_tree_bytes = std::size_t{12} << 20;
   // Past this many commands (simple and compound, nested ones included), parsing
   // stops at the next top-level list item and the result is `truncated`: a caller
   // with a bound of its own on commands would not look at the rest. 0: no stop.
@@ -30,7 +31,7 @@ struct ParseResult {
   ListPtr list;
   bool ok = false;
   bool depth_exceeded = false;
-  bool too_large = false;        // past max_words or max_item_parts
+  bool too_large = false;        // past max_words or max_item_tree_bytes
   bool truncated = false;        // stopped at stop_after_commands: `list` holds what came before
   std::size_t truncated_at = 0;  // where the unparsed rest begins
   std::size_t commands = 0;      // commands parsed (simple and compound, nested ones included)

@@ -25,7 +25,7 @@ struct SyntaxError : std::runtime_error {
 struct Counts {
   std::size_t words = 0;
   std::size_t commands = 0;
-  std::size_t item_parts = 0;  // word parts in the program's current top-level item
+  std::size_t item_tree_bytes = 0;  // the tree of the program's current top-level item
 };
 
 class Parser {
@@ -89,7 +89,8 @@ class Parser {
   std::size_t find_matching(std::size_t from, char open, char close) const;
   ListPtr parse_nested_source(std::string_view text, std::size_t at);
   void count_word();
-  void add_part(Word& w, WordPart&& p);  // counted against limits.max_item_parts
+  void charge(std::size_t node_bytes);   // a node of the item's tree, against limits.max_item_tree_bytes
+  void add_part(Word& w, WordPart&& p);  // charged
   void append_literal(Word& w, std::string_view text, bool quoted);
 
   [[noreturn]] void fail(const std::string& msg) const { throw SyntaxError(msg, pos_); }

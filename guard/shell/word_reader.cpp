@@ -18,15 +18,24 @@ bool is_special_param(char c) {
 
 void Parser::count_word() {
   if (++counts_->words > limits_.max_words) throw SyntaxError("too many words", pos_, SyntaxError::Stop::Size);
+  charge(sizeof(Word));
 }
 
-// Every part is counted: a word's parts are most of a syntax tree's memory (56
-// bytes each for as little as two bytes of text, `$U$U…`), and nothing else bounds
-// them. An item past the bound is refused, as a text past max_words is.
-void Parser::add_part(Word& w, WordPart&& p) {
-  if (++counts_->item_parts > limits_.max_item_parts)
-    throw SyntaxError("more than " + std::to_string(limits_.max_item_parts) + " quoted pieces and expansions in one command",
+// The nodes' own sizes, not their texts' (at most the input's) nor the slack of the
+// vectors holding them: a measure of the tree that grows as the tree does, checked
+// as each node is made, so that a hostile item stops before it is built.
+void Parser::charge(std::size_t node_bytes) {
+  counts_->item_tree_bytes += node_bytes;
+  if (counts_->item_tree_bytes > limits_.max_item_tree_bytes)
+    throw SyntaxError("more than the guard analyses in one command (its syntax tree passes " +
+                          (limits_.max_item_tree_bytes % (1u << 20) == 0
+                               ? std::to_string(limits_.max_item_tree_bytes >> 20) + " MiB)"
+                               : std::to_string(limits_.max_item_tree_bytes) + " bytes)"),
                       pos_, SyntaxError::Stop::Size);
+}
+
+void Parser::add_part(Word& w, WordPart&& p) {
+  charge(sizeof(WordPart));
   w.parts.push_back(std::move(p));
 }
 
@@ -378,10 +387,11 @@ Word Parser::read_heredoc_body_word(std::string_view body) {
   // grown by doubling, the vector would leave behind freed arrays nearly its own
   // size. Each part but a literal starts at a `$` or a backquote, and a literal
   // lies between two others, so there are at most twice as many plus one (the
-  // reserve stops at the bound, which the parse cannot pass anyway).
+  // reserve stops at the bound on the tree, which the parse cannot pass anyway).
   const std::size_t starts = static_cast<std::size_t>(std::count(body.begin(), body.end(), '$') +
                                                       std::count(body.begin(), body.end(), '`'));
-  const std::size_t room = limits_.max_item_parts - std::min(counts_->item_parts, limits_.max_item_parts);
+  const std::size_t room =
+      (limits_.max_item_tree_bytes - std::min(counts_->item_tree_bytes, limits_.max_item_tree_bytes)) / sizeof(WordPart);
   w.parts.reserve(std::min(2 * starts + 1, room + 1));
   inner.read_double_quoted(w, true, "");
   return w;  // no source text: the body is the redirect's (a copy of 4 MiB at the bound)

@@ -105,8 +105,8 @@ std::vector<Case> make_cases(const std::string& dir) {
   cases.push_back({"4 MiB heredoc, unquoted (at the bound)", bash_event("psql -d app <<SQL\n" + bound_sql + "SQL\n", dir), 0,
                    "", true, true});
   // At the bound, the most expansions a text can hold (`$U`, two bytes each): past the
-  // parser's bound on one command's parts, denied; its memory is the worst the bound
-  // on parts leaves (it was over 200 MiB before that bound).
+  // parser's bound on one command's syntax tree, denied. Its memory is the worst that
+  // bound leaves (the tree stops at 12 MiB; before the bound it took 290 MiB).
   std::string expansions = "echo \"";
   while (expansions.size() < (4u << 20) - (128u << 10)) expansions += "$U";
   cases.push_back({"4 MiB of expansions in one word (at the bound)", bash_event(expansions + "\"", dir), 2,

@@ -277,14 +277,18 @@ TEST(Pathological, ManyHeredocsAndLongRuns) {
   }
 }
 
-// Two bytes of text can make a word part of 56 bytes (`$U`): at the event's bound,
-// two million of them held over 200 MiB. Past the parser's bound on the parts of
-// one command, the text is denied as more than the guard analyses, whatever the
-// command is; under it, the text is analysed.
-TEST(Pathological, MillionsOfExpansionsInOneCommandStopAtTheBound) {
+// Text is small beside its syntax tree: two bytes make a word part of 56 (`$U`),
+// three a redirection of 200 (`>a `). At the event's bound such a command made a
+// tree of 100 to 300 MiB. Past the parser's bound on one command's tree, the text is
+// denied as more than the guard analyses, whatever the command is; under it, the
+// text is analysed.
+TEST(Pathological, MillionsOfNodesInOneCommandStopAtTheBound) {
   const std::string many = repeat("$U", 1000000);
   for (std::string cmd : {"echo \"" + many + "\"", "echo " + many, "cat <<EOF\n" + many + "\nEOF",
-                                 "echo " + repeat("a'b'", 300000), "echo `echo " + many + "`"}) {
+                                 "echo " + repeat("a'b'", 300000), "echo `echo " + many + "`",
+                                 "echo " + repeat(">a ", 1000000), "echo " + repeat("2>&1 ", 600000),
+                                 repeat("a | ", 600000) + "a", "echo " + repeat("$(a)", 600000),
+                                 repeat("{ x=1; } && ", 20000) + "ls"}) {
     Decision d = decide(event(cmd));
     EXPECT_EQ(d.verdict, Verdict::Deny) << cmd.substr(0, 20);
     EXPECT_TRUE(has_rule(d, "guard.too-complex")) << rules_of(d);

@@ -181,46 +181,50 @@ TEST(Parser, DepthIsBounded) {
   EXPECT_TRUE(r.depth_exceeded);
 }
 
-// Word parts are bounded per top-level item: the tree of one item is what the walk
-// holds at once. `$a` is one part; `"$a"` two (the quotes mark an empty piece).
-TEST(Parser, WordPartsAreBoundedPerTopLevelItem) {
+// The syntax tree of each top-level item is bounded (the sizes of its nodes summed):
+// it is what the walk holds at once. Text is small beside its tree: `$a` is a part
+// of 56 bytes, `>a` a redirection of 200.
+TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
   ParseLimits limits;
-  limits.max_item_parts = 100;
-  auto params = [](int n) {
+  limits.max_item_tree_bytes = 100 * sizeof(WordPart);  // 5,600 bytes
+  auto repeat = [](const std::string& unit, int n) {
     std::string s;
-    for (int i = 0; i < n; ++i) s += "$a";
+    for (int i = 0; i < n; ++i) s += unit;
     return s;
   };
-  auto alternating = [](int n) {  // unquoted and quoted pieces, each a part
-    std::string s;
-    for (int i = 0; i < n; ++i) s += "a'b'";
-    return s;
-  };
-  EXPECT_TRUE(parse("echo " + params(99), limits).ok);  // echo and 99 parameters
-  for (const std::string& src : {"echo " + params(100),                    // one word
-                                 "echo " + params(50) + " " + params(50),  // two words of one command
-                                 "echo " + params(60) + " && echo " + params(60),      // one item
-                                 "echo $(echo " + params(100) + ")",                   // a substitution
-                                 "cat <<EOF\n" + params(100) + "\nEOF\n",            // a here-document body
-                                 "echo " + alternating(60)}) {  // no expansion at all: a'b'a'b'…
+  EXPECT_TRUE(parse("echo " + repeat("$a", 40), limits).ok);
+  for (const std::string& src : {"echo " + repeat("$a", 150),                          // parts of one word
+                                 "echo " + repeat("$a ", 60),                          // words
+                                 "echo " + repeat("$a", 40) + " && echo " + repeat("$a", 40) + " && echo " + repeat("$a", 40),
+                                 "echo $(echo " + repeat("$a", 150) + ")",              // a substitution
+                                 "cat <<EOF\n" + repeat("$a", 150) + "\nEOF\n",      // a here-document body
+                                 "echo " + repeat("a'b'", 75),                         // quoted pieces, no expansion
+                                 "echo " + repeat(">a ", 30),                          // redirections
+                                 repeat("a=1 ", 40) + "ls",                            // assignments
+                                 repeat("a | ", 20) + "a",                             // commands
+                                 repeat("{ ", 20) + "a; " + repeat("}; ", 20)}) {      // lists
     SCOPED_TRACE(src.substr(0, 60));
     auto r = parse(src, limits);
     EXPECT_FALSE(r.ok);
     EXPECT_TRUE(r.too_large);
     EXPECT_FALSE(r.depth_exceeded);
-    EXPECT_NE(r.error.find("more than 100 quoted pieces and expansions"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("its syntax tree passes 5600 bytes"), std::string::npos) << r.error;
   }
   // Each item counts afresh, with or without a sink: the decision is the same.
-  const std::string items = "echo " + params(60) + "\necho " + params(60) + "; echo " + params(60);
+  const std::string items = "echo " + repeat("$a", 40) + "\necho " + repeat("$a", 40) + "; echo " + repeat("$a", 40);
   EXPECT_TRUE(parse(items, limits).ok) << parse(items, limits).error;
   int handed = 0;
   EXPECT_TRUE(parse(items, limits, [&](AndOr&) { ++handed; }).ok);
   EXPECT_EQ(handed, 3);
-  // A here-document's body belongs to the item whose command reads it.
-  EXPECT_FALSE(parse("cat <<EOF; echo " + params(60) + "\n" + params(60) + "\nEOF\n", limits).ok);
-  // The default admits a 4 MiB event's ordinary text, and a here-document of 100,000
-  // expansions (200,001 parts).
-  EXPECT_TRUE(parse("cat <<EOF\n" + params(100000) + "\nEOF\n").ok);
+  // Items wait for the here-documents read after them (`a <<X; b`, then X's body):
+  // counted together until the body is read, as they are handed over together.
+  EXPECT_FALSE(parse("cat <<EOF; echo " + repeat("$a", 40) + "\n" + repeat("$a", 40) + "\nEOF\n", limits).ok);
+  EXPECT_TRUE(parse("cat <<EOF\n" + repeat("$a", 40) + "\nEOF\necho " + repeat("$a", 40), limits).ok);
+  // The default: a here-document of 100,000 expansions (200,001 parts) is read.
+  auto body = parse("cat <<EOF\n" + repeat("$a\n", 100000) + "EOF\n");
+  EXPECT_TRUE(body.ok) << body.error;
+  EXPECT_FALSE(parse("echo \"" + repeat("$a", 250000) + "\"").ok);
+  EXPECT_NE(parse("echo " + repeat("$a", 250000)).error.find("passes 12 MiB"), std::string::npos);
 }
 
 // The bounds on size say so: a caller denies such a text whatever it names.
