@@ -148,9 +148,8 @@ class Walker {
   Walker(UnwrapResult& out, const UnwrapLimits& limits, const InvocationSink& sink)
       : out_(out), limits_(limits), sink_(sink) {}
 
-  // The walk is over: the last invocation is complete too.
+  // The walk is over.
   void finish() {
-    hand_over();
     if (sink_) out_.invocations.clear();  // each was handed over; none is kept
   }
 
@@ -642,9 +641,14 @@ class Walker {
           break;
       }
     }
-    emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
+    // An interpreter's inline code is read first: the SQL it passes goes to the
+    // judge with the invocation.
+    std::optional<InlineCode> code = inline_code(argv, in);
+    CodeFindings found;
+    if (code && !code->run_time_only) found = scan_code(*code);
+    emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written, std::move(found.sql));
     run_project_commands(argv, in, ctx, env, scope, segment);
-    run_inline_code(argv, in, ctx, env, scope, segment);
+    run_inline_code(argv, code, found, in, ctx, env, scope, segment);
     std::vector<std::string> dynamic_writes;
     note_writes(files_written(argv, scope.cwd, dirs_, &dynamic_writes));
     note_dynamic_writes(dynamic_writes, scope.cwd);
@@ -652,9 +656,10 @@ class Walker {
 
   // python -c, node -e, ruby/perl -e: shell commands the code starts are
   // walked; SQL it passes to execute()/query() goes to the SQL analysis.
-  void run_inline_code(const std::vector<Arg>& argv, const Input& in, const Ctx& ctx, const Env& env,
-                       const Scope& scope, std::string_view segment) {
-    auto code = inline_code(argv, in);
+  // `code` and `found` are the command's inline code and what it holds (its SQL went
+  // with the invocation).
+  void run_inline_code(const std::vector<Arg>& argv, const std::optional<InlineCode>& code, const CodeFindings& found,
+                       const Input& in, const Ctx& ctx, const Env& env, const Scope& scope, std::string_view segment) {
     if (!code) {
       if (in.kind == Input::Kind::Opaque && interpreter_reads_stdin(argv))
         out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline.str(),
@@ -666,8 +671,6 @@ class Walker {
                              code->origin + " runs code only known at run time: " + code->code, false});
       return;
     }
-    CodeFindings found = scan_code(*code);
-    if (!found.sql.empty() && !out_.invocations.empty()) out_.invocations.back().embedded_sql = found.sql;
     // a shell-out of run-time text is eval of unknown text; SQL only known at run
     // time is opaque, as `psql -c "$SQL"` is
     for (const auto& [origin, what] : found.dynamic_shell)
@@ -904,30 +907,22 @@ class Walker {
     too_complex_ = true;
   }
 
-  // With a sink, the invocation kept is handed to it. Only the last one emitted may
-  // still change (run_inline_code adds its embedded SQL), so it is handed over at the
-  // next emit or at the end.
-  void hand_over() {
-    if (!sink_ || !pending_) return;
-    pending_ = false;
-    sink_(out_.invocations.back());
-  }
-
-  void emit(const std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
+  // An invocation is complete when emitted (the SQL of its inline code comes with it)
+  // and, with a sink, handed over at once. Its arguments are lent to it for that
+  // call, not copied (a 4 MiB `psql -c` argument was): the walk reads them again after.
+  void emit(std::vector<Arg>& argv, const Env& env, const Input& in, const Ctx& ctx,
             const std::vector<std::string>& refs, std::string_view segment, const std::vector<std::string>& writes,
-            const std::string& cwd, const std::string& program_path = "") {
+            const std::string& cwd, const std::string& program_path = "",
+            std::vector<std::pair<std::string, std::string>> embedded_sql = {}) {
     if (emitted_ >= limits_.max_invocations) {
       over_bound(segment);
       return;
     }
-    hand_over();  // the one before is complete now
-    // Built in place. With a sink, the one handed over is reused: assigning into
-    // its strings and vectors reuses their storage (a long command list made
+    // Built in place. With a sink, the one handed over before is reused: assigning
+    // into its strings and vectors reuses their storage (a long command list made
     // ten allocations a command here).
     Invocation& inv = sink_ && !out_.invocations.empty() ? out_.invocations.back() : out_.invocations.emplace_back();
-    inv.embedded_sql.clear();
-    pending_ = true;
-    inv.argv = argv;
+    inv.embedded_sql = std::move(embedded_sql);
     inv.program_path = program_path;
     inv.env = env;
     inv.var_refs = refs;
@@ -947,13 +942,24 @@ class Walker {
     inv.repeated = ctx.repeated;
     inv.written = written_;
     inv.written_seen = written_->size();
+    if (!sink_) {
+      inv.argv = argv;  // kept in the result
+      return;
+    }
+    inv.argv.swap(argv);
+    try {
+      sink_(inv);
+    } catch (...) {
+      inv.argv.swap(argv);
+      throw;
+    }
+    inv.argv.swap(argv);  // the invocation keeps the storage it had, for the next one
   }
 
   UnwrapResult& out_;
   const UnwrapLimits& limits_;
   const InvocationSink& sink_;
   std::size_t emitted_ = 0;  // invocations found so far (with a sink, out_ keeps only the last)
-  bool pending_ = false;     // with a sink: out_'s invocation is not handed over yet
   DirectoryProbe dirs_;      // directories the walk's commands write into, found missing
   std::forward_list<std::string> sources_;  // stable addresses; nothing allocated until a source is kept
   bool too_complex_ = false;  // an invocation past max_invocations was refused
