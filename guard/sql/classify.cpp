@@ -313,13 +313,22 @@ class Classifier {
                             bool split = true) {
     PgQueryParseResult r = pg_query_parse(sql.c_str());
     json tree = !r.error && r.parse_tree ? json::parse(r.parse_tree, nullptr, false) : json();
+    const bool too_deep = past_parser_bound(r.error);
     pg_query_free_parse_result(r);
     if (tree.is_object()) {
       Classifier c(out, depth);
       c.walk(tree, stmt);
     } else {
-      classify_rejected(sql, split ? split_statements(sql) : std::vector<std::string>{}, out, depth, stmt);
+      classify_rejected(sql, split ? split_statements(sql) : std::vector<std::string>{}, out, depth, stmt, too_deep);
     }
+  }
+
+  // The parser stopped at a bound of its own (bison's stack of 10,000 nested
+  // expressions, PostgreSQL's stack depth check), not at a syntax error.
+  static bool past_parser_bound(const PgQueryError* e) {
+    if (!e || !e->message) return false;
+    const std::string_view m = e->message;
+    return m.starts_with("memory exhausted") || m.starts_with("stack depth limit exceeded");
   }
 
   // Text the parser rejects as a whole. psql and the other clients run a script
@@ -327,9 +336,18 @@ class Classifier {
   // each statement the parser accepts on its own is judged by its tree (procedural
   // bodies, always-true WHEREs), only the rest by the scanner's tokens. `stmt` names
   // the statement findings belong to; empty: each statement itself.
+  // `too_deep`: the parser stopped at its bound on nesting. The scanner sees a WHERE
+  // but not whether it is always true (`WHERE ((…true…))`), so a statement that may
+  // delete data is denied as such, and one that cannot is not (no scanner finding
+  // is possible without the keywords may_be_destructive looks for).
   static void classify_rejected(const std::string& sql, const std::vector<std::string>& statements,
-                                std::vector<SqlFinding>& out, int depth, const std::string& stmt) {
+                                std::vector<SqlFinding>& out, int depth, const std::string& stmt, bool too_deep) {
     if (statements.size() < 2) {
+      if (too_deep) {  // one reading of its tokens: whatever the scanner found, it is denied
+        if (may_be_destructive(sql))
+          out.push_back({"too-deep", stmt.empty() ? trim(sql) : stmt, "nested deeper than PostgreSQL's parser reads"});
+        return;
+      }
       for (auto& f : scan_for_destructive(sql)) out.push_back({f.kind, stmt.empty() ? f.statement : stmt, f.detail});
       return;
     }
@@ -418,11 +436,12 @@ SqlVerdict classify_uncached(std::string_view sql_text) {
   if (r.error || !tree.is_object()) {
     v.parsed = false;
     v.parse_error = !r.error ? "parse tree unreadable" : r.error->message ? r.error->message : "syntax error";
+    const bool too_deep = Classifier::past_parser_bound(r.error);
     if (r.error) pg_query_free_parse_result(r);
     // split by the scanner for display; each statement judged on its own
     std::vector<std::string> statements = split_statements(sql);
     for (const auto& text : statements) v.statements.push_back(trim(text));
-    Classifier::classify_rejected(sql, statements, v.findings, 0, "");
+    Classifier::classify_rejected(sql, statements, v.findings, 0, "", too_deep);
     return v;
   }
   if (!tree.contains("stmts")) return v;  // only comments or whitespace

@@ -5,7 +5,8 @@
 // that is always true, DROP OWNED — wherever they appear (CTEs, DO blocks,
 // function bodies). Strings and comments never count. Text the parser rejects
 // falls back to the parser's own scanner: a destructive keyword at the start of
-// a statement denies.
+// a statement denies; so does any keyword that may delete data in a statement
+// nested past the parser's bound (too-deep), whose WHERE cannot be read.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +17,7 @@
 namespace dbguard::sql {
 
 struct SqlFinding {
-  std::string kind;       // drop, truncate, delete-all, update-all, drop-column, drop-owned, unparsed-destructive
+  std::string kind;       // drop, truncate, delete-all, update-all, drop-column, drop-owned, too-deep, ...
   std::string statement;  // the statement's text (trimmed)
   std::string detail;     // e.g. "DROP TABLE users"
 };

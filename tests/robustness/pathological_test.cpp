@@ -306,3 +306,19 @@ TEST(Pathological, MillionsOfNodesInOneCommandStopAtTheBound) {
   EXPECT_EQ(sql.verdict, Verdict::Deny);
   EXPECT_TRUE(has_rule(sql, "guard.opaque-input")) << rules_of(sql);
 }
+
+// SQL nested past PostgreSQL's parser bound (10,000 levels): the WHERE cannot be read,
+// so a statement that may delete data is denied; it was allowed, its WHERE taken as
+// a real condition by the scanner.
+TEST(Pathological, SqlNestedPastTheParsersBound) {
+  const std::string deep = "DELETE FROM t WHERE " + std::string(100000, '(') + "true" + std::string(100000, ')');
+  Decision d = decide(event("psql -c '" + deep + "'"));
+  EXPECT_EQ(d.verdict, Verdict::Deny);
+  EXPECT_TRUE(has_rule(d, "sql.too-deep")) << rules_of(d);
+  expect_protocol("deep SQL", event("psql -c '" + deep + "'"), true);
+  std::string mcp = nlohmann::json{{"tool_name", "mcp__postgres__query"}, {"tool_input", {{"sql", deep}}}}.dump();
+  EXPECT_TRUE(has_rule(decide(mcp), "sql.too-deep")) << rules_of(decide(mcp));
+  // Nothing it could delete: allowed.
+  Decision select = decide(event("psql -c 'SELECT " + std::string(100000, '(') + "1" + std::string(100000, ')') + "'"));
+  EXPECT_EQ(select.verdict, Verdict::Allow) << rules_of(select);
+}

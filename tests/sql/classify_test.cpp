@@ -338,3 +338,24 @@ TEST(SqlClassify, MoreAlwaysTruePredicates) {
   EXPECT_EQ(kinds("DELETE FROM users WHERE EXISTS (SELECT 1 FROM bans b WHERE b.uid = users.id)"), V{});
   EXPECT_EQ(kinds("DELETE FROM users WHERE id IS NULL OR email IS NOT NULL"), V{});
 }
+
+// Past PostgreSQL's own bound on nesting (bison's stack: 10,000 levels) the parser
+// stops, and the scanner sees a WHERE but not that it is always true: a statement
+// that may delete data is denied as too deep, one that cannot is not.
+TEST(SqlClassify, StatementsNestedPastTheParsersBound) {
+  auto nested = [](const std::string& head, int levels, const std::string& inner) {
+    return head + std::string(levels, '(') + inner + std::string(levels, ')');
+  };
+  EXPECT_EQ(kinds(nested("DELETE FROM t WHERE ", 5000, "true")), V{"delete-all"});  // read: its meaning judged
+  EXPECT_EQ(kinds(nested("DELETE FROM t WHERE ", 20000, "true")), V{"too-deep"});
+  EXPECT_EQ(kinds(nested("DELETE FROM t WHERE id = ", 20000, "1")), V{"too-deep"});
+  EXPECT_EQ(kinds(nested("UPDATE t SET a = 1 WHERE ", 20000, "true")), V{"too-deep"});
+  EXPECT_EQ(kinds(nested("SELECT ", 20000, "1")), V{});  // nothing it could delete
+  // One statement of a script: the others are still read by the parser.
+  auto v = dbguard::sql::classify("SELECT 1; " + nested("DELETE FROM t WHERE ", 20000, "true") + "; DROP TABLE u;");
+  V found;
+  for (const auto& f : v.findings) found.push_back(f.kind);
+  EXPECT_EQ(found, (V{"too-deep", "drop"}));
+  // A syntax error is not a bound: the scanner's reading stands (a WHERE is there).
+  EXPECT_EQ(kinds("DELETE FROM t WHERE id = 1 garbage garbage"), V{});
+}
