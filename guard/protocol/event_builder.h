@@ -41,6 +41,7 @@ class EventBuilder {
   bool null() { return scalar(nlohmann::json(nullptr)); }
 
   bool too_deep() const { return too_deep_; }
+  bool too_many() const { return too_many_; }  // past kMaxToolInputValues
   const std::string& why() const { return why_; }
   void refuse(std::string why) { why_ = std::move(why); }
 
@@ -58,10 +59,12 @@ class EventBuilder {
 
   EventJson& out_;
   std::size_t depth_ = 0;               // containers open
+  std::size_t values_ = 0;              // values added to `tool_input`'s tree
   Field field_ = Field::Other;          // the top-level key being read
   std::vector<nlohmann::json*> stack_;  // `tool_input`'s open containers
   std::string key_;                     // the key of the value being read in `tool_input`'s tree
   bool too_deep_ = false;
+  bool too_many_ = false;
   std::string why_;
 };
 
@@ -84,8 +87,8 @@ inline bool EventBuilder::key(std::string_view k) {
 
 inline bool EventBuilder::string(std::string v) {
   if (!keeps_value()) return true;
-  if (building() || field_ == Field::ToolInput) add(nlohmann::json(std::move(v)));
-  else set_field(std::move(v));
+  if (building() || field_ == Field::ToolInput) return add(nlohmann::json(std::move(v))) != nullptr;
+  set_field(std::move(v));
   return true;
 }
 
@@ -98,7 +101,12 @@ inline bool EventBuilder::number(std::string_view text) {
   return scalar(std::move(v));
 }
 
+// Null past kMaxToolInputValues: the reader stops there.
 inline nlohmann::json* EventBuilder::add(nlohmann::json v) {
+  if ((building() || (at_field() && field_ == Field::ToolInput)) && ++values_ > kMaxToolInputValues) {
+    too_many_ = true;
+    return nullptr;
+  }
   if (building()) {
     nlohmann::json& parent = *stack_.back();
     if (parent.is_array()) {
@@ -117,8 +125,8 @@ inline nlohmann::json* EventBuilder::add(nlohmann::json v) {
 }
 
 inline bool EventBuilder::scalar(nlohmann::json v) {
-  if (building() || (at_field() && field_ == Field::ToolInput)) add(std::move(v));
-  else if (at_field()) set_field(std::nullopt);
+  if (building() || (at_field() && field_ == Field::ToolInput)) return add(std::move(v)) != nullptr;
+  if (at_field()) set_field(std::nullopt);
   return true;
 }
 
@@ -131,7 +139,9 @@ inline bool EventBuilder::open(nlohmann::json::value_t type) {
   if (depth_ == 0) {
     out_.root_is_object = type == nlohmann::json::value_t::object;
   } else if (building() || (at_field() && field_ == Field::ToolInput)) {
-    stack_.push_back(add(nlohmann::json(type)));
+    nlohmann::json* container = add(nlohmann::json(type));
+    if (!container) return false;
+    stack_.push_back(container);
   } else if (at_field()) {
     set_field(std::nullopt);
   }

@@ -28,6 +28,10 @@ std::string invalid(const std::string& what, std::size_t at) {
 
 std::string too_deep() { return "the event nests deeper than " + std::to_string(kMaxEventDepth) + " levels"; }
 
+std::string too_many() {
+  return "the event's tool_input holds more than " + std::to_string(kMaxToolInputValues) + " values";
+}
+
 // ---- Boost.JSON: small events ----
 
 // basic_parser's handler: gathers keys, strings and numbers that come in parts
@@ -119,6 +123,7 @@ std::string read_with_boost(std::string_view bytes, EventBuilder& b) {
   bj::error_code ec;
   std::size_t used = parser.write_some(false, bytes.data(), bytes.size(), ec);
   if (b.too_deep() || ec == bj::error::too_deep) return too_deep();
+  if (b.too_many()) return too_many();
   if (!b.why().empty()) return invalid(b.why(), used);
   if (!ec && used != bytes.size()) ec = bj::error::extra_data;
   if (ec) return invalid(ec.message(), used);
@@ -211,6 +216,7 @@ std::string read_with_rapidjson(std::string_view bytes, EventBuilder& b) {
   rapidjson::ParseResult result = reader.Parse<kFlags>(in, handler);
   if (result) return "";
   if (b.too_deep()) return too_deep();
+  if (b.too_many()) return too_many();
   if (!b.why().empty()) return invalid(b.why(), result.Offset());
   return invalid(clause(rapidjson::GetParseError_En(result.Code())), result.Offset());
 }

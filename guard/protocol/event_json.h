@@ -28,6 +28,12 @@ namespace dbguard::protocol {
 
 // Far deeper than any tool's input.
 constexpr std::size_t kMaxEventDepth = 1000;
+// Values in `tool_input` (strings, numbers, objects and arrays, itself included): far
+// more than any tool's input (the engine reads at most 1,000 strings of an MCP tool's),
+// and a bound on the tree the guard reads it into, where small values are large (`1,`
+// is two bytes of text and about a hundred of tree): an event at its 4 MiB bound held
+// 70 MiB of them.
+constexpr std::size_t kMaxToolInputValues = 20000;
 
 struct EventJson {
   bool root_is_object = false;

@@ -24,6 +24,13 @@ std::string nested(std::size_t levels) {
   return std::string(levels, '[') + std::string(levels, ']');
 }
 
+// An event whose tool_input holds `values` values: itself, an array and numbers in it.
+std::string values_event(std::size_t values) {
+  std::string e = "{\"tool_name\":\"mcp__db__insert\",\"tool_input\":{\"rows\":[";
+  for (std::size_t i = 2; i < values; ++i) e += i > 2 ? ",1" : "1";
+  return e + "]}}";
+}
+
 // Cases that exercise what a SAX reader could get wrong: parts, escapes,
 // repeated keys, types, and everything strict JSON refuses.
 std::vector<std::string> edge_cases() {
@@ -214,6 +221,27 @@ TEST_P(EachReader, NestingIsBoundedWithItsOwnReason) {
   EXPECT_NE(read(nested(1000000), j).find("nests deeper"), std::string::npos);
 }
 
+// Small values are large in the tree the event is read into: their number is bounded
+// too, with its own reason, wherever they lie in tool_input.
+TEST_P(EachReader, ToolInputValuesAreBoundedWithTheirOwnReason) {
+  EventJson at;
+  EXPECT_EQ(read(values_event(kMaxToolInputValues), at), "");
+  ASSERT_TRUE(at.tool_input);
+  EXPECT_EQ((*at.tool_input)["rows"].size(), kMaxToolInputValues - 2);
+  std::string objects = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\",\"x\":[";
+  for (std::size_t i = 0; i < kMaxToolInputValues; ++i) objects += i ? ",{}" : "{}";  // containers count too
+  objects += "]}}";
+  for (const std::string& past : {values_event(kMaxToolInputValues + 1), objects}) {
+    EventJson out;
+    EXPECT_EQ(read(past, out), "the event's tool_input holds more than 20000 values");
+  }
+  // Values outside tool_input are not the guard's to keep: not counted.
+  std::string outside = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"},\"x\":[";
+  for (std::size_t i = 0; i < kMaxToolInputValues + 10; ++i) outside += i ? ",1" : "1";
+  EventJson out;
+  EXPECT_EQ(read(outside + "]}", out), "");
+}
+
 // The new reader against the old one (nlohmann_json's DOM), on edge cases and on
 // every seed of the hook_input fuzz target. The fuzz target checks the same on
 // whatever it generates.
@@ -232,6 +260,8 @@ TEST_P(EachReader, TheOracleSeesEachIntendedDifference) {
   EXPECT_TRUE(oracle::old_parse_event("\xEF\xBB\xBF{\"tool_name\":\"Bash\"}").excluded);
   EXPECT_TRUE(oracle::old_parse_event("{\"tool_name\":\"Bash\",\"x\":" + nested(kMaxEventDepth) + "}").excluded);
   EXPECT_FALSE(oracle::old_parse_event("{\"tool_name\":\"Bash\",\"x\":" + nested(kMaxEventDepth - 1) + "}").excluded);
+  EXPECT_TRUE(oracle::old_parse_event(values_event(kMaxToolInputValues + 1)).excluded);
+  EXPECT_FALSE(oracle::old_parse_event(values_event(kMaxToolInputValues)).excluded);
   EXPECT_TRUE(oracle::old_parse_event(R"({"tool_name":"Bash","tool_input":{"command":"ls"}})").ok);
 }
 

@@ -6,9 +6,11 @@
 // It shares one helper with the guard: has_nul_string (the NUL check, which the
 // reader change did not touch).
 //
-// Two differences are intended and excluded: a leading UTF-8 byte-order mark
-// (nlohmann skipped it; JSON.parse and now the guard refuse it) and nesting past
-// kMaxEventDepth (now refused; nlohmann's DOM had no bound).
+// Three differences are intended and excluded: a leading UTF-8 byte-order mark
+// (nlohmann skipped it; JSON.parse and now the guard refuse it), nesting past
+// kMaxEventDepth and a tool_input of more than kMaxToolInputValues values (both now
+// refused; nlohmann's DOM had no bound. Values a repeated key replaced are not in the
+// DOM to count: no case here repeats a key that often).
 #pragma once
 
 #include <string>
@@ -34,6 +36,19 @@ inline std::size_t depth_of(const nlohmann::json& j) {
   return deepest;
 }
 
+inline std::size_t values_of(const nlohmann::json& j) {
+  std::size_t n = 0;
+  std::vector<const nlohmann::json*> todo = {&j};
+  while (!todo.empty()) {
+    const nlohmann::json* v = todo.back();
+    todo.pop_back();
+    ++n;
+    if (v->is_structured())
+      for (const auto& e : *v) todo.push_back(&e);
+  }
+  return n;
+}
+
 struct OldResult {
   bool ok = false;
   bool excluded = false;  // one of the two intended differences
@@ -45,7 +60,8 @@ inline OldResult old_parse_event(const std::string& bytes) {
   if (bytes.find_first_not_of(" \t\r\n") == std::string::npos) return r;
   nlohmann::json j = nlohmann::json::parse(bytes.data(), bytes.data() + bytes.size(), nullptr, false);
   if (j.is_discarded() || bytes.find('\0') != std::string::npos) return r;
-  if (bytes.rfind("\xEF\xBB\xBF", 0) == 0 || depth_of(j) > kMaxEventDepth) {
+  if (bytes.rfind("\xEF\xBB\xBF", 0) == 0 || depth_of(j) > kMaxEventDepth ||
+      (j.is_object() && j.contains("tool_input") && values_of(j["tool_input"]) > kMaxToolInputValues)) {
     r.excluded = true;
     return r;
   }

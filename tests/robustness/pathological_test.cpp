@@ -322,3 +322,20 @@ TEST(Pathological, SqlNestedPastTheParsersBound) {
   Decision select = decide(event("psql -c 'SELECT " + std::string(100000, '(') + "1" + std::string(100000, ')') + "'"));
   EXPECT_EQ(select.verdict, Verdict::Allow) << rules_of(select);
 }
+
+// Small JSON values are large in the tree the event is read into (`1,` is two bytes
+// of text): past 20,000 in tool_input the event is denied unread, whatever the tool.
+TEST(Pathological, HundredsOfThousandsOfValuesInTheToolInput) {
+  std::string many;
+  for (int i = 0; i < 1000000; ++i) many += i ? ",1" : "1";
+  for (std::string tool : {"Bash", "mcp__db__insert"}) {
+    std::string ev = "{\"tool_name\":\"" + tool + "\",\"tool_input\":{\"command\":\"ls\",\"rows\":[" + many + "]}}";
+    Decision d = decide(ev);
+    EXPECT_EQ(d.verdict, Verdict::Deny) << tool;
+    EXPECT_TRUE(has_rule(d, "guard.malformed-event")) << rules_of(d);
+    expect_protocol("values " + tool, ev, true);
+  }
+  // Fewer: read, and judged as before (numbers are no command).
+  std::string few = "{\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\",\"rows\":[" + many.substr(0, 9999) + "]}}";
+  EXPECT_EQ(decide(few).verdict, Verdict::Allow) << rules_of(decide(few));
+}
