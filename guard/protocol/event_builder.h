@@ -101,9 +101,10 @@ inline bool EventBuilder::number(std::string_view text) {
   return scalar(std::move(v));
 }
 
-// Null past kMaxToolInputValues: the reader stops there.
+// Null outside `tool_input`, and past kMaxToolInputValues: the reader stops there.
 inline nlohmann::json* EventBuilder::add(nlohmann::json v) {
-  if ((building() || (at_field() && field_ == Field::ToolInput)) && ++values_ > kMaxToolInputValues) {
+  if (!building() && !(at_field() && field_ == Field::ToolInput)) return nullptr;
+  if (++values_ > kMaxToolInputValues) {
     too_many_ = true;
     return nullptr;
   }
@@ -117,11 +118,8 @@ inline nlohmann::json* EventBuilder::add(nlohmann::json v) {
     slot = std::move(v);
     return &slot;
   }
-  if (at_field() && field_ == Field::ToolInput) {
-    out_.tool_input = std::move(v);
-    return &*out_.tool_input;
-  }
-  return nullptr;
+  out_.tool_input = std::move(v);
+  return &*out_.tool_input;
 }
 
 inline bool EventBuilder::scalar(nlohmann::json v) {

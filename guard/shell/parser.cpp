@@ -379,6 +379,7 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     fail("redirection without a target");
   const std::size_t target_begin = pos_;
   r.target = read_word();
+  charge(sizeof(Redirect));
   if (op == "<<" || op == "<<-") {
     std::string delim;
     bool quoted = false;
@@ -388,12 +389,10 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     }
     if (src_.substr(target_begin, pos_ - target_begin).find('\\') != std::string_view::npos) quoted = true;
     r.heredoc_expands = !quoted;
-    charge(sizeof(Redirect));
     out.push_back(std::move(r));
     pending_.push_back(PendingHeredoc{owner, compound, out.size() - 1, delim, op == "<<-"});
     return true;
   }
-  charge(sizeof(Redirect));
   out.push_back(std::move(r));
   return true;
 }
