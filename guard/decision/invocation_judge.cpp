@@ -111,7 +111,8 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
     if (auto script = policy::production_script(opt_.policy->production, inv); !script.empty())
       seen.findings.push_back({"production.script", true, inv.segment, script, "policy [production] scripts", ""});
   }
-  std::string line = hay.text.substr(0, hay.command_end);
+  // A view: a 4 MiB `psql -c` argument is not copied for the second looks.
+  const std::string_view line = std::string_view(hay.text).substr(0, hay.command_end);
   for (const auto& hit : hits) {
     const auto& rule = rules[hit.rule];
     if (rule.kind != packs::RuleKind::Command || hit.end > hay.command_end) continue;
@@ -142,7 +143,7 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
     f.rule = rule.id;
     f.hard = rule.severity == packs::Severity::Hard;
     f.segment = inv.segment;
-    f.detail = printable(line);
+    f.detail = printable(std::string(line));
     f.source = inv.via.empty() ? "command line" : "command run through " + inv.via.back();
     seen.findings.push_back(std::move(f));
   }

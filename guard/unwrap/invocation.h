@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/lent_text.h"
 #include "support/shared_text.h"
 
 namespace dbguard {
@@ -73,7 +74,7 @@ struct Invocation {
   std::vector<std::pair<std::string, Arg>> env;    // assignments in effect for this command
   std::vector<std::string> var_refs;               // variables referenced by name ($PROD_DATABASE_URL)
   Input stdin_source;
-  std::string segment;                             // the exact source text of the command
+  LentText segment;                                // the exact source text of the command
   SharedText pipeline;                             // the whole pipeline's text, when it is part of one
   std::vector<std::string> via;                    // wrappers peeled, outermost first
   std::string cwd;                                 // directory relative files resolve against

@@ -927,7 +927,9 @@ class Walker {
     inv.env = env;
     inv.var_refs = refs;
     inv.stdin_source = in;
-    inv.segment.assign(segment);
+    // Lent to the sink, whose call ends before the text walked does; kept in a result.
+    if (sink_) inv.segment.lend(segment);
+    else inv.segment.keep(segment);
     inv.pipeline = ctx.pipeline;
     inv.stage = ctx.stage;
     inv.stages = ctx.stages;

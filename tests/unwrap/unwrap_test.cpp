@@ -280,6 +280,28 @@ TEST(Unwrap, SinkReceivesEveryInvocationCompleteAndInOrder) {
   EXPECT_FALSE(sunk.back().embedded_sql.empty());  // the last one, handed over at the end
 }
 
+// The judge reads each command's text where the walk found it (a 4 MiB `psql -c`
+// is not copied for it); a result, which outlives the walk, keeps copies.
+TEST(Unwrap, SegmentIsLentToTheSinkAndKeptInAResult) {
+  std::string cmd = "psql -c \"" + std::string(1000, 'x') + "\"; bash -c 'docker volume rm pg'";
+  std::vector<const char*> seen;
+  std::vector<Invocation> copies;
+  unwrap_command(cmd, "/tmp", {}, [&](const Invocation& inv) {
+    seen.push_back(inv.segment.view().data());
+    copies.push_back(inv);
+  });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], cmd.data());  // the command's own text
+  auto kept = unwrap_command(cmd, "/tmp");
+  ASSERT_EQ(kept.invocations.size(), 2u);
+  const std::string first = cmd.substr(0, cmd.find(';'));
+  cmd.assign(cmd.size(), '#');
+  EXPECT_EQ(kept.invocations[0].segment, first);
+  EXPECT_EQ(kept.invocations[1].segment, "docker volume rm pg");
+  EXPECT_EQ(copies[0].segment, first);
+  EXPECT_EQ(copies[1].segment, "docker volume rm pg");  // from the walk's own copy of the `bash -c` text
+}
+
 namespace {
 std::vector<std::string> segments(const std::string& cmd) {
   std::vector<std::string> v;
