@@ -70,9 +70,8 @@ std::string rfc3339_utc(std::chrono::sys_time<std::chrono::microseconds> t) {
   return buf;
 }
 
-nlohmann::json build_record(const EventFields& event, const Decision& decision) {
+nlohmann::json call_fields(const EventFields& event) {
   nlohmann::json r = nlohmann::json::object();
-  r["time"] = now_rfc3339();
   r["session_id"] = event.session_id;
   r["tool_use_id"] = event.tool_use_id;
   r["cwd"] = event.cwd;
@@ -91,6 +90,22 @@ nlohmann::json build_record(const EventFields& event, const Decision& decision) 
     r["input"] = cut(shorten(redact_json(in)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                      kMaxCommandBytes);
   }
+  return r;
+}
+
+bool is_call_field(std::string_view name) {
+  for (std::string_view f : {"session_id", "tool_use_id", "cwd", "tool", "command", "sql", "input"})
+    if (name == f) return true;
+  return false;
+}
+
+nlohmann::json build_record(const EventFields& event, const Decision& decision) {
+  return build_record(call_fields(event), decision);
+}
+
+nlohmann::json build_record(nlohmann::json call, const Decision& decision) {
+  nlohmann::json r = std::move(call);
+  r["time"] = now_rfc3339();
   r["decision"] = to_string(decision.verdict);
   r["hard"] = decision.hard;
   nlohmann::json rules = nlohmann::json::array();

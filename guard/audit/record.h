@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,16 @@ constexpr std::size_t kMaxReasonBytes = 4096;
 // secrets redacted; decision, hard, rules, reason, policy (rules a policy
 // softened), version.
 nlohmann::json build_record(const EventFields& event, const Decision& decision);
+
+// What a record says of the call: its members from session_id to input above,
+// every one a string, redacted and cut. At most a few tens of KiB whatever the
+// event's size: the hook hands these, not a large event's bytes, to the record
+// of a timeout (protocol/failure_record).
+nlohmann::json call_fields(const EventFields& event);
+// The record of `decision` about the call that `call` (call_fields) describes.
+nlohmann::json build_record(nlohmann::json call, const Decision& decision);
+// The members call_fields makes, by name.
+bool is_call_field(std::string_view name);
 
 // Now, as RFC 3339 UTC with microseconds: 2025-06-01T12:34:56.123456Z.
 std::string now_rfc3339();

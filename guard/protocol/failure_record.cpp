@@ -13,7 +13,10 @@
 
 namespace dbguard::protocol {
 
-void record_failure(const audit::AuditConfig* config, const audit::EventFields& event, const std::string& rule,
+namespace {
+
+// Appends a deny for `rule` about the call `call` (audit::call_fields) describes.
+void append_failure(const audit::AuditConfig* config, nlohmann::json call, const std::string& rule,
                     const std::string& detail) {
   try {
     audit::AuditConfig cfg;
@@ -23,9 +26,36 @@ void record_failure(const audit::AuditConfig* config, const audit::EventFields& 
     d.verdict = Verdict::Deny;
     d.findings.push_back({rule, false, "", detail, "hook", ""});
     d.reason = "dbguard blocked this command (rule " + rule + "): " + detail + ".";
-    audit::append_record(cfg, audit::build_record(event, d), 1000);
+    audit::append_record(cfg, audit::build_record(std::move(call), d), 1000);
   } catch (...) {
   }
+}
+
+// The call's fields as the hook handed them over: only the record's own members,
+// strings each; anything else (a decision, rules) is dropped, not recorded. Read
+// one level deep: nothing nested is kept, so nothing nested is built.
+nlohmann::json handed_call_fields(std::string_view text) {
+  nlohmann::json::parser_callback_t top_level_only = [](int depth, nlohmann::json::parse_event_t,
+                                                        nlohmann::json&) { return depth <= 1; };
+  nlohmann::json handed = nlohmann::json::parse(text, top_level_only, false);
+  nlohmann::json call = audit::call_fields({});
+  if (!handed.is_object()) return call;
+  for (auto& [key, value] : handed.items())
+    if (audit::is_call_field(key) && value.is_string()) call[key] = std::move(value);
+  return call;
+}
+
+}  // namespace
+
+void record_failure(const audit::AuditConfig* config, const audit::EventFields& event, const std::string& rule,
+                    const std::string& detail) {
+  nlohmann::json call;
+  try {
+    call = audit::call_fields(event);
+  } catch (...) {
+    return;
+  }
+  append_failure(config, std::move(call), rule, detail);
 }
 
 namespace {
@@ -52,13 +82,23 @@ void record_handed_over_timeout(std::FILE* in) {
 
   std::string input;
   read_all_bounded(in, input, kMaxEventBytes + 1);
-  audit::EventFields event;
-  if (!input.empty()) {
-    EventResult ev = parse_event(input.substr(1), input[0] != 'c');
-    event = record_fields(ev);
+  nlohmann::json call;
+  try {
+    if (!input.empty() && input[0] == 'f') {
+      call = handed_call_fields(std::string_view(input).substr(1));
+    } else {
+      audit::EventFields event;
+      if (!input.empty()) {
+        EventResult ev = parse_event(input.substr(1), input[0] != 'c');
+        event = record_fields(ev);
+      }
+      call = audit::call_fields(event);
+    }
+  } catch (...) {
+    call = audit::call_fields({});
   }
-  audit::AuditConfig config = policy::audit_config_for(event.cwd);
-  record_failure(&config, event, "guard.timeout", "analysis exceeded the time budget");
+  audit::AuditConfig config = policy::audit_config_for(call["cwd"].get<std::string>());
+  append_failure(&config, std::move(call), "guard.timeout", "analysis exceeded the time budget");
   ::_exit(2);
 }
 

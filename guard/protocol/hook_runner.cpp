@@ -19,6 +19,9 @@ namespace {
 // A custom pack compiled on first use may take this long on top of the budget.
 constexpr int kCompileBudgetMs = 5000;
 
+// Events larger than this hand the call's fields, not their bytes, to a timeout's record.
+constexpr std::size_t kHandCallFieldsOverBytes = 64 * 1024;
+
 }  // namespace
 
 int time_budget_ms() {
@@ -54,7 +57,10 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
   Decision d;
   bool decided = false;
   const int budget = time_budget_ms();
-  std::string bytes;  // outlives the watchdog, which hands it to the timeout's record
+  // Both outlive the watchdog, which hands one of them to the timeout's record.
+  std::string bytes;
+  std::string handed;
+  nlohmann::json call;  // what the record says of the call, made early for a large event
   try {
     {
       Watchdog watchdog(budget, std::max(kWallCapMs, budget));
@@ -63,6 +69,16 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
       EventResult ev = parse_event(bytes, !complete);
       // Moved, not copied: the decision reads it, and so does the audit record.
       event = record_fields(ev);
+      // A large event's bytes are not kept through the analysis (4 MiB of a 4 MiB
+      // `psql -c`): the record of a timeout is handed what the record says of the
+      // call instead, at most a few tens of KiB, which the record made after the
+      // decision reuses. Below the bound the bytes cost less than making it early.
+      if (bytes.size() > kHandCallFieldsOverBytes) {
+        call = audit::call_fields(event);
+        handed = call.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        watchdog.publish_call(handed);
+        std::string().swap(bytes);
+      }
       DecideHooks hooks;
       hooks.on_context = [&](const std::shared_ptr<const policy::Context>& c) { ctx = c; };
       hooks.before_compile = [&watchdog] { watchdog.extend(kCompileBudgetMs); };
@@ -74,7 +90,8 @@ int run_hook(std::FILE* in, std::FILE* out, std::FILE* err) {
     if (!ctx) ctx = policy::context_for("");
     std::string note;
     if (d.verdict != Verdict::Allow || ctx->audit.log_allows) {
-      auto r = audit::append_record(ctx->audit, audit::build_record(event, d));
+      auto r = audit::append_record(ctx->audit, call.is_null() ? audit::build_record(event, d)
+                                                               : audit::build_record(std::move(call), d));
       if (!r.ok && ctx->audit.required) d = policy::audit_unavailable(*ctx, r.error);
       else if (!r.ok) note = "dbguard: the decision stands, but the audit log was not written: " + r.error + "\n";
     }

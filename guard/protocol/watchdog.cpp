@@ -23,7 +23,7 @@ namespace {
 // old whole or nothing.
 std::atomic<const char*> g_event{nullptr};
 std::atomic<std::size_t> g_event_size{0};
-std::atomic<bool> g_event_complete{true};
+std::atomic<char> g_event_kind{'c'};  // what failure_record reads: c, t or f
 std::atomic<const char*> g_recorder{nullptr};
 
 struct sigaction g_old_prof, g_old_alarm;
@@ -58,7 +58,8 @@ extern "C" void on_expiry(int) {
     int fd = ::memfd_create("dbguard-timeout", MFD_CLOEXEC);
     if (fd >= 0) {
       if (const char* e = g_event.load()) {
-        write_all(fd, g_event_complete.load() ? "c" : "t", 1);
+        const char kind = g_event_kind.load();
+        write_all(fd, &kind, 1);
         write_all(fd, e, g_event_size.load());
       }
       // In a child, so that this process ends with exit 2 whatever becomes of the
@@ -131,12 +132,20 @@ void Watchdog::extend(int ms) {
   }
 }
 
-void Watchdog::publish_event(std::string_view bytes, bool complete) {
+namespace {
+
+void publish(char kind, std::string_view bytes) {
   g_event.store(nullptr);
   g_event_size.store(bytes.size());
-  g_event_complete.store(complete);
+  g_event_kind.store(kind);
   g_event.store(bytes.data());
 }
+
+}  // namespace
+
+void Watchdog::publish_event(std::string_view bytes, bool complete) { publish(complete ? 'c' : 't', bytes); }
+
+void Watchdog::publish_call(std::string_view call_fields_json) { publish('f', call_fields_json); }
 
 void Watchdog::set_recorder(const char* executable) { g_recorder.store(executable); }
 

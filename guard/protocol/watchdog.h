@@ -30,6 +30,10 @@ class Watchdog {
   // The event, for the record of a timeout, once read. The bytes must stay
   // alive and unchanged while the watchdog is armed.
   void publish_event(std::string_view bytes, bool complete);
+  // In the event's place, what the record says of the call (audit::call_fields,
+  // as JSON): a large event's bytes need not be kept through the analysis. The
+  // same rule: alive and unchanged while armed.
+  void publish_call(std::string_view call_fields_json);
 
   // Where the record of a timeout is made: this binary (the CLI sets it to
   // /proc/self/exe). Unset, as in a test process that runs the hook in-process,

@@ -92,3 +92,28 @@ TEST(AuditRecord, DeeplyNestedToolInputIsRecordedCut) {
   EXPECT_NE(input.find(std::string(audit::kTooDeep)), std::string::npos) << input.substr(0, 200);
   EXPECT_LT(input.size(), 1000u);
 }
+
+// A timeout's record is handed these fields, and keeps only the members
+// is_call_field names, strings each: a member added here and not there would be
+// lost from every such record.
+TEST(AuditRecord, CallFieldsAreStringsTheRecordNamesAsItsOwn) {
+  audit::EventFields mcp{"s", "t", "/work", "mcp__db__query", {{"sql", "DELETE FROM t"}, {"n", {1, 2}}}};
+  audit::EventFields other{"s", "t", "/work", "Write", {{"file_path", "/x"}, {"content", "y"}}};
+  audit::EventFields unread{"s", "", "", "", nullptr};
+  for (const auto& ev : {bash("psql -c 'DROP TABLE t'"), mcp, other, unread}) {
+    nlohmann::json call = audit::call_fields(ev);
+    ASSERT_TRUE(call.is_object());
+    for (auto& [key, value] : call.items()) {
+      EXPECT_TRUE(audit::is_call_field(key)) << key;
+      EXPECT_TRUE(value.is_string()) << key;
+    }
+    nlohmann::json whole = audit::build_record(ev, denied());
+    for (auto& [key, value] : whole.items())
+      if (audit::is_call_field(key)) EXPECT_EQ(call[key], value) << key;
+      else EXPECT_FALSE(call.contains(key)) << key;
+  }
+  EXPECT_TRUE(audit::call_fields(mcp).contains("sql"));
+  EXPECT_TRUE(audit::call_fields(mcp).contains("input"));
+  EXPECT_FALSE(audit::is_call_field("decision"));
+  EXPECT_FALSE(audit::is_call_field("rules"));
+}

@@ -74,3 +74,48 @@ TEST(TimeoutRecord, TheInputCannotNameTheFileWritten) {
   EXPECT_EQ(read_file(target), "{}\n");
   EXPECT_EQ(audit_records(d / "home/.local/state/dbguard/audit.jsonl").size(), 1u);
 }
+
+// Once a large event is read, the hook hands over what the record says of the call
+// (audit::call_fields) instead of its bytes. Only those members are recorded, as
+// strings: the input cannot choose the decision, rules or reason, any more than
+// the log.
+TEST(TimeoutRecord, RecordsTheCallsFieldsItIsHandedAndNothingElse) {
+  ScratchDir d("timeout-record-fields");
+  write_file(d / "etc/dbguard/policy.toml", "[audit]\npath = \"" + (d / "policy-log/audit.jsonl") + "\"\n");
+  nlohmann::json handed = {{"session_id", "sess-f"}, {"tool_use_id", "toolu_f"}, {"cwd", d.path()},
+                           {"tool", "Bash"}, {"command", "psql -f big.sql…[70000 more bytes]"},
+                           {"decision", "allow"}, {"rules", {"containers.volume-rm"}}, {"reason", "forged"},
+                           {"hard", true}, {"input", {{"nested", {1, 2, 3}}}}, {"seq", 7}};
+  auto r = run({DBGUARD_BINARY, "hook-timeout-record"}, "f" + handed.dump(), isolated_env(d));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  auto rs = audit_records(d / "policy-log/audit.jsonl");
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0]["decision"], "deny");
+  EXPECT_EQ(rs[0]["hard"], false);
+  EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
+  EXPECT_NE(rs[0]["reason"], "forged");
+  EXPECT_EQ(rs[0]["session_id"], "sess-f");
+  EXPECT_EQ(rs[0]["tool_use_id"], "toolu_f");
+  EXPECT_EQ(rs[0]["tool"], "Bash");
+  EXPECT_EQ(rs[0]["command"], "psql -f big.sql…[70000 more bytes]");
+  EXPECT_FALSE(rs[0].contains("input"));  // not a string: dropped
+  EXPECT_EQ(rs[0]["seq"], 1);             // the chain's own, not the input's
+}
+
+TEST(TimeoutRecord, HandedFieldsThatAreNotAnObjectStillRecordTheDeny) {
+  ScratchDir d("timeout-record-fields-bad");
+  const std::string deep = std::string(200000, '[') + std::string(200000, ']');
+  for (const std::string& input : {std::string("f"), std::string("f[1,2]"), std::string("f{\"cwd\":"),
+                                   "f" + deep, "f{\"cwd\":" + deep + "}"}) {
+    auto r = run({DBGUARD_BINARY, "hook-timeout-record"}, input, isolated_env(d));
+    EXPECT_EQ(r.code, 2) << input.substr(0, 20);
+    EXPECT_EQ(r.out, "");
+  }
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
+  ASSERT_EQ(rs.size(), 5u);
+  for (const auto& rec : rs) {
+    EXPECT_EQ(rec["rules"], nlohmann::json::array({"guard.timeout"}));
+    EXPECT_EQ(rec["cwd"], "");
+  }
+}

@@ -56,6 +56,36 @@ TEST(HookRunner, ATimeoutAfterThePolicyIsReadIsRecordedInThePolicysLog) {
   EXPECT_EQ(rs[0]["command"], "psql -f big.sql");
 }
 
+// A large event's bytes are freed once it is read, and the timeout's record is
+// made from what the record says of the call: the same record, its command cut
+// and redacted, the bytes it dropped counted from the whole command.
+TEST(HookRunner, ALargeEventPastTheBudgetIsRecordedAsAnyOther) {
+  ScratchDir d("watchdog-large");
+  write_big_sql(d);
+  auto env = isolated_env(d);
+  env["DBGUARD_TIME_BUDGET_MS"] = "30";
+  const std::string command = "PGPASSWORD=hunter2 psql -f big.sql; echo " + std::string(200000, 'a');
+  auto r = run({DBGUARD_BINARY, "hook"}, bash_event(command, d.path(), "toolu_l", "sess-l"), env);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err.rfind("dbguard blocked this command (rule guard.timeout).\n", 0), 0u) << r.err;
+  auto rs = audit_records(d / "home/.local/state/dbguard/audit.jsonl");
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0]["rules"], nlohmann::json::array({"guard.timeout"}));
+  EXPECT_EQ(rs[0]["tool_use_id"], "toolu_l");
+  EXPECT_EQ(rs[0]["session_id"], "sess-l");
+  const std::string kept = rs[0]["command"];
+  EXPECT_EQ(kept.find("hunter2"), std::string::npos);
+  EXPECT_EQ(kept.rfind("PGPASSWORD=", 0), 0u);
+  // 16 KiB kept of the redacted command, the rest counted
+  const std::string redacted_head = kept.substr(0, kept.find("…["));
+  EXPECT_EQ(redacted_head.size(), 16384u);
+  const std::size_t redacted_size = command.size() - std::string("hunter2").size() +
+                                    (kept.find(' ') - std::string("PGPASSWORD=").size());
+  EXPECT_EQ(kept.substr(redacted_head.size()),
+            "…[" + std::to_string(redacted_size - 16384) + " more bytes]");
+}
+
 TEST(HookRunner, StdinThatNeverEndsIsDeniedAtTheWallClockCap) {
   ScratchDir d("watchdog-wall");
   auto env = isolated_env(d);
