@@ -49,13 +49,10 @@ nlohmann::json handed_call_fields(std::string_view text) {
 
 void record_failure(const audit::AuditConfig* config, const audit::EventFields& event, const std::string& rule,
                     const std::string& detail) {
-  nlohmann::json call;
   try {
-    call = audit::call_fields(event);
-  } catch (...) {
-    return;
+    append_failure(config, audit::call_fields(event), rule, detail);
+  } catch (...) {  // best effort, as append_failure is
   }
-  append_failure(config, std::move(call), rule, detail);
 }
 
 namespace {

@@ -42,7 +42,6 @@ class LentText {
 
   std::string_view view() const { return view_; }
   bool empty() const { return view_.empty(); }
-  std::size_t size() const { return view_.size(); }
   operator std::string_view() const { return view_; }
   operator std::string() const { return std::string(view_); }  // for what keeps the text (findings)
   friend bool operator==(const LentText& a, std::string_view b) { return a.view_ == b; }
