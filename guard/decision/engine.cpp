@@ -5,6 +5,7 @@
 #include <iterator>
 #include <set>
 #include <stdexcept>
+#include <tuple>
 
 #include "decision/invocation_judge.h"
 #include "decision/reason.h"
@@ -126,12 +127,13 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
   // By reference: the lambda's captures would be a heap block in the std::function.
   auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_, std::ref(judge));
   if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
-  for (const auto& issue : result.issues) {
+  for (auto& issue : result.issues) {
     if (issue.only_if_reach && !could_reach(issue.segment) && !could_reach(issue.reach_text)) {
       if (opt.trace) d.notes.push_back("not analysable but reaches nothing guarded: " + issue.detail);
       continue;
     }
-    d.findings.push_back({issue.rule, false, issue.segment, issue.detail, "command line", ""});
+    // Moved: the segment of a text past a bound is the whole text.
+    d.findings.push_back({std::move(issue.rule), false, std::move(issue.segment), std::move(issue.detail), "command line", ""});
   }
   auto append = [](auto& to, auto& from) {
     to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
@@ -143,11 +145,17 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
 }
 
 void Engine::finish(Decision& d) const {
-  // one finding per rule and segment, hard ones first
+  // one finding per rule, segment and detail, hard ones first; compared in place (a
+  // segment may be a whole 4 MiB command: a key made of it was two more copies)
   std::vector<Finding> unique;
-  std::set<std::pair<std::string, std::string>> seen;
-  for (auto& f : d.findings)
-    if (seen.insert({f.rule, f.segment + "\x1f" + f.detail}).second) unique.push_back(std::move(f));
+  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> seen;
+  std::vector<bool> first(d.findings.size());
+  for (std::size_t i = 0; i < d.findings.size(); ++i) {
+    const Finding& f = d.findings[i];
+    first[i] = seen.insert({f.rule, f.segment, f.detail}).second;
+  }
+  for (std::size_t i = 0; i < d.findings.size(); ++i)
+    if (first[i]) unique.push_back(std::move(d.findings[i]));
   std::stable_sort(unique.begin(), unique.end(), [](const Finding& a, const Finding& b) { return a.hard > b.hard; });
   d.findings = std::move(unique);
   d.hard = !d.findings.empty() && d.findings.front().hard;

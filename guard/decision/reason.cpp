@@ -3,10 +3,12 @@
 namespace dbguard {
 namespace {
 
-std::string one_line(std::string s, std::size_t max = 400) {
+// A view, cut before it is copied: a segment may be a whole 4 MiB command.
+std::string one_line(std::string_view text, std::size_t max = 400) {
+  std::string s(text.substr(0, max));
   for (auto& c : s)
     if (c == '\n' || c == '\r') c = ' ';
-  if (s.size() > max) s = s.substr(0, max) + "…";
+  if (text.size() > max) s += "…";
   return s;
 }
 

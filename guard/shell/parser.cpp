@@ -20,8 +20,9 @@ bool is_name(std::string_view s) {
   return true;
 }
 
-// NAME=... or NAME+=... with an unquoted literal name: an assignment word.
-bool split_assignment(const Word& w, Assignment& out) {
+// NAME=... or NAME+=... with an unquoted literal name: an assignment word. Its
+// parts are moved into the value (not copied: `a=$U$U…` held its parts twice).
+bool split_assignment(Word& w, Assignment& out) {
   if (w.parts.empty() || w.parts[0].kind != WordPart::Kind::Literal || w.parts[0].quoted) return false;
   const std::string& first = w.parts[0].text;
   auto eq = first.find('=');
@@ -29,11 +30,11 @@ bool split_assignment(const Word& w, Assignment& out) {
   std::string name = first.substr(0, eq);
   if (!name.empty() && name.back() == '+') name.pop_back();
   if (!is_name(name)) return false;
-  out.name = name;
-  WordPart rest = w.parts[0];
-  rest.text = first.substr(eq + 1);
-  if (!rest.text.empty()) out.value.parts.push_back(rest);
-  out.value.parts.insert(out.value.parts.end(), w.parts.begin() + 1, w.parts.end());
+  out.name = std::move(name);
+  out.value.parts = std::move(w.parts);
+  std::string& rest = out.value.parts.front().text;
+  rest.erase(0, eq + 1);
+  if (rest.empty()) out.value.parts.erase(out.value.parts.begin());
   return true;
 }
 
@@ -151,7 +152,7 @@ bool Parser::at_list_end(bool in_subst) {
 
 ListPtr Parser::parse_list(bool in_subst) {
   DepthGuard guard(*this);
-  charge(sizeof(List) + sizeof(ListPtr));
+  charge_block(sizeof(List) + sizeof(ListPtr));  // with its shared_ptr's count
   auto list = std::make_shared<List>();
   skip_blanks_and_newlines();
   // Only the program's own list stops early (depth 1: this list's guard), and
@@ -162,7 +163,7 @@ ListPtr Parser::parse_list(bool in_subst) {
       stopped_at_ = pos_;
       break;
     }
-    list->items.push_back(parse_and_or(in_subst));
+    push(list->items, parse_and_or(in_subst));
     skip_blanks();
     if (peek() == ';' && peek(1) != ';' && peek(1) != '&') {
       ++pos_;
@@ -186,13 +187,13 @@ ListPtr Parser::parse_list(bool in_subst) {
 
 AndOr Parser::parse_and_or(bool in_subst) {
   AndOr ao;
-  ao.pipelines.push_back(parse_pipeline(in_subst));
+  push(ao.pipelines, parse_pipeline(in_subst));
   for (;;) {
     skip_blanks();
     if (starts_with("&&") || starts_with("||")) {
       pos_ += 2;
       skip_blanks_and_newlines();
-      ao.pipelines.push_back(parse_pipeline(in_subst));
+      push(ao.pipelines, parse_pipeline(in_subst));
     } else {
       break;
     }
@@ -224,13 +225,13 @@ Pipeline Parser::parse_pipeline(bool in_subst) {
       break;
     }
   }
-  p.commands.push_back(parse_command(in_subst));
+  push(p.commands, parse_command(in_subst));
   for (;;) {
     skip_blanks();
     if (peek() == '|' && peek(1) != '|') {
       pos_ += (peek(1) == '&') ? 2 : 1;
       skip_blanks_and_newlines();
-      p.commands.push_back(parse_command(in_subst));
+      push(p.commands, parse_command(in_subst));
     } else {
       break;
     }
@@ -243,7 +244,7 @@ CommandPtr Parser::parse_command(bool in_subst) {
   skip_blanks();
   if (eof()) fail("expected a command");
   ++counts_->commands;
-  charge(sizeof(Command) + 2 * sizeof(CommandPtr));  // with its shared_ptr's count, and the pointer to it
+  charge_block(sizeof(Command) + sizeof(CommandPtr));  // with its shared_ptr's count
   std::string_view kw = peek_keyword();
   CommandPtr cmd;
   std::size_t begin = pos_;
@@ -327,15 +328,18 @@ void Parser::parse_simple(Command& cmd) {
         std::size_t close = find_matching(pos_, '(', ')');
         WordPart lit;
         lit.text = std::string(src_.substr(pos_, close + 1 - pos_));
-        a.value.parts.push_back(lit);
+        add_part(a.value, std::move(lit));
         pos_ = close + 1;
       }
-      charge(sizeof(Assignment));
-      sc.assignments.push_back(std::move(a));
+      push(sc.assignments, std::move(a));
     } else {
+      // The stack is the thread's, grown once and kept: charged per word, the same
+      // for every text however many came before it.
+      charge(sizeof(Word));
       word_stack.push_back(std::move(w));
     }
   }
+  if (word_stack.size() > mark.base) charge_block((word_stack.size() - mark.base) * sizeof(Word));
   sc.words.assign(std::make_move_iterator(word_stack.begin() + static_cast<std::ptrdiff_t>(mark.base)),
                   std::make_move_iterator(word_stack.end()));
 }
@@ -379,7 +383,6 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     fail("redirection without a target");
   const std::size_t target_begin = pos_;
   r.target = read_word();
-  charge(sizeof(Redirect));
   if (op == "<<" || op == "<<-") {
     std::string delim;
     bool quoted = false;
@@ -389,11 +392,11 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     }
     if (src_.substr(target_begin, pos_ - target_begin).find('\\') != std::string_view::npos) quoted = true;
     r.heredoc_expands = !quoted;
-    out.push_back(std::move(r));
+    push(out, std::move(r));
     pending_.push_back(PendingHeredoc{owner, compound, out.size() - 1, delim, op == "<<-"});
     return true;
   }
-  out.push_back(std::move(r));
+  push(out, std::move(r));
   return true;
 }
 
@@ -418,20 +421,20 @@ CommandPtr Parser::parse_if() {
   auto cmd = std::make_shared<Command>();
   cmd->kind = Command::Kind::If;
   pos_ += 2;
-  cmd->bodies.push_back(parse_list(false));
+  push(cmd->bodies, parse_list(false));
   expect_keyword("then");
-  cmd->bodies.push_back(parse_list(false));
+  push(cmd->bodies, parse_list(false));
   for (;;) {
     skip_blanks_and_newlines();
     std::string_view kw = peek_keyword();
     if (kw == "elif") {
       pos_ += 4;
-      cmd->bodies.push_back(parse_list(false));
+      push(cmd->bodies, parse_list(false));
       expect_keyword("then");
-      cmd->bodies.push_back(parse_list(false));
+      push(cmd->bodies, parse_list(false));
     } else if (kw == "else") {
       pos_ += 4;
-      cmd->bodies.push_back(parse_list(false));
+      push(cmd->bodies, parse_list(false));
     } else {
       break;
     }
@@ -444,9 +447,9 @@ CommandPtr Parser::parse_loop() {
   auto cmd = std::make_shared<Command>();
   cmd->kind = Command::Kind::Loop;
   pos_ += peek_keyword().size();
-  cmd->bodies.push_back(parse_list(false));
+  push(cmd->bodies, parse_list(false));
   expect_keyword("do");
-  cmd->bodies.push_back(parse_list(false));
+  push(cmd->bodies, parse_list(false));
   expect_keyword("done");
   return cmd;
 }
@@ -469,14 +472,14 @@ CommandPtr Parser::parse_for() {
       for (;;) {
         skip_blanks();
         if (eof() || peek() == ';' || peek() == '\n') break;
-        cmd->words.push_back(read_word());
+        push(cmd->words, read_word());
       }
     }
   }
   skip_blanks();
   if (peek() == ';') ++pos_;
   expect_keyword("do");
-  cmd->bodies.push_back(parse_list(false));
+  push(cmd->bodies, parse_list(false));
   expect_keyword("done");
   return cmd;
 }
@@ -486,7 +489,7 @@ CommandPtr Parser::parse_case() {
   cmd->kind = Command::Kind::Case;
   pos_ += 4;
   skip_blanks();
-  cmd->words.push_back(read_word());
+  push(cmd->words, read_word());
   expect_keyword("in");
   for (;;) {
     skip_blanks_and_newlines();
@@ -507,15 +510,15 @@ CommandPtr Parser::parse_case() {
       }
       if (eof()) fail("unterminated case pattern");
       std::size_t before = pos_;
-      cmd->words.push_back(read_word());
+      push(cmd->words, read_word());
       if (pos_ == before) fail("bad case pattern");
     }
-    cmd->clause_patterns.push_back(cmd->words.size() - patterns_before);
-    cmd->bodies.push_back(parse_list(false));
+    push(cmd->clause_patterns, cmd->words.size() - patterns_before);
+    push(cmd->bodies, parse_list(false));
     skip_blanks_and_newlines();
     std::string end = starts_with(";;&") ? ";;&" : starts_with(";;") ? ";;" : starts_with(";&") ? ";&" : "";
     pos_ += end.size();
-    cmd->clause_ends.push_back(end.empty() ? ";;" : end);  // the last clause may end at esac
+    push(cmd->clause_ends, end.empty() ? ";;" : end);  // the last clause may end at esac
   }
   pos_ += 4;
   return cmd;
@@ -525,7 +528,7 @@ CommandPtr Parser::parse_brace_group() {
   auto cmd = std::make_shared<Command>();
   cmd->kind = Command::Kind::Group;
   pos_ += 1;
-  cmd->bodies.push_back(parse_list(false));
+  push(cmd->bodies, parse_list(false));
   expect_keyword("}");
   return cmd;
 }
@@ -534,7 +537,7 @@ CommandPtr Parser::parse_subshell() {
   auto cmd = std::make_shared<Command>();
   cmd->kind = Command::Kind::Subshell;
   pos_ += 1;
-  cmd->bodies.push_back(parse_list(true));
+  push(cmd->bodies, parse_list(true));
   skip_blanks_and_newlines();
   if (peek() != ')') fail("expected ')'");
   ++pos_;
@@ -558,7 +561,7 @@ CommandPtr Parser::parse_double_bracket() {
       continue;
     }
     std::size_t before = pos_;
-    cmd->words.push_back(read_word());
+    push(cmd->words, read_word());
     if (pos_ == before) ++pos_;
   }
   return cmd;
@@ -570,7 +573,7 @@ CommandPtr Parser::parse_arith_command() {
   std::size_t close = find_matching(pos_, '(', ')');
   // (( … )) may hold $( ) substitutions, which run: read them as a word.
   std::string_view inner = src_.substr(pos_ + 2, close >= pos_ + 3 ? close - pos_ - 3 : 0);
-  cmd->words.push_back(read_heredoc_body_word(inner));
+  push(cmd->words, read_heredoc_body_word(inner));
   pos_ = close + 1;
   return cmd;
 }
@@ -594,13 +597,14 @@ CommandPtr Parser::parse_function(bool keyword) {
   }
   skip_blanks_and_newlines();
   auto body = parse_command(false);
+  charge_block(sizeof(List) + sizeof(ListPtr));  // with its shared_ptr's count
   auto list = std::make_shared<List>();
   AndOr ao;
   Pipeline p;
-  p.commands.push_back(body);
-  ao.pipelines.push_back(std::move(p));
-  list->items.push_back(std::move(ao));
-  cmd->bodies.push_back(list);
+  push(p.commands, std::move(body));
+  push(ao.pipelines, std::move(p));
+  push(list->items, std::move(ao));
+  push(cmd->bodies, std::move(list));
   return cmd;
 }
 

@@ -16,11 +16,14 @@ struct ParseLimits {
   std::size_t max_depth = 64;       // nesting of substitutions, compounds, quotes
   std::size_t max_words = 200000;   // total words, a bound on work
   // The syntax tree of one top-level list item (its substitutions and here-document
-  // bodies included), the sizes of its nodes summed: a bound on the memory the walk
-  // holds at once. Text is small beside its tree: two bytes can make a word part of
-  // 56 (`$U`), three a redirection of 200 (`>a `), and an event at its 4 MiB bound
-  // made trees of over 200 MiB. Room for a here-document of 100,000 expansions.
-  std::size_t max_item_tree_bytes = std::size_t{12} << 20;
+  // bodies included) as it takes memory: its nodes and its vectors' arrays, each as
+  // malloc's block, every array a doubling made and left behind counted. A bound on
+  // what the walk holds at once. Text is small beside its tree: two bytes can make a
+  // word part of 56 (`$U`), three a redirection of 200 (`>a `), and an event at its
+  // 4 MiB bound made trees of over 200 MiB. At 8 MiB, the shapes that make the
+  // largest trees of their text are decided in under 20 MiB at that bound
+  // (docs/performance.md); room for a here-document of 70,000 expansions.
+  std::size_t max_item_tree_bytes = std::size_t{8} << 20;
   // Past this many commands (simple and compound, nested ones included), parsing
   // stops at the next top-level list item and the result is `truncated`: a caller
   // with a bound of its own on commands would not look at the rest. 0: no stop.

@@ -18,25 +18,26 @@ bool is_special_param(char c) {
 
 void Parser::count_word() {
   if (++counts_->words > limits_.max_words) throw SyntaxError("too many words", pos_, SyntaxError::Stop::Size);
-  charge(sizeof(Word));
 }
 
-// The nodes' own sizes, not their texts' (at most the input's) nor the slack of the
-// vectors holding them: a measure of the tree that grows as the tree does, checked
-// as each node is made, so that a hostile item stops before it is built.
-void Parser::charge(std::size_t node_bytes) {
-  counts_->item_tree_bytes += node_bytes;
+// The tree's heap blocks, its nodes and the arrays of the vectors holding them
+// (push), as malloc takes them: not their texts' (at most the input's). A measure
+// of the tree's memory that grows as the tree does, checked before each block is
+// made, so that a hostile item stops before it is built.
+void Parser::charge_block(std::size_t bytes) {
+  // glibc's chunk: an 8-byte header, rounded to 16, at least 32. A tree of small
+  // nodes (`$(a)`, `<(a)`) takes half again its nodes' sizes in these.
+  charge(std::max<std::size_t>(32, (bytes + 8 + 15) & ~std::size_t{15}));
+}
+
+void Parser::charge(std::size_t bytes) {
+  counts_->item_tree_bytes += bytes;
   if (counts_->item_tree_bytes > limits_.max_item_tree_bytes)
     throw SyntaxError("more than the guard analyses in one command (its syntax tree passes " +
                           (limits_.max_item_tree_bytes % (1u << 20) == 0
                                ? std::to_string(limits_.max_item_tree_bytes >> 20) + " MiB)"
                                : std::to_string(limits_.max_item_tree_bytes) + " bytes)"),
                       pos_, SyntaxError::Stop::Size);
-}
-
-void Parser::add_part(Word& w, WordPart&& p) {
-  charge(sizeof(WordPart));
-  w.parts.push_back(std::move(p));
 }
 
 void Parser::append_literal(Word& w, std::string_view text, bool quoted) {
@@ -383,16 +384,18 @@ void Parser::read_process_sub(Word& w) {
 Word Parser::read_heredoc_body_word(std::string_view body) {
   Parser inner(body, limits_, depth_ + 1, counts_);
   Word w;
-  // A body can hold a hundred thousand expansions. Its parts are reserved at once:
-  // grown by doubling, the vector would leave behind freed arrays nearly its own
-  // size. Each part but a literal starts at a `$` or a backquote, and a literal
-  // lies between two others, so there are at most twice as many plus one (the
-  // reserve stops at the bound on the tree, which the parse cannot pass anyway).
+  // A body can hold tens of thousands of expansions. Its parts are reserved at once
+  // when they fit the bound: grown by doubling, the vector would leave behind freed
+  // arrays nearly its own size. Each part but a literal starts at a `$` or a
+  // backquote, and a literal lies between two others, so there are at most twice as
+  // many plus one. Past the bound, the doubling is charged and stops the parse.
   const std::size_t starts = static_cast<std::size_t>(std::count(body.begin(), body.end(), '$') +
                                                       std::count(body.begin(), body.end(), '`'));
-  const std::size_t room =
-      (limits_.max_item_tree_bytes - std::min(counts_->item_tree_bytes, limits_.max_item_tree_bytes)) / sizeof(WordPart);
-  w.parts.reserve(std::min(2 * starts + 1, room + 1));
+  const std::size_t bytes = (2 * starts + 1) * sizeof(WordPart);
+  if (counts_->item_tree_bytes + bytes <= limits_.max_item_tree_bytes) {
+    charge_block(bytes);
+    w.parts.reserve(2 * starts + 1);
+  }
   inner.read_double_quoted(w, true, "");
   return w;  // no source text: the body is the redirect's (a copy of 4 MiB at the bound)
 }

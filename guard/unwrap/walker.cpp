@@ -35,6 +35,9 @@ using shell::SimpleCommand;
 
 using Env = std::vector<std::pair<std::string, Arg>>;
 
+// How much of a text past a parse bound its issue quotes.
+constexpr std::size_t kBoundQuoteBytes = 4096;
+
 struct Ctx {
   int depth = 0;
   std::vector<std::string> via;
@@ -198,11 +201,16 @@ class Walker {
       }
       // Past a bound (nesting, size) the text is denied whatever it names; bad
       // syntax only where it names a tool that reaches data (guard.unparseable).
+      // A text past a bound is quoted by its start (a reason shows 400 bytes): no
+      // policy softens a guard.* rule, so nothing reads the rest of a copy of up to
+      // 4 MiB, made as the tree freed before it still holds its pages. Bad syntax
+      // is quoted whole: whether the text reaches data is judged on it.
       const bool bound = parsed.depth_exceeded || parsed.too_large;
       out_.issues.push_back({parsed.depth_exceeded ? "guard.depth-exceeded"
                              : parsed.too_large    ? "guard.too-complex"
                                                    : "guard.unparseable",
-                             std::string(src), "cannot parse as shell: " + parsed.error, !bound});
+                             bound ? src.substr(0, kBoundQuoteBytes) : src, "cannot parse as shell: " + parsed.error,
+                             !bound});
       return;
     }
     // About one invocation a command: room for them at once, not a vector regrown

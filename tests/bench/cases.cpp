@@ -104,12 +104,20 @@ std::vector<Case> make_cases(const std::string& dir) {
   std::string bound_sql = sql_inserts((4u << 20) - (128u << 10));  // its JSON (newlines escaped) under the bound
   cases.push_back({"4 MiB heredoc, unquoted (at the bound)", bash_event("psql -d app <<SQL\n" + bound_sql + "SQL\n", dir), 0,
                    "", true, true});
-  // At the bound, the most expansions a text can hold (`$U`, two bytes each): past the
-  // parser's bound on one command's syntax tree, denied. Its memory is the worst that
-  // bound leaves (the tree stops at 12 MiB; before the bound it took 290 MiB).
-  std::string expansions = "echo \"";
-  while (expansions.size() < (4u << 20) - (128u << 10)) expansions += "$U";
-  cases.push_back({"4 MiB of expansions in one word (at the bound)", bash_event(expansions + "\"", dir), 2,
+  // At the bound, the shapes that make the largest trees of their text: the most
+  // expansions one word can hold (`$U`, two bytes each), the longest pipeline and
+  // the most process substitutions (the most small nodes). Past the parser's bound
+  // on one command's tree (8 MiB as malloc holds it), denied; their memory is the
+  // worst that bound leaves (before it, the first took 290 MiB).
+  auto at_bound = [](std::string text, const std::string& unit, const std::string& end) {
+    while (text.size() < (4u << 20) - (128u << 10)) text += unit;
+    return text + end;
+  };
+  cases.push_back({"4 MiB of expansions in one word (at the bound)", bash_event(at_bound("echo \"", "$U", "\""), dir), 2,
+                   "guard.too-complex", true, true});
+  cases.push_back({"4 MiB pipeline (at the bound)", bash_event(at_bound("", "a | ", "a"), dir), 2, "guard.too-complex",
+                   true, true});
+  cases.push_back({"4 MiB of process substitutions (at the bound)", bash_event(at_bound("cat", " <(a)", ""), dir), 2,
                    "guard.too-complex", true, true});
   return cases;
 }

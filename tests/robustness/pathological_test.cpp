@@ -298,13 +298,16 @@ TEST(Pathological, MillionsOfNodesInOneCommandStopAtTheBound) {
   Decision words = decide(event("echo " + repeat("a ", 300000)));
   EXPECT_TRUE(has_rule(words, "guard.too-complex")) << rules_of(words);
   EXPECT_FALSE(has_rule(words, "guard.depth-exceeded")) << rules_of(words);
-  // A here-document of 100,000 expansions is within the bound: analysed, and allowed
-  // where nothing in it reaches data; SQL with run-time parts is denied as such.
-  Decision cat = decide(event("cat <<EOF\n" + repeat("$U\n", 100000) + "EOF"));
+  // A here-document of 70,000 expansions is within the bound: analysed, and allowed
+  // where nothing in it reaches data; SQL with run-time parts is denied as such. One
+  // of 80,000 is past it.
+  Decision cat = decide(event("cat <<EOF\n" + repeat("$U\n", 70000) + "EOF"));
   EXPECT_EQ(cat.verdict, Verdict::Allow) << rules_of(cat);
-  Decision sql = decide(event("psql -d app <<SQL\n" + repeat("INSERT INTO t VALUES ('$USER');\n", 100000) + "SQL"));
+  Decision sql = decide(event("psql -d app <<SQL\n" + repeat("INSERT INTO t VALUES ('$USER');\n", 70000) + "SQL"));
   EXPECT_EQ(sql.verdict, Verdict::Deny);
   EXPECT_TRUE(has_rule(sql, "guard.opaque-input")) << rules_of(sql);
+  Decision past = decide(event("cat <<EOF\n" + repeat("$U\n", 80000) + "EOF"));
+  EXPECT_TRUE(has_rule(past, "guard.too-complex")) << rules_of(past);
 }
 
 // SQL nested past PostgreSQL's parser bound (10,000 levels): the WHERE cannot be read,

@@ -181,9 +181,9 @@ TEST(Parser, DepthIsBounded) {
   EXPECT_TRUE(r.depth_exceeded);
 }
 
-// The syntax tree of each top-level item is bounded (the sizes of its nodes summed):
-// it is what the walk holds at once. Text is small beside its tree: `$a` is a part
-// of 56 bytes, `>a` a redirection of 200.
+// The syntax tree of each top-level item is bounded (its heap blocks summed, every
+// array its vectors' doublings made counted): it is what the walk holds at once.
+// Text is small beside its tree: `$a` is a part of 56 bytes, `>a` a redirection of 200.
 TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
   ParseLimits limits;
   limits.max_item_tree_bytes = 100 * sizeof(WordPart);  // 5,600 bytes
@@ -192,10 +192,10 @@ TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
     for (int i = 0; i < n; ++i) s += unit;
     return s;
   };
-  EXPECT_TRUE(parse("echo " + repeat("$a", 40), limits).ok);
+  EXPECT_TRUE(parse("echo " + repeat("$a", 20), limits).ok);
   for (const std::string& src : {"echo " + repeat("$a", 150),                          // parts of one word
                                  "echo " + repeat("$a ", 60),                          // words
-                                 "echo " + repeat("$a", 40) + " && echo " + repeat("$a", 40) + " && echo " + repeat("$a", 40),
+                                 "echo " + repeat("$a", 20) + " && echo " + repeat("$a", 20) + " && echo " + repeat("$a", 20),
                                  "echo $(echo " + repeat("$a", 150) + ")",              // a substitution
                                  "cat <<EOF\n" + repeat("$a", 150) + "\nEOF\n",      // a here-document body
                                  "echo " + repeat("a'b'", 75),                         // quoted pieces, no expansion
@@ -211,20 +211,25 @@ TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
     EXPECT_NE(r.error.find("its syntax tree passes 5600 bytes"), std::string::npos) << r.error;
   }
   // Each item counts afresh, with or without a sink: the decision is the same.
-  const std::string items = "echo " + repeat("$a", 40) + "\necho " + repeat("$a", 40) + "; echo " + repeat("$a", 40);
+  const std::string items = "echo " + repeat("$a", 20) + "\necho " + repeat("$a", 20) + "; echo " + repeat("$a", 20);
   EXPECT_TRUE(parse(items, limits).ok) << parse(items, limits).error;
   int handed = 0;
   EXPECT_TRUE(parse(items, limits, [&](AndOr&) { ++handed; }).ok);
   EXPECT_EQ(handed, 3);
   // Items wait for the here-documents read after them (`a <<X; b`, then X's body):
   // counted together until the body is read, as they are handed over together.
-  EXPECT_FALSE(parse("cat <<EOF; echo " + repeat("$a", 40) + "\n" + repeat("$a", 40) + "\nEOF\n", limits).ok);
-  EXPECT_TRUE(parse("cat <<EOF\n" + repeat("$a", 40) + "\nEOF\necho " + repeat("$a", 40), limits).ok);
-  // The default: a here-document of 100,000 expansions (200,001 parts) is read.
-  auto body = parse("cat <<EOF\n" + repeat("$a\n", 100000) + "EOF\n");
+  EXPECT_FALSE(parse("cat <<EOF; echo " + repeat("$a", 20) + "\n" + repeat("$a", 20) + "\nEOF\n", limits).ok);
+  EXPECT_TRUE(parse("cat <<EOF\n" + repeat("$a", 20) + "\nEOF\necho " + repeat("$a", 20), limits).ok);
+  // The default: a here-document of 70,000 expansions (140,001 parts, reserved at
+  // once) is read; one of 80,000 is not. One word grown by doubling stops sooner: its
+  // arrays of 65,536 parts and all the smaller ones are counted, the next would pass
+  // the bound (a quoted word starts with an empty part, which marks it quoted).
+  auto body = parse("cat <<EOF\n" + repeat("$a\n", 70000) + "EOF\n");
   EXPECT_TRUE(body.ok) << body.error;
-  EXPECT_FALSE(parse("echo \"" + repeat("$a", 250000) + "\"").ok);
-  EXPECT_NE(parse("echo " + repeat("$a", 250000)).error.find("passes 12 MiB"), std::string::npos);
+  EXPECT_FALSE(parse("cat <<EOF\n" + repeat("$a\n", 80000) + "EOF\n").ok);
+  EXPECT_TRUE(parse("echo \"" + repeat("$a", 65535) + "\"").ok);
+  EXPECT_FALSE(parse("echo \"" + repeat("$a", 65536) + "\"").ok);
+  EXPECT_NE(parse("echo " + repeat("$a", 250000)).error.find("passes 8 MiB"), std::string::npos);
 }
 
 // The bounds on size say so: a caller denies such a text whatever it names.

@@ -190,6 +190,24 @@ TEST(Unwrap, NestedShellsAreBounded) {
   EXPECT_TRUE(depth);
 }
 
+// A text past a parse bound is denied whatever it names; its issue quotes the text's
+// first 4 KiB, not a copy of all of it (up to 4 MiB, made as the tree just freed still
+// holds its pages). Bad syntax is quoted whole: its reach is judged on the text.
+TEST(Unwrap, ATextPastABoundIsQuotedByItsStart) {
+  std::string many = "echo ";
+  for (int i = 0; i < 300000; ++i) many += "$a";
+  auto r = unwrap_command(many, "/tmp");
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_EQ(r.issues[0].rule, "guard.too-complex");
+  EXPECT_EQ(r.issues[0].segment, many.substr(0, 4096));
+
+  std::string bad = "psql -c 'DELETE FROM t' " + std::string(8000, 'x') + " )";
+  auto u = unwrap_command(bad, "/tmp");
+  ASSERT_EQ(u.issues.size(), 1u);
+  EXPECT_EQ(u.issues[0].rule, "guard.unparseable");
+  EXPECT_EQ(u.issues[0].segment, bad);
+}
+
 TEST(Unwrap, RedirectionTargetsAreRecorded) {
   auto r = unwrap_command("echo x > .dbguard.toml", "/p");
   ASSERT_EQ(r.invocations[0].writes.size(), 1u);

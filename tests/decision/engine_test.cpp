@@ -1,0 +1,40 @@
+// The engine's last step: findings made one per rule, segment and detail, and the
+// reason that quotes the first.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "decision/engine.h"
+
+using namespace dbguard;
+
+namespace {
+
+std::string blocked_line(const std::string& reason) {
+  auto at = reason.find("Blocked: ");
+  if (at == std::string::npos) return "";
+  return reason.substr(at + 9, reason.find('\n', at) - at - 9);
+}
+
+}  // namespace
+
+TEST(Engine, FindingsAreOnePerRuleSegmentAndDetail) {
+  Decision d = Engine::embedded().decide_command("dropdb x; dropdb x; dropdb y", "/tmp");
+  ASSERT_EQ(d.findings.size(), 2u) << d.reason;
+  EXPECT_EQ(d.findings[0].segment, "dropdb x");
+  EXPECT_EQ(d.findings[1].segment, "dropdb y");
+  for (const auto& f : d.findings) EXPECT_EQ(f.rule, "postgres.dropdb");
+}
+
+// A finding's segment can be long (bad syntax is quoted whole). The reason shows its
+// first 400 bytes on one line.
+TEST(Engine, TheReasonQuotesTheStartOfALongSegmentOnOneLine) {
+  std::string text = "psql -c 'DELETE FROM t'\n" + std::string(5000, 'x') + " )";
+  Decision d = Engine::embedded().decide_command(text, "/tmp");
+  ASSERT_EQ(d.verdict, Verdict::Deny) << d.reason;
+  ASSERT_EQ(d.findings.front().segment, text);
+  std::string shown = text.substr(0, 400);
+  std::replace(shown.begin(), shown.end(), '\n', ' ');
+  EXPECT_EQ(blocked_line(d.reason), shown + "…");
+}
