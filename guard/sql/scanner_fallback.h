@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,20 @@ std::vector<SqlFinding> scan_for_destructive(std::string_view sql);
 // strings, comments and dollar quotes), untrimmed. Where the scanner stops (an
 // unterminated quote or comment), the statements before that point, then the rest as
 // one; empty when it cannot split even those.
+struct TextSpan {
+  std::size_t begin;
+  std::size_t end;
+};
+
 std::vector<std::string> split_statements(const std::string& sql);
+// The same statements handed to `each` in order, as views of the text; how many.
+// No copy of a 4 MiB script's hundred thousand statements is made to look at them.
+// A long text is split kScanPieceBytes at a time (the scanner keeps what it reads in
+// one call until it returns); the statements are the same whatever the pieces (a
+// parameter for the tests).
+inline constexpr std::size_t kScanPieceBytes = 256u << 10;
+std::size_t for_each_statement(std::string_view sql, const std::function<void(std::string_view)>& each,
+                               std::size_t piece_bytes = kScanPieceBytes);
 
 // Whether the statement holds one of the keywords every finding needs: DROP,
 // TRUNCATE, DELETE, UPDATE, or DO, FUNCTION, PROCEDURE, PREPARE (a body or a
@@ -37,10 +51,6 @@ std::string string_constants(std::string_view q);
 // each BEGIN, LOOP, THEN, ELSE and label (<<name>>) — with the end of its statement.
 // PL/pgSQL statements follow block keywords ("BEGIN FOR r IN c LOOP DROP TABLE t"),
 // where a scan of statement starts alone would not look.
-struct TextSpan {
-  std::size_t begin;
-  std::size_t end;
-};
 std::vector<TextSpan> procedural_statement_spans(std::string_view body);
 
 }  // namespace dbguard::sql

@@ -93,6 +93,9 @@ std::vector<Case> make_cases(const std::string& dir) {
                    event("mcp__postgres__query", {{"sql", "DROP TABLE users"}}, dir), 2, "sql.drop", false});
   cases.push_back({"malformed input", "{\"tool_name\": \"Bash\", \"tool_input\": {\"command\": \"ls", 2,
                    "guard.malformed-event", false});
+  // A seed sent to a database tool: judged as psql judges the file (its tree whole
+  // took libpg_query 366 MiB and two seconds at 4 MiB).
+  cases.push_back({"1 MiB MCP SQL event", event("mcp__postgres__query", {{"sql", big_sql}}, dir), 2, "sql.drop", true});
   cases.push_back({"1 MiB heredoc", bash_event("psql -d app <<'SQL'\n" + sql_inserts(1u << 20) + "SQL\n", dir), 0, "",
                    true});
   // Past the bound of 10,000 commands the guard analyses: denied, as fast.

@@ -80,6 +80,25 @@ TEST(Mcp, AProductionServerNameIsHard) {
   EXPECT_TRUE(has_rule(d, "production.db-client"));
 }
 
+// A large text (a seed or dump sent to a database tool) is judged as psql judges a file:
+// only its statements naming a destructive keyword are parsed (libpg_query's tree of a
+// 4 MiB one took 366 MiB). The findings are the same; it carries SQL to production.
+TEST(Mcp, ALargeSqlTextIsJudgedAsAScript) {
+  std::string seed;
+  for (int i = 0; seed.size() < (256u << 10); ++i) seed += "INSERT INTO t VALUES (" + std::to_string(i) + ", 'x;y');\n";
+  EXPECT_EQ(decide("mcp__postgres__query", {{"sql", seed}}).verdict, Verdict::Allow);
+  EXPECT_TRUE(has_rule(decide("mcp__postgres__query", {{"sql", seed + "DROP TABLE users;\n"}}), "sql.drop"));
+  EXPECT_TRUE(has_rule(decide("mcp__db__exec", {{"text", "DELETE FROM users;\n" + seed}}), "sql.delete-all"));
+  EXPECT_TRUE(has_rule(decide("mcp__postgres__query", {{"sql", seed + "UPDATE t SET a = 1 WHERE true OR id = 2;\n"}}),
+                       "sql.update-all"));
+  Decision prod = decide("mcp__prod_db__query", {{"sql", seed}});
+  EXPECT_TRUE(prod.hard);
+  EXPECT_TRUE(has_rule(prod, "production.db-client"));
+  // Text a non-database tool stores is still data, however large.
+  EXPECT_EQ(decide("mcp__filesystem__write_file", {{"path", "seed.sql"}, {"content", seed + "DROP TABLE t;\n"}}).verdict,
+            Verdict::Allow);
+}
+
 // Shell-running MCP tools, however the server names the tool and the command: a process
 // tool, any tool of a server named for a shell, a command line, a list of words, stdin.
 TEST(Mcp, ShellToolsInTheirOwnShapes) {

@@ -50,3 +50,34 @@ TEST(ScannerFallback, StatementsBeforeAnUnterminatedQuoteAreSplit) {
             (std::vector<std::string>{"SELECT 'é'", " DELETE FROM t", "/* open"}));
   EXPECT_EQ(split_statements("SELECT 1; SELECT 'a;b"), (std::vector<std::string>{"SELECT 1", "SELECT 'a;b"}));
 }
+
+// A long text is split a piece at a time (the scanner's memory grows with what it
+// reads in one call). The statements are the same whatever the pieces: pieces that
+// cut quotes, dollar-quoted bodies, comments and parentheses holding `;` and newlines,
+// a text with an unterminated quote in its middle and one at its end.
+TEST(ScannerFallback, StatementsAreTheSameWhateverThePieces) {
+  const std::string unit =
+      "INSERT INTO t VALUES (1, 'a;\nb');\n"
+      "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;\n SELECT 2; $$ LANGUAGE sql;\n"
+      "/* a comment;\n over lines */ DELETE FROM t WHERE id = 2;\n"
+      "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1;\n SELECT 2);\n"
+      ";\n;  \n"
+      "SELECT \"quoted;\nname\" FROM t -- trailing;\n;\n"
+      "UPDATE t SET a = E'x\\';\n' WHERE b;\n";
+  std::string script;
+  for (int i = 0; i < 40; ++i) script += unit;
+  auto texts = [](const std::string& sql, std::size_t piece) {
+    std::vector<std::string> out;
+    const std::size_t n = for_each_statement(sql, [&](std::string_view s) { out.emplace_back(s); }, piece);
+    EXPECT_EQ(n, out.size());
+    return out;
+  };
+  for (const std::string& sql : {script, script + "SELECT 'never closed;\nDROP TABLE t;\n",
+                                 script + "SELECT 'open;\n" + script}) {
+    const auto whole = texts(sql, sql.size() + 1);
+    ASSERT_GE(whole.size(), 2u);
+    for (std::size_t piece : {std::size_t{16}, std::size_t{37}, std::size_t{100}, std::size_t{1000}, sql.size() / 3})
+      EXPECT_EQ(texts(sql, piece), whole) << "piece " << piece;
+  }
+  EXPECT_EQ(texts(script, 64).size(), 40u * 6);  // 6 statements a unit
+}
