@@ -627,14 +627,14 @@ class Walker {
           inner.depth += 1;
           inner.env = env;
           Scope copy = scope;
-          std::string text = p.text;
+          std::string text = std::move(p.text);  // moved twice, not copied: `bash -c` of 4 MiB held it thrice
           if (p.text_dynamic && dynamic_ok) {
             // eval "$(ssh-agent -s)": the trusted generator's output is set-up
             // code the guard does not see; analyse only the static text around it.
             for (auto at = text.find("$(…)"); at != std::string::npos; at = text.find("$(…)"))
               text.erase(at, std::string("$(…)").size());
           }
-          walk_source(text, copy, in, inner, segment);
+          walk_source(std::move(text), copy, in, inner, segment);
           return;
         }
         case Peel::Kind::Script: {
