@@ -24,15 +24,27 @@ std::string canonical_arg(const Arg& a) {
   return out;
 }
 
-std::string canonical_line(const std::vector<Arg>& argv) {
+namespace {
+
+std::size_t canonical_line_size(const std::vector<Arg>& argv) {
   std::size_t size = 0;
   for (const auto& a : argv) size += a.text.size() + 2;
-  std::string line;
-  line.reserve(size);
+  return size;
+}
+
+void append_canonical_line(std::string& line, const std::vector<Arg>& argv) {
   for (std::size_t i = 0; i < argv.size(); ++i) {
     if (i) line += ' ';
     append_canonical(line, argv[i]);
   }
+}
+
+}  // namespace
+
+std::string canonical_line(const std::vector<Arg>& argv) {
+  std::string line;
+  line.reserve(canonical_line_size(argv));
+  append_canonical_line(line, argv);
   return line;
 }
 
@@ -67,18 +79,30 @@ void client_target_lines(const Invocation& inv, std::string& out) {
 
 }  // namespace
 
+// Sized once and written in place: a wrapper's context line can be as long as the
+// command (ssh HOST '<4 MiB>'), and a copy of it, then the haystack regrown for it,
+// held three more of its size.
 Haystack build_haystack(const Invocation& inv) {
   Haystack h;
-  h.text = canonical_line(inv.argv);
+  std::size_t size = canonical_line_size(inv.argv);
+  for (const auto& [name, value] : inv.env) size += name.size() + value.text.size() + 3;
+  for (const auto& ref : inv.var_refs) size += ref.size() + 2;
+  for (const auto& ctx : inv.context) size += ctx.size() + 1;
+  h.text.reserve(size + 64);  // client target lines are a few short ones
+  append_canonical_line(h.text, inv.argv);
   h.command_end = h.text.size();
   client_target_lines(inv, h.text);
-  for (const auto& [name, value] : inv.env) h.text += "\n" + name + "=" + canonical_arg(value);
-  for (const auto& ref : inv.var_refs) h.text += "\n$" + ref;
+  for (const auto& [name, value] : inv.env) {
+    h.text.append("\n").append(name).append("=");
+    append_canonical(h.text, value);
+  }
+  for (const auto& ref : inv.var_refs) h.text.append("\n$").append(ref);
   for (const auto& ctx : inv.context) {
-    std::string line = ctx;
-    for (auto& c : line)
-      if (c == '\n' || c == '\r') c = '\x1f';
-    h.text += "\n" + line;
+    h.text += '\n';
+    const std::size_t from = h.text.size();
+    h.text += ctx;
+    std::replace_if(h.text.begin() + static_cast<std::ptrdiff_t>(from), h.text.end(),
+                    [](char c) { return c == '\n' || c == '\r'; }, '\x1f');
   }
   return h;
 }
