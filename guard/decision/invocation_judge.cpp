@@ -200,7 +200,7 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   for (const auto& ref : inv.var_refs)
     if (marks("$" + ref)) return "$" + ref;
   for (const auto& ctx : inv.context)
-    if (marks(ctx)) return "via `" + ctx + "`";
+    if (marks(ctx)) return "via `" + ctx.str() + "`";
   return printable(hay.text.substr(0, hay.command_end));
 }
 

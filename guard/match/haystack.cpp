@@ -100,7 +100,7 @@ Haystack build_haystack(const Invocation& inv) {
   for (const auto& ctx : inv.context) {
     h.text += '\n';
     const std::size_t from = h.text.size();
-    h.text += ctx;
+    h.text += ctx.str();
     std::replace_if(h.text.begin() + static_cast<std::ptrdiff_t>(from), h.text.end(),
                     [](char c) { return c == '\n' || c == '\r'; }, '\x1f');
   }

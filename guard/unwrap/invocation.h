@@ -78,8 +78,9 @@ struct Invocation {
   SharedText pipeline;                             // the whole pipeline's text, when it is part of one
   std::vector<std::string> via;                    // wrappers peeled, outermost first
   std::string cwd;                                 // directory relative files resolve against
-  std::vector<std::string> context;                // argv lines of wrappers that carry a target
-                                                   // (ssh HOST, kubectl --context, docker -H)
+  std::vector<SharedText> context;                 // argv lines of wrappers that carry a target
+                                                   // (ssh HOST, kubectl --context, docker -H); shared:
+                                                   // each nested command's context holds it (ssh HOST '<4 MiB>')
   std::vector<std::string> writes;                 // files written by output redirections
   std::shared_ptr<const WrittenFiles> written;     // files this call's commands write, and how many
   std::size_t written_seen = 0;                    // of them earlier ones do: reading one sees run-time contents

@@ -43,7 +43,7 @@ struct Ctx {
   std::vector<std::string> via;
   std::string_view source;
   Env env;
-  std::vector<std::string> context;
+  std::vector<SharedText> context;  // copied with the Ctx at each level: shared, not copied
   SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
   std::size_t stage = 0, stages = 1;
   bool in_container = false;  // peeled out of docker exec/run, kubectl exec: local paths are not its files
