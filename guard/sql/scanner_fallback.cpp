@@ -216,6 +216,9 @@ std::vector<TextSpan> spans_in_one_scan(const std::string& text, bool retry = tr
 // it starts in. The next piece starts there. A piece ends after a `;` and a newline
 // where it has one, so that it seldom cuts a quote; where a piece ends no statement
 // (a quote cut, a statement longer than it), it doubles. The last is split as before.
+// Where the scanner stops inside a token (an invalid Unicode escape: its position is
+// not where a statement could begin), the whole text's one scan cannot split what
+// came before and makes it one statement; the pieces have kept those statements.
 template <class Each>
 void each_statement_span(std::string_view text, std::size_t piece_bytes, const Each& each) {
   std::size_t pos = 0;

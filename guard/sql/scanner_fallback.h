@@ -30,8 +30,10 @@ std::vector<std::string> split_statements(const std::string& sql);
 // The same statements handed to `each` in order, as views of the text; how many.
 // No copy of a 4 MiB script's hundred thousand statements is made to look at them.
 // A long text is split kScanPieceBytes at a time (the scanner keeps what it reads in
-// one call until it returns); the statements are the same whatever the pieces (a
-// parameter for the tests).
+// one call until it returns). For text the scanner reads to its end the statements
+// are the same whatever the pieces (a parameter for the tests). Where it stops inside
+// a token (an invalid Unicode escape), the pieces keep the statements that ended
+// before; the text split whole would make one statement of them and the rest.
 inline constexpr std::size_t kScanPieceBytes = 256u << 10;
 std::size_t for_each_statement(std::string_view sql, const std::function<void(std::string_view)>& each,
                                std::size_t piece_bytes = kScanPieceBytes);
