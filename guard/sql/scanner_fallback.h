@@ -17,15 +17,16 @@ namespace dbguard::sql {
 
 std::vector<SqlFinding> scan_for_destructive(std::string_view sql);
 
-// The statements of the text as the scanner splits them (at semicolons outside
-// strings, comments and dollar quotes), untrimmed. Where the scanner stops (an
-// unterminated quote or comment), the statements before that point, then the rest as
-// one; empty when it cannot split even those.
+// Where a statement lies in its text: [begin, end).
 struct TextSpan {
   std::size_t begin;
   std::size_t end;
 };
 
+// The statements of the text as the scanner splits them (at semicolons outside
+// strings, comments and dollar quotes), untrimmed. Where the scanner stops (an
+// unterminated quote or comment), the statements before that point, then the rest as
+// one; empty when it cannot split even those.
 std::vector<std::string> split_statements(const std::string& sql);
 // The same statements handed to `each` in order, as views of the text; how many.
 // No copy of a 4 MiB script's hundred thousand statements is made to look at them.
