@@ -634,6 +634,9 @@ class Walker {
             for (auto at = text.find("$(…)"); at != std::string::npos; at = text.find("$(…)"))
               text.erase(at, std::string("$(…)").size());
           }
+          // The words are done with (emitted where kept): their expansion, as long as
+          // the text, is not held while the text is walked.
+          std::vector<Arg>().swap(argv);
           walk_source(std::move(text), copy, in, inner, segment);
           return;
         }
