@@ -308,11 +308,11 @@ void Engine::judge_mcp(const std::string& tool_name, const nlohmann::json& input
     std::string key = path.substr(path.find_last_of('.') == std::string::npos ? 0 : path.find_last_of('.') + 1);
     bool named = sql_fields.count(key) > 0;
     if (!named && !named_for_database && data_fields.count(key)) continue;
-    // A large text (a seed or a dump sent to a database tool) is judged as psql's
-    // file would be: only its statements that name a destructive keyword are parsed.
+    // Judged as psql's file would be: a large text (a seed or a dump sent to a
+    // database tool) has only its statements that name a destructive keyword parsed.
     // libpg_query's tree of all of a 4 MiB one took 366 MiB and two seconds.
     const bool large = value.size() >= sql::kScriptPrefilterBytes;
-    auto verdict = large ? sql::classify_script(value, opt.trace) : sql::classify(value);
+    auto verdict = sql::classify_script(value, opt.trace);
     if (!named && !verdict.parsed) {
       // not SQL: it may still name a production host or project
       if (production.empty() && value.size() < 512 && value.find(' ') == std::string::npos)

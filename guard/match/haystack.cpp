@@ -26,30 +26,6 @@ std::string canonical_arg(const Arg& a) {
 
 namespace {
 
-std::size_t canonical_line_size(const std::vector<Arg>& argv) {
-  std::size_t size = 0;
-  for (const auto& a : argv) size += a.text.size() + 2;
-  return size;
-}
-
-void append_canonical_line(std::string& line, const std::vector<Arg>& argv) {
-  for (std::size_t i = 0; i < argv.size(); ++i) {
-    if (i) line += ' ';
-    append_canonical(line, argv[i]);
-  }
-}
-
-}  // namespace
-
-std::string canonical_line(const std::vector<Arg>& argv) {
-  std::string line;
-  line.reserve(canonical_line_size(argv));
-  append_canonical_line(line, argv);
-  return line;
-}
-
-namespace {
-
 // Database clients whose connection options production markers must see in any
 // spelling: -hprod-db (attached short value) and libpq keyword/value strings
 // ("host=prod-db dbname=app"), which the markers cannot read as one word.
@@ -84,12 +60,16 @@ void client_target_lines(const Invocation& inv, std::string& out) {
 // held three more of its size.
 Haystack build_haystack(const Invocation& inv) {
   Haystack h;
-  std::size_t size = canonical_line_size(inv.argv);
+  std::size_t size = 0;
+  for (const auto& a : inv.argv) size += a.text.size() + 2;
   for (const auto& [name, value] : inv.env) size += name.size() + value.text.size() + 3;
   for (const auto& ref : inv.var_refs) size += ref.size() + 2;
   for (const auto& ctx : inv.context) size += ctx.size() + 1;
   h.text.reserve(size + 64);  // client target lines are a few short ones
-  append_canonical_line(h.text, inv.argv);
+  for (std::size_t i = 0; i < inv.argv.size(); ++i) {
+    if (i) h.text += ' ';
+    append_canonical(h.text, inv.argv[i]);
+  }
   h.command_end = h.text.size();
   client_target_lines(inv, h.text);
   for (const auto& [name, value] : inv.env) {

@@ -20,7 +20,6 @@ struct Haystack {
 };
 
 std::string canonical_arg(const Arg& a);
-std::string canonical_line(const std::vector<Arg>& argv);
 Haystack build_haystack(const Invocation& inv);
 
 }  // namespace dbguard

@@ -365,7 +365,13 @@ class Classifier {
 namespace {
 
 // libpg_query reads a C string: a NUL byte (a file may hold one) would hide
-// everything after it, while psql goes on with the next line. Judge it all.
+// everything after it, while psql goes on with the next line; and it rejects
+// invalid UTF-8. Text with neither can be read as it is.
+bool parser_ready_as_is(std::string_view sql_text) {
+  return sql_text.find('\0') == std::string_view::npos && valid_utf8_prefix(sql_text) == sql_text.size();
+}
+
+// A copy libpg_query can read, the whole text judged.
 std::string parser_ready(std::string_view sql_text) {
   std::string sql(sql_text);
   std::replace(sql.begin(), sql.end(), '\0', ' ');
@@ -387,7 +393,7 @@ SqlVerdict classify_script(std::string_view sql_text, bool list_statements) {
   // text is copied whole only where a NUL byte or invalid UTF-8 must be replaced.
   std::string fixed;
   std::string_view sql = sql_text;
-  if (sql_text.find('\0') != std::string_view::npos || valid_utf8_prefix(sql_text) != sql_text.size()) {
+  if (!parser_ready_as_is(sql_text)) {
     fixed = parser_ready(sql_text);
     sql = fixed;
   }
