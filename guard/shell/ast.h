@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "shell/part_text.h"
 #include "support/shared_text.h"
 
 namespace dbguard::shell {
@@ -27,14 +28,14 @@ struct WordPart {
     ProcessSub,   // <( ) or >( )
     Arith,        // $(( ))
   };
-  // Largest first, so that a part is 56 bytes and not 64: a here-document body
+  // Largest first, so that a part is 40 bytes and not 48: a here-document body
   // at the event's bound can hold 200,000 parts.
-  std::string text;
+  PartText text;  // a view of the source where it is a run of it as written
   ListPtr sub;
   Kind kind = Kind::Literal;
   bool quoted = false;  // inside quotes (affects brace expansion / field splitting)
 };
-static_assert(sizeof(WordPart) <= sizeof(std::string) + sizeof(ListPtr) + 8);
+static_assert(sizeof(WordPart) <= sizeof(PartText) + sizeof(ListPtr) + 8);
 
 struct Word {
   std::vector<WordPart> parts;
@@ -42,17 +43,17 @@ struct Word {
   // applies to (an unquoted `{`), shown as written past the expansion's bound. Any
   // other word's source would be a copy of its command no one reads (4 MiB for a
   // `psql -c "…"` at the event's bound).
-  std::string raw;  // source text, when kept and not raw_is_literal
+  PartText raw;  // source text, when kept and not raw_is_literal
   // Most words are one unquoted literal, their source text: it is not stored twice.
   bool raw_is_literal = false;
 
   // The word as written in the source, when kept (see `raw`); empty otherwise.
-  const std::string& source() const { return raw_is_literal ? parts.front().text : raw; }
+  std::string_view source() const { return raw_is_literal ? parts.front().text.view() : raw.view(); }
 
   // An unquoted `{` in a literal part: the word is one brace expansion applies to.
   bool has_unquoted_brace() const {
     for (const WordPart& p : parts)
-      if (p.kind == WordPart::Kind::Literal && !p.quoted && p.text.find('{') != std::string::npos) return true;
+      if (p.kind == WordPart::Kind::Literal && !p.quoted && p.text.find('{') != std::string_view::npos) return true;
     return false;
   }
 };

@@ -24,16 +24,16 @@ bool is_name(std::string_view s) {
 // parts are moved into the value (not copied: `a=$U$U…` held its parts twice).
 bool split_assignment(Word& w, Assignment& out) {
   if (w.parts.empty() || w.parts[0].kind != WordPart::Kind::Literal || w.parts[0].quoted) return false;
-  const std::string& first = w.parts[0].text;
+  const std::string_view first = w.parts[0].text;
   auto eq = first.find('=');
-  if (eq == std::string::npos) return false;
-  std::string name = first.substr(0, eq);
+  if (eq == std::string_view::npos) return false;
+  std::string name(first.substr(0, eq));
   if (!name.empty() && name.back() == '+') name.pop_back();
   if (!is_name(name)) return false;
   out.name = std::move(name);
   out.value.parts = std::move(w.parts);
-  std::string& rest = out.value.parts.front().text;
-  rest.erase(0, eq + 1);
+  PartText& rest = out.value.parts.front().text;
+  rest.remove_prefix(eq + 1);
   if (rest.empty()) out.value.parts.erase(out.value.parts.begin());
   return true;
 }
@@ -327,7 +327,7 @@ void Parser::parse_simple(Command& cmd) {
       if (a.value.parts.empty() && peek() == '(') {
         std::size_t close = find_matching(pos_, '(', ')');
         WordPart lit;
-        lit.text = std::string(src_.substr(pos_, close + 1 - pos_));
+        lit.text = text_of(src_.substr(pos_, close + 1 - pos_));
         add_part(a.value, std::move(lit));
         pos_ = close + 1;
       }
@@ -388,7 +388,8 @@ bool Parser::try_parse_redirect(std::vector<Redirect>& out, const CommandPtr& ow
     bool quoted = false;
     for (auto& part : r.target.parts) {
       if (part.quoted) quoted = true;
-      delim += part.kind == WordPart::Kind::Literal ? part.text : "$" + part.text;
+      if (part.kind != WordPart::Kind::Literal) delim += '$';
+      delim += part.text.view();
     }
     if (src_.substr(target_begin, pos_ - target_begin).find('\\') != std::string_view::npos) quoted = true;
     r.heredoc_expands = !quoted;
@@ -616,7 +617,7 @@ ParseResult parse(std::string_view source, const ParseLimits& limits, const Item
   ParseResult result;
   detail::Counts counts;
   try {
-    detail::Parser p(source, limits, 0, &counts, on_item ? &on_item : nullptr);
+    detail::Parser p(source, source, limits, 0, &counts, on_item ? &on_item : nullptr);
     result.list = p.parse_program();
     result.ok = true;
     result.commands = counts.commands;

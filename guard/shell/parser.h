@@ -19,11 +19,15 @@ struct ParseLimits {
   // bodies included) as it takes memory: its nodes and its vectors' arrays, each as
   // malloc's block, every array a doubling made and left behind counted. A bound on
   // what the walk holds at once. Text is small beside its tree: two bytes can make a
-  // word part of 56 (`$U`), three a redirection of 200 (`>a `), and an event at its
-  // 4 MiB bound made trees of over 200 MiB. At 8 MiB, the shapes that make the
+  // word part of 40 (`$U`), three a redirection of 200 (`>a `), and an event at its
+  // 4 MiB bound made trees of over 200 MiB. At 6 MiB, the shapes that make the
   // largest trees of their text are decided in under 20 MiB at that bound
-  // (docs/performance.md); room for a here-document of 70,000 expansions.
-  std::size_t max_item_tree_bytes = std::size_t{8} << 20;
+  // (docs/performance.md); room for a here-document of 70,000 expansions, as at
+  // 8 MiB when a part was 56 bytes: what such a body costs is more than its tree
+  // (its expansion, the SQL read from it), and 100,000 took 23 MiB.
+  std::size_t max_item_tree_bytes = std::size_t{6} << 20;
+  // The tree's literal texts are views of the source where they can be (PartText):
+  // the caller keeps the source while it uses the tree.
   // Past this many commands (simple and compound, nested ones included), parsing
   // stops at the next top-level list item and the result is `truncated`: a caller
   // with a bound of its own on commands would not look at the rest. 0: no stop.

@@ -2,6 +2,7 @@
 // word reader (word_reader.cpp). Not part of the public API.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,9 +32,12 @@ struct Counts {
 
 class Parser {
  public:
-  Parser(std::string_view src, const ParseLimits& limits, std::size_t depth, Counts* counts,
+  // STABLE: the text the caller keeps while it uses the tree (the program's own);
+  // word parts read from it are views of it. A nested parser's text may be a
+  // temporary (a backquoted body, unescaped): its parts copy what is not in STABLE.
+  Parser(std::string_view src, std::string_view stable, const ParseLimits& limits, std::size_t depth, Counts* counts,
          const ItemSink* on_item = nullptr)
-      : src_(src), limits_(limits), depth_(depth), counts_(counts), on_item_(on_item) {}
+      : src_(src), stable_(stable), limits_(limits), depth_(depth), counts_(counts), on_item_(on_item) {}
 
   // Grammar (parser.cpp).
   ListPtr parse_program();
@@ -104,10 +108,20 @@ class Parser {
   }
   void add_part(Word& w, WordPart&& p) { push(w.parts, std::move(p)); }
   void append_literal(Word& w, std::string_view text, bool quoted);
+  // TEXT as a part's: a view where it lies in the stable text, else a copy.
+  PartText text_of(std::string_view text) const {
+    return in_stable(text) ? PartText::view_of(text) : PartText::copy_of(text);
+  }
+  bool in_stable(std::string_view text) const {
+    const auto lo = reinterpret_cast<std::uintptr_t>(stable_.data());
+    const auto at = reinterpret_cast<std::uintptr_t>(text.data());
+    return at >= lo && at + text.size() <= lo + stable_.size();
+  }
 
   [[noreturn]] void fail(const std::string& msg) const { throw SyntaxError(msg, pos_); }
 
   std::string_view src_;
+  std::string_view stable_;
   const ParseLimits& limits_;
   std::size_t depth_;
   Counts* counts_;

@@ -40,14 +40,18 @@ void Parser::charge(std::size_t bytes) {
                       pos_, SyntaxError::Stop::Size);
 }
 
+// A run of the stable source stays a view of it as long as the runs appended go on
+// where it ends; an escape or a copied text makes it text of its own.
 void Parser::append_literal(Word& w, std::string_view text, bool quoted) {
   if (!w.parts.empty() && w.parts.back().kind == WordPart::Kind::Literal && w.parts.back().quoted == quoted) {
-    w.parts.back().text.append(text);
+    PartText& t = w.parts.back().text;
+    if (t.continued_by(text) && in_stable(text)) t.extend_view(text);
+    else t.append(text);
     return;
   }
   WordPart p;
   p.kind = WordPart::Kind::Literal;
-  p.text = std::string(text);
+  p.text = text_of(text);
   p.quoted = quoted;
   add_part(w, std::move(p));
 }
@@ -94,7 +98,7 @@ Word Parser::read_word() {
   if (w.parts.size() == 1 && w.parts[0].kind == WordPart::Kind::Literal && !w.parts[0].quoted && w.parts[0].text == raw)
     w.raw_is_literal = true;
   else if (w.has_unquoted_brace())
-    w.raw = std::string(raw);
+    w.raw = text_of(raw);
   return w;
 }
 
@@ -126,13 +130,13 @@ void Parser::read_double_quoted(Word& w, bool heredoc_mode, std::string_view end
         pos_ += 2;
       } else if (n == '$' || n == '`' || n == '"' || n == '\\') {
         if (heredoc_mode && n == '"') {
-          append_literal(w, "\\\"", true);
+          append_literal(w, src_.substr(pos_, 2), true);  // the source's `\"`: a view goes on
         } else {
           append_literal(w, std::string_view(&src_[pos_ + 1], 1), true);
         }
         pos_ += 2;
       } else {
-        append_literal(w, "\\", true);
+        append_literal(w, src_.substr(pos_, 1), true);  // the source's backslash: a view goes on
         ++pos_;
       }
     } else if (c == '$') {
@@ -247,7 +251,7 @@ std::size_t Parser::find_matching(std::size_t from, char open, char close) const
 }
 
 ListPtr Parser::parse_nested_source(std::string_view text, std::size_t at) {
-  Parser inner(text, limits_, depth_ + 1, counts_);
+  Parser inner(text, stable_, limits_, depth_ + 1, counts_);
   try {
     return inner.parse_program();
   } catch (SyntaxError& e) {
@@ -271,7 +275,7 @@ void Parser::read_dollar(Word& w, bool quoted) {
     std::string_view inner = src_.substr(pos_ + 3, close >= pos_ + 4 ? close - pos_ - 4 : 0);
     WordPart p;
     p.kind = WordPart::Kind::Arith;
-    p.text = std::string(inner);
+    p.text = text_of(inner);
     p.quoted = quoted;
     // arithmetic may hold $( ), which runs
     Word inner_word = read_heredoc_body_word(inner);
@@ -296,7 +300,7 @@ void Parser::read_dollar(Word& w, bool quoted) {
   }
   if (n == '{') {
     std::size_t close = find_matching(pos_ + 1, '{', '}');
-    std::string inner(src_.substr(pos_ + 2, close - pos_ - 2));
+    std::string_view inner = src_.substr(pos_ + 2, close - pos_ - 2);
     WordPart p;
     p.quoted = quoted;
     std::size_t name_end = 0;
@@ -305,11 +309,11 @@ void Parser::read_dollar(Word& w, bool quoted) {
     bool special = inner.size() == 1 && is_special_param(inner[0]);
     if (simple || special) {
       p.kind = WordPart::Kind::Param;
-      p.text = inner;
+      p.text = text_of(inner);
       add_part(w, std::move(p));
     } else {
       p.kind = WordPart::Kind::ComplexParam;
-      p.text = inner;
+      p.text = text_of(inner);
       // ${x:-$(cmd)}: substitutions inside the operand run too.
       Word operand = read_heredoc_body_word(inner);
       for (auto& ip : operand.parts)
@@ -324,7 +328,7 @@ void Parser::read_dollar(Word& w, bool quoted) {
     while (p < src_.size() && (std::isalnum(static_cast<unsigned char>(src_[p])) || src_[p] == '_')) ++p;
     WordPart part;
     part.kind = WordPart::Kind::Param;
-    part.text = std::string(src_.substr(pos_ + 1, p - pos_ - 1));
+    part.text = text_of(src_.substr(pos_ + 1, p - pos_ - 1));
     part.quoted = quoted;
     add_part(w, std::move(part));
     pos_ = p;
@@ -333,13 +337,13 @@ void Parser::read_dollar(Word& w, bool quoted) {
   if (is_special_param(n)) {
     WordPart part;
     part.kind = WordPart::Kind::Param;
-    part.text = std::string(1, n);
+    part.text = text_of(src_.substr(pos_ + 1, 1));
     part.quoted = quoted;
     add_part(w, std::move(part));
     pos_ += 2;
     return;
   }
-  append_literal(w, "$", quoted);
+  append_literal(w, src_.substr(pos_, 1), quoted);  // the source's `$`
   ++pos_;
 }
 
@@ -382,7 +386,7 @@ void Parser::read_process_sub(Word& w) {
 }
 
 Word Parser::read_heredoc_body_word(std::string_view body) {
-  Parser inner(body, limits_, depth_ + 1, counts_);
+  Parser inner(body, stable_, limits_, depth_ + 1, counts_);
   Word w;
   // A body can hold tens of thousands of expansions. Its parts are reserved at once
   // when they fit the bound: grown by doubling, the vector would leave behind freed

@@ -105,7 +105,7 @@ shell::Word rebuild(const std::string& text, const std::string& active, const st
     std::size_t j = i;
     while (j < text.size() && text[j] != kPartOpen && active[j] == active[i]) ++j;
     WordPart lit;
-    lit.text = text.substr(i, j - i);
+    lit.text = shell::PartText::copy_of(std::string_view(text).substr(i, j - i));
     lit.quoted = active[i] != '1';
     w.parts.push_back(std::move(lit));
     i = j;
@@ -129,17 +129,18 @@ bool expand_braces(const shell::Word& word, const Scope& scope, Expansion& out) 
       active += std::string(mark.size(), '0');
       continue;
     }
-    if (std::any_of(p.text.begin(), p.text.end(), [](char c) { return c == '\x01' || c == '\x02'; }))
+    const std::string_view t = p.text;
+    if (std::any_of(t.begin(), t.end(), [](char c) { return c == '\x01' || c == '\x02'; }))
       return false;  // cannot carry markers
-    text += p.text;
-    active += std::string(p.text.size(), p.quoted ? '0' : '1');
-    any = any || (!p.quoted && p.text.find('{') != std::string::npos);
+    text += t;
+    active += std::string(t.size(), p.quoted ? '0' : '1');
+    any = any || (!p.quoted && t.find('{') != std::string_view::npos);
   }
   if (!any) return false;
   std::vector<std::string> words, masks;
   if (!brace_expand(text, active, words, &masks)) {
     // past the cap: not knowable here
-    out.args.push_back(Arg{literal_only || word.source().empty() ? text : word.source(), true});
+    out.args.push_back(Arg{literal_only || word.source().empty() ? text : std::string(word.source()), true});
     return true;
   }
   if (literal_only) {
@@ -176,17 +177,18 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
   bool produced = false;  // saw anything at all (an unquoted empty $X yields no field)
   for (const WordPart& p : word.parts) {
     if (p.quoted) any_quoted = true;
+    const std::string_view t = p.text;
     switch (p.kind) {
       case WordPart::Kind::Literal:
-        out.args.back().text += p.text;
+        out.args.back().text += t;
         produced = true;
         break;
       case WordPart::Kind::Param: {
-        if (out.collect_refs) out.var_refs.push_back(p.text);
-        auto it = scope.vars.find(p.text);
+        if (out.collect_refs) out.var_refs.emplace_back(t);
+        auto it = scope.vars.find(std::string(t));
         if (it == scope.vars.end()) {
           out.args.back().text += '$';
-          out.args.back().text += p.text;
+          out.args.back().text += t;
           out.args.back().dynamic = true;
           out.args.back().splits = out.args.back().splits || (split && !p.quoted);
           produced = true;
@@ -205,12 +207,12 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
       }
       case WordPart::Kind::ComplexParam: {
         std::size_t n = 0;
-        while (n < p.text.size() && (std::isalnum(static_cast<unsigned char>(p.text[n])) || p.text[n] == '_')) ++n;
-        if (n > 0 && out.collect_refs) out.var_refs.push_back(p.text.substr(0, n));
-        out.args.back().text += "${" + p.text + "}";
+        while (n < t.size() && (std::isalnum(static_cast<unsigned char>(t[n])) || t[n] == '_')) ++n;
+        if (n > 0 && out.collect_refs) out.var_refs.emplace_back(t.substr(0, n));
+        out.args.back().text.append("${").append(t).append("}");
         out.args.back().dynamic = true;
         // "${arr[@]}" yields one word per element even when quoted
-        out.args.back().splits = out.args.back().splits || (split && (!p.quoted || p.text.find("[@]") != std::string::npos));
+        out.args.back().splits = out.args.back().splits || (split && (!p.quoted || t.find("[@]") != std::string_view::npos));
         produced = true;
         break;
       }
@@ -228,7 +230,7 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
         produced = true;
         break;
       case WordPart::Kind::Arith:
-        out.args.back().text += "$((" + p.text + "))";
+        out.args.back().text.append("$((").append(t).append("))");
         out.args.back().dynamic = true;
         produced = true;
         break;

@@ -110,7 +110,7 @@ std::vector<Case> make_cases(const std::string& dir) {
   // At the bound, the shapes that make the largest trees of their text: the most
   // expansions one word can hold (`$U`, two bytes each), the longest pipeline and
   // the most process substitutions (the most small nodes). Past the parser's bound
-  // on one command's tree (8 MiB as malloc holds it), denied; their memory is the
+  // on one command's tree (6 MiB as malloc holds it), denied; their memory is the
   // worst that bound leaves (before it, the first took 290 MiB).
   auto at_bound = [](std::string text, const std::string& unit, const std::string& end) {
     while (text.size() < (4u << 20) - (128u << 10)) text += unit;

@@ -277,7 +277,7 @@ TEST(Pathological, ManyHeredocsAndLongRuns) {
   }
 }
 
-// Text is small beside its syntax tree: two bytes make a word part of 56 (`$U`),
+// Text is small beside its syntax tree: two bytes make a word part of 40 (`$U`),
 // three a redirection of 200 (`>a `). At the event's bound such a command made a
 // tree of 100 to 300 MiB. Past the parser's bound on one command's tree, the text is
 // denied as more than the guard analyses, whatever the command is; under it, the

@@ -33,6 +33,56 @@ TEST(Parser, QuotingIsRemoved) {
   EXPECT_EQ(literal(sc.words[4]), "-v");
 }
 
+bool in_source(std::string_view text, const std::string& src) {
+  return text.data() >= src.data() && text.data() + text.size() <= src.data() + src.size();
+}
+
+// A run of the source as written is a view of it, at any depth of nesting it is
+// read from: a 4 MiB `bash -c '…'` costs the tree nothing. Text quote removal
+// changed, or read from a temporary (a backquoted body, unescaped; a `<<-` body,
+// its tabs stripped), is the part's own, and stays whole after the parse.
+TEST(Parser, LiteralRunsAreViewsOfTheSourceAndOtherTextIsTheirOwn) {
+  const std::string src =
+      "bash -c 'psql -c \"DROP TABLE t\"' plain \"dq $X tail\" a\\ b NAME=val $(echo sub) "
+      "\"x\\\"y\" `echo 'bq'`\ncat <<-EOF\n\ttabbed $Y\n\tEOF\ncat <<EOF\nbody $Z line\nEOF\n";
+  auto r = parse(src);
+  ASSERT_TRUE(r.ok) << r.error;
+  const auto& sc = first(r);
+  ASSERT_EQ(sc.words.size(), 10u);
+  EXPECT_EQ(sc.words[2].parts.at(0).text, "psql -c \"DROP TABLE t\"");
+  EXPECT_TRUE(in_source(sc.words[2].parts[0].text, src));
+  EXPECT_TRUE(in_source(sc.words[3].parts[0].text, src));  // plain
+  const auto& dq = sc.words[4].parts;  // "dq $X tail": an empty quoted start, then views
+  ASSERT_EQ(dq.size(), 3u);
+  EXPECT_EQ(dq[0].text, "dq ");
+  EXPECT_TRUE(in_source(dq[0].text, src));
+  EXPECT_EQ(dq[1].text, "X");
+  EXPECT_TRUE(in_source(dq[1].text, src));
+  EXPECT_TRUE(in_source(dq[2].text, src));
+  EXPECT_EQ(literal(sc.words[5]), "a b");  // the escaped character is a quoted part: a view too
+  for (const auto& p : sc.words[5].parts) EXPECT_TRUE(in_source(p.text, src));
+  EXPECT_EQ(literal(sc.words[6]), "NAME=val");
+  const auto& sub = *sc.words[7].parts.at(0).sub;  // $( ): parsed from the source itself
+  EXPECT_TRUE(in_source(sub.items.at(0).pipelines.at(0).commands.at(0)->simple.words.at(1).parts.at(0).text, src));
+  EXPECT_EQ(literal(sc.words[8]), "x\"y");  // \" in double quotes: the run is broken, its text its own
+  EXPECT_FALSE(in_source(sc.words[8].parts.back().text, src));
+  // The backquoted body is parsed from a temporary (unescaped): its words are the
+  // parts' own, whole after the parse.
+  const auto& bq = *sc.words[9].parts.at(0).sub;
+  const auto& bq_word = bq.items.at(0).pipelines.at(0).commands.at(0)->simple.words.at(1);
+  EXPECT_EQ(bq_word.parts.at(0).text, "bq");
+  EXPECT_FALSE(in_source(bq_word.parts[0].text, src));
+  const auto& tabbed = r.list->items.at(1).pipelines.at(0).commands.at(0)->simple.redirects.at(0);
+  ASSERT_TRUE(tabbed.heredoc_word.has_value());
+  EXPECT_EQ(tabbed.heredoc_word->parts.at(0).text, "tabbed ");
+  EXPECT_FALSE(in_source(tabbed.heredoc_word->parts[0].text, src));
+  const auto& body = r.list->items.at(2).pipelines.at(0).commands.at(0)->simple.redirects.at(0);
+  ASSERT_TRUE(body.heredoc_word.has_value());
+  EXPECT_EQ(body.heredoc_word->parts.at(0).text, "body ");
+  EXPECT_TRUE(in_source(body.heredoc_word->parts[0].text, src));
+  EXPECT_EQ(body.heredoc_word->parts.at(2).text, " line\n");
+}
+
 // A plain word's source text is its literal (stored once). Another word keeps its
 // own only where the walk reads it: brace expansion applies to it (an unquoted `{`),
 // and past the expansion's bound the word is shown as written.
@@ -183,10 +233,10 @@ TEST(Parser, DepthIsBounded) {
 
 // The syntax tree of each top-level item is bounded (its heap blocks summed, every
 // array its vectors' doublings made counted): it is what the walk holds at once.
-// Text is small beside its tree: `$a` is a part of 56 bytes, `>a` a redirection of 200.
+// Text is small beside its tree: `$a` is a part of 40 bytes, `>a` a redirection of 200.
 TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
   ParseLimits limits;
-  limits.max_item_tree_bytes = 100 * sizeof(WordPart);  // 5,600 bytes
+  limits.max_item_tree_bytes = 100 * sizeof(WordPart);  // 4,000 bytes
   auto repeat = [](const std::string& unit, int n) {
     std::string s;
     for (int i = 0; i < n; ++i) s += unit;
@@ -208,7 +258,7 @@ TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
     EXPECT_FALSE(r.ok);
     EXPECT_TRUE(r.too_large);
     EXPECT_FALSE(r.depth_exceeded);
-    EXPECT_NE(r.error.find("its syntax tree passes 5600 bytes"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("its syntax tree passes 4000 bytes"), std::string::npos) << r.error;
   }
   // Each item counts afresh, with or without a sink: the decision is the same.
   const std::string items = "echo " + repeat("$a", 20) + "\necho " + repeat("$a", 20) + "; echo " + repeat("$a", 20);
@@ -229,7 +279,7 @@ TEST(Parser, TheTreeOfEachTopLevelItemIsBounded) {
   EXPECT_FALSE(parse("cat <<EOF\n" + repeat("$a\n", 80000) + "EOF\n").ok);
   EXPECT_TRUE(parse("echo \"" + repeat("$a", 65535) + "\"").ok);
   EXPECT_FALSE(parse("echo \"" + repeat("$a", 65536) + "\"").ok);
-  EXPECT_NE(parse("echo " + repeat("$a", 250000)).error.find("passes 8 MiB"), std::string::npos);
+  EXPECT_NE(parse("echo " + repeat("$a", 250000)).error.find("passes 6 MiB"), std::string::npos);
 }
 
 // The bounds on size say so: a caller denies such a text whatever it names.
@@ -288,7 +338,7 @@ TEST(Parser, CommandBoundCountsNestedCommandsAndWaitsForHeredocs) {
 // The first word of an item's first command, as the item sink's tests name items.
 std::string first_word(const AndOr& item) {
   const auto& cmd = *item.pipelines.at(0).commands.at(0);
-  return cmd.simple.words.empty() ? "" : cmd.simple.words[0].source();
+  return cmd.simple.words.empty() ? "" : std::string(cmd.simple.words[0].source());
 }
 
 TEST(Parser, ItemSinkTakesEachTopLevelItemInOrderAndKeepsNone) {
