@@ -67,8 +67,10 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
     if (k >= argv.size()) return std::nullopt;
     return InlineCode{std::string(lang), argv[k].text, "deno eval", argv[k].dynamic && only_placeholders(argv[k].text)};
   }
-  std::string code;
-  bool found = false, script_named = false;
+  std::size_t first = 0;  // the code's argument, where there is one
+  std::string joined;     // where there are several (node -e a -e b)
+  int found = 0;
+  bool script_named = false;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i].text;
     // python3 -Sc CODE: flags without a value clustered before c
@@ -82,9 +84,9 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
       ++i;
       if (argv[i].dynamic && only_placeholders(argv[i].text))
         return InlineCode{std::string(lang), argv[i].text, argv[0].text + " " + a, true};
-      code.reserve(code.size() + argv[i].text.size() + 1);  // appended in place: a 4 MiB -c held three copies
-      code.append(argv[i].text).push_back('\n');
-      found = true;
+      if (found == 1) joined.append(argv[first].text).push_back('\n');
+      if (found >= 1) joined.append(argv[i].text).push_back('\n');
+      if (found++ == 0) first = i;
       if (lang == "python") break;  // the rest are sys.argv
       continue;
     }
@@ -98,11 +100,14 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
       break;
     }
   }
-  if (found)
-    return InlineCode{std::string(lang), std::move(code),
-                      argv[0].text + " " + (lang == "python" ? "-c" : lang == "php" ? "-r" : "-e")};
+  if (found) {
+    InlineCode c{std::string(lang), argv[first].text,
+                 argv[0].text + " " + (lang == "python" ? "-c" : lang == "php" ? "-r" : "-e")};
+    if (found > 1) c.joined = std::move(joined);
+    return c;
+  }
   if (!script_named && stdin_source.kind == Input::Kind::Text)
-    return InlineCode{std::string(lang), stdin_source.content, argv[0].text + " (" + stdin_source.origin + ")"};
+    return InlineCode{std::string(lang), stdin_source.content.str(), argv[0].text + " (" + stdin_source.origin + ")"};
   return std::nullopt;
 }
 
@@ -157,8 +162,8 @@ bool starts_a_process(const std::string& fn, const std::string& language, bool m
 
 CodeFindings scan_code(const InlineCode& code) {
   CodeFindings out;
-  CodeScope scope(code.code, code.language);
-  std::string_view text(code.code);
+  const std::string_view text = code.code();
+  CodeScope scope(text, code.language);
   auto offset = [&](re2::StringPiece p) { return static_cast<std::size_t>(p.data() - text.data()); };
   // Calls that start a shell command: a string argument, a list of strings (argv
   // form), or a program followed by its arguments.
@@ -236,7 +241,7 @@ CodeFindings scan_code(const InlineCode& code) {
   }
   static const RE2 backticks(R"re(`((?:[^`\\]|\\.)*)`|%x\(([^)]*)\)|%x\{([^}]*)\}|qx\(([^)]*)\)|qx\{([^}]*)\}|qx/([^/]*)/)re");
   if (code.language == "ruby" || code.language == "perl" || code.language == "php") {
-    re2::StringPiece bt(code.code);
+    re2::StringPiece bt(text.data(), text.size());
     std::string g[6];
     while (RE2::FindAndConsume(&bt, backticks, &g[0], &g[1], &g[2], &g[3], &g[4], &g[5]))
       for (auto& s : g)

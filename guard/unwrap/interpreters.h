@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,9 +19,14 @@ namespace dbguard {
 
 struct InlineCode {
   std::string language;  // python, node, ruby, perl, php
-  std::string code;
+  // The code as given, a view of the argument or the stdin text that holds it (the
+  // caller keeps them while it reads the code): a 4 MiB `python3 -c` is not copied.
+  std::string_view given;
   std::string origin;    // "python -c"
   bool run_time_only = false;  // python3 -c "$CODE": nothing of the code is known before it runs
+  std::string joined = {};  // several -e's: the program they make, one per line (`given` is then unused)
+
+  std::string_view code() const { return joined.empty() ? given : std::string_view(joined); }
 };
 
 struct CodeFindings {

@@ -679,7 +679,7 @@ class Walker {
     }
     if (code->run_time_only) {  // like eval "$X": code that could do anything
       out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline.str(),
-                             code->origin + " runs code only known at run time: " + code->code, false});
+                             code->origin + " runs code only known at run time: " + std::string(code->code()), false});
       return;
     }
     // a shell-out of run-time text is eval of unknown text; SQL only known at run

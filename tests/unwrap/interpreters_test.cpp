@@ -98,11 +98,29 @@ TEST(Interpreters, BunAndDenoShellOuts) {
   EXPECT_EQ(scan("node", "new Deno.Command(prog, { args: ['app'] }).outputSync()").dynamic_shell.size(), 1u);
 }
 
+// One -c/-e is read where it stands (a 4 MiB `python3 -c` was copied); several
+// make one program, a line each, in order.
+TEST(Interpreters, InlineCodeIsItsArgumentOrTheProgramSeveralMake) {
+  std::vector<Arg> py = {{"python3", false}, {"-c", false}, {"import os; os.system('ls')", false}, {"x", false}};
+  auto one = inline_code(py, Input{});
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->code(), "import os; os.system('ls')");
+  EXPECT_EQ(one->code().data(), py[2].text.data());
+  std::vector<Arg> node = {{"node", false}, {"-e", false}, {"a()", false}, {"-e", false}, {"execSync('ls')", false}};
+  auto two = inline_code(node, Input{});
+  ASSERT_TRUE(two.has_value());
+  EXPECT_EQ(two->code(), "a()\nexecSync('ls')\n");
+  EXPECT_EQ(two->origin, "node -e");
+  auto found = scan_code(*two);  // the second -e's shell-out is read as the first's is
+  ASSERT_EQ(found.shell.size(), 1u);
+  EXPECT_EQ(found.shell[0].second, "ls");
+}
+
 TEST(Interpreters, DenoEvalIsInlineCode) {
   std::vector<Arg> argv = {{"deno", false}, {"eval", false}, {"console.log(1)", false}};
   auto code = inline_code(argv, Input{});
   ASSERT_TRUE(code.has_value());
-  EXPECT_EQ(code->code, "console.log(1)");
+  EXPECT_EQ(code->code(), "console.log(1)");
   EXPECT_EQ(code->language, "node");
   // deno run x.ts runs a script file: not inline code (as node x.js)
   EXPECT_FALSE(inline_code({{"deno", false}, {"run", false}, {"x.ts", false}}, Input{}).has_value());
