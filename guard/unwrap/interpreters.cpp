@@ -67,9 +67,7 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
     if (k >= argv.size()) return std::nullopt;
     return InlineCode{std::string(lang), argv[k].text, "deno eval", argv[k].dynamic && only_placeholders(argv[k].text)};
   }
-  std::size_t first = 0;  // the code's argument, where there is one
-  std::string joined;     // where there are several (node -e a -e b)
-  int found = 0;
+  std::vector<std::size_t> codes;  // the code's arguments: one, or several (node -e a -e b)
   bool script_named = false;
   for (std::size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i].text;
@@ -84,9 +82,7 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
       ++i;
       if (argv[i].dynamic && only_placeholders(argv[i].text))
         return InlineCode{std::string(lang), argv[i].text, argv[0].text + " " + a, true};
-      if (found == 1) joined.append(argv[first].text).push_back('\n');
-      if (found >= 1) joined.append(argv[i].text).push_back('\n');
-      if (found++ == 0) first = i;
+      codes.push_back(i);
       if (lang == "python") break;  // the rest are sys.argv
       continue;
     }
@@ -100,10 +96,15 @@ std::optional<InlineCode> inline_code(const std::vector<Arg>& argv, const Input&
       break;
     }
   }
-  if (found) {
-    InlineCode c{std::string(lang), argv[first].text,
+  if (!codes.empty()) {
+    InlineCode c{std::string(lang), argv[codes[0]].text,
                  argv[0].text + " " + (lang == "python" ? "-c" : lang == "php" ? "-r" : "-e")};
-    if (found > 1) c.joined = std::move(joined);
+    if (codes.size() > 1) {
+      std::size_t size = 0;
+      for (std::size_t i : codes) size += argv[i].text.size() + 1;
+      c.joined.reserve(size);  // sized once: grown by doubling, it held three times its size
+      for (std::size_t i : codes) c.joined.append(argv[i].text).push_back('\n');
+    }
     return c;
   }
   if (!script_named && stdin_source.kind == Input::Kind::Text)
