@@ -158,13 +158,25 @@ class Walker {
 
   void walk_source(std::string text, Scope& scope, const Input& in, const Ctx& ctx, std::string_view what,
                    const std::string& script = {}) {
-    if (ctx.depth > limits_.max_depth) {
-      out_.issues.push_back({"guard.depth-exceeded", std::string(what),
-                             "nested shells deeper than " + std::to_string(limits_.max_depth), false});
-      return;
-    }
+    if (too_deep(ctx, what)) return;
     sources_.push_front(std::move(text));
     walk_text(sources_.front(), scope, in, ctx, script);
+  }
+
+  // As walk_source(), for the end of a shared text from FROM on (ssh HOST CMD…: the
+  // command is the end of the context line, which the walk holds anyway).
+  void walk_shared(SharedText text, std::size_t from, Scope& scope, const Input& in, const Ctx& ctx,
+                   std::string_view what) {
+    if (too_deep(ctx, what)) return;
+    shared_sources_.push_front(std::move(text));
+    walk_text(std::string_view(shared_sources_.front().str()).substr(from), scope, in, ctx);
+  }
+
+  bool too_deep(const Ctx& ctx, std::string_view what) {
+    if (ctx.depth <= limits_.max_depth) return false;
+    out_.issues.push_back({"guard.depth-exceeded", std::string(what),
+                           "nested shells deeper than " + std::to_string(limits_.max_depth), false});
+    return true;
   }
 
   // As walk_source(), for a text that outlives the walk (the call's own command,
@@ -595,7 +607,11 @@ class Walker {
       if (p.kind == Peel::Kind::None) break;
       if (p.keep_outer) emit(argv, env, in, ctx, refs, segment, writes, scope.cwd, written);
       for (auto& kv : p.env) env.push_back(kv);
-      if (p.carries_target) ctx.context.push_back(join_args(argv));
+      SharedText context_line;  // the wrapper's whole line, where it names a target
+      if (p.carries_target) {
+        context_line = join_args(argv);
+        ctx.context.push_back(context_line);
+      }
       ctx.via.push_back(p.via);
       if (p.kind == Peel::Kind::Inner && p.keep_outer && p.carries_target) ctx.in_container = true;
       switch (p.kind) {
@@ -637,6 +653,14 @@ class Walker {
           // The words are done with (emitted where kept): their expansion, as long as
           // the text, is not held while the text is walked.
           std::vector<Arg>().swap(argv);
+          // ssh HOST CMD…: the text is the end of the context line, which the walk
+          // holds anyway; walked there, not held twice (4 MiB each at the bound).
+          if (const std::string& line = context_line.str(); !text.empty() && line.ends_with(text)) {
+            const std::size_t from = line.size() - text.size();
+            std::string().swap(text);
+            walk_shared(std::move(context_line), from, copy, in, inner, segment);
+            return;
+          }
           walk_source(std::move(text), copy, in, inner, segment);
           return;
         }
@@ -975,6 +999,7 @@ class Walker {
   std::size_t emitted_ = 0;  // invocations found so far (with a sink, out_ keeps only the last)
   DirectoryProbe dirs_;      // directories the walk's commands write into, found missing
   std::forward_list<std::string> sources_;  // stable addresses; nothing allocated until a source is kept
+  std::forward_list<SharedText> shared_sources_;
   bool too_complex_ = false;  // an invocation past max_invocations was refused
   // Resolved paths that earlier commands in this call write.
   std::shared_ptr<WrittenFiles> written_ = std::make_shared<WrittenFiles>();
