@@ -693,7 +693,7 @@ class Walker {
   // walked; SQL it passes to execute()/query() goes to the SQL analysis.
   // `code` and `found` are the command's inline code and what it holds (its SQL went
   // with the invocation).
-  void run_inline_code(const std::vector<Arg>& argv, const std::optional<InlineCode>& code, const CodeFindings& found,
+  void run_inline_code(const std::vector<Arg>& argv, const std::optional<InlineCode>& code, CodeFindings& found,
                        const Input& in, const Ctx& ctx, const Env& env, const Scope& scope, std::string_view segment) {
     if (!code) {
       if (in.kind == Input::Kind::Opaque && interpreter_reads_stdin(argv))
@@ -712,14 +712,14 @@ class Walker {
       out_.issues.push_back({"guard.unresolvable-eval", ctx.pipeline.empty() ? segment : ctx.pipeline.str(), origin + ": " + what, false});
     for (const auto& [origin, what] : found.dynamic_sql)
       out_.issues.push_back({"guard.opaque-input", ctx.pipeline.empty() ? segment : ctx.pipeline.str(), origin + ": " + what, false});
-    for (const auto& [origin, command] : found.shell) {
+    for (auto& [origin, command] : found.shell) {
       Ctx inner = ctx;
       inner.depth += 1;
       inner.env = env;
       inner.pipeline.clear();
       inner.via.push_back(origin);
       Scope copy = scope;
-      walk_source(command, copy, Input{}, inner, segment);
+      walk_source(std::move(command), copy, Input{}, inner, segment);  // moved: os.system("<4 MiB>") held it twice
     }
   }
 
