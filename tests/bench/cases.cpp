@@ -107,6 +107,12 @@ std::vector<Case> make_cases(const std::string& dir) {
   std::string bound_sql = sql_inserts((4u << 20) - (128u << 10));  // its JSON (newlines escaped) under the bound
   cases.push_back({"4 MiB heredoc, unquoted (at the bound)", bash_event("psql -d app <<SQL\n" + bound_sql + "SQL\n", dir), 0,
                    "", true, true});
+  // The same seed through a nested shell, here and on another host: each level held
+  // the text again (its tree, the text it walks, the wrapper's line for ssh's markers).
+  cases.push_back({"4 MiB bash -c (at the bound)",
+                   bash_event("bash -c \"psql -d app <<'SQL'\n" + bound_sql + "SQL\n\"", dir), 0, "", true, true});
+  cases.push_back({"4 MiB ssh HOST (at the bound)",
+                   bash_event("ssh db1 \"psql -d app <<'SQL'\n" + bound_sql + "SQL\n\"", dir), 0, "", true, true});
   // At the bound, the shapes that make the largest trees of their text: the most
   // expansions one word can hold (`$U`, two bytes each), the longest pipeline and
   // the most process substitutions (the most small nodes). Past the parser's bound
