@@ -66,7 +66,7 @@ const Engine& Engine::embedded() {
     const auto& packs = packs::embedded_packs();
     auto db = packs::embedded_database_image();
     std::string error;
-    auto m = Matcher::adopt_image(packs, db.data(), db.size(), error);
+    auto m = Matcher::adopt_embedded(packs, db, error);
     if (!m) throw std::runtime_error(error);
     return Engine(packs, std::move(m));
   }();

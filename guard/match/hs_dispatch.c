@@ -14,6 +14,7 @@
    Only built when libhs has the per-level entry points (CMake checks). */
 #include "match/hs_dispatch.h"
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/platform/x86.h>
@@ -45,13 +46,15 @@ enum dbguard_hs_level dbguard_hs_dispatch_level(void) { return level; }
 
 /* One public name: declares its five variants and picks one per call (a switch
    on the level; the call that follows dwarfs it). */
-#define DISPATCHED_HS_NAME(RTYPE, NAME, PARAMS, ARGS)          \
+#define DISPATCHED_HS_NAME(RTYPE, NAME, PARAMS, ARGS) DISPATCHED_HS_AS(, RTYPE, NAME, NAME, PARAMS, ARGS)
+/* The same, defining DEFINED (a static helper where the public name does more). */
+#define DISPATCHED_HS_AS(STORAGE, RTYPE, NAME, DEFINED, PARAMS, ARGS) \
   RTYPE avx512vbmi_##NAME PARAMS;                              \
   RTYPE avx512_##NAME PARAMS;                                  \
   RTYPE avx2_##NAME PARAMS;                                    \
   RTYPE corei7_##NAME PARAMS;                                  \
   RTYPE core2_##NAME PARAMS;                                   \
-  RTYPE NAME PARAMS {                                          \
+  STORAGE RTYPE DEFINED PARAMS {                               \
     switch (level) {                                           \
       case DBGUARD_HS_AVX512VBMI: return avx512vbmi_##NAME ARGS; \
       case DBGUARD_HS_AVX512: return avx512_##NAME ARGS;       \
@@ -82,6 +85,24 @@ DISPATCHED_HS_NAME(hs_error_t, hs_serialized_database_size,
 /* Internal names Hyperscan's own common code calls through the dispatcher:
    hs_alloc_scratch checks a database with dbIsValid (magic, version, platform,
    CRC), the compiler stamps the CRC with Crc32c_ComputeBuf. */
-DISPATCHED_HS_NAME(hs_error_t, dbIsValid, (const hs_database_t* db), (db))
+DISPATCHED_HS_AS(static, hs_error_t, dbIsValid, checked_dbIsValid, (const hs_database_t* db), (db))
+
+/* The executable's own images, by address (Matcher::adopt_embedded). Atomic: a
+   thread may allocate scratch while another adopts. */
+static _Atomic(const void*) trusted[2];
+
+int dbguard_hs_trust_database(const void* image) {
+  for (size_t i = 0; i < sizeof trusted / sizeof trusted[0]; ++i) {
+    const void* none = NULL;
+    if (atomic_load(&trusted[i]) == image || atomic_compare_exchange_strong(&trusted[i], &none, image)) return 1;
+  }
+  return 0;
+}
+
+hs_error_t dbIsValid(const hs_database_t* db) {
+  for (size_t i = 0; db && i < sizeof trusted / sizeof trusted[0]; ++i)
+    if (atomic_load(&trusted[i]) == (const void*)db) return HS_SUCCESS;
+  return checked_dbIsValid(db);
+}
 DISPATCHED_HS_NAME(uint32_t, Crc32c_ComputeBuf, (uint32_t in_crc, const void* buf, size_t length),
                    (in_crc, buf, length))

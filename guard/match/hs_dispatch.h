@@ -20,6 +20,12 @@ enum dbguard_hs_level {
 /* Chosen once, before main, from glibc's CPU feature table (no cpuid of its own). */
 enum dbguard_hs_level dbguard_hs_dispatch_level(void);
 
+/* A database image that is part of the executable (Matcher::adopt_embedded):
+   dbIsValid answers it without recomputing its CRC. By address, so a copy of it
+   anywhere else, damaged or not, still gets the full check. At most two (the
+   packs' database and the SQL keyword prefilter's); returns 0 when full. */
+int dbguard_hs_trust_database(const void* image);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,10 +6,15 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include <hs/hs.h>
+
+#if defined(DBGUARD_HS_OWN_DISPATCH)
+#include "match/hs_dispatch.h"
+#endif
 
 namespace dbguard {
 
@@ -120,6 +125,39 @@ std::unique_ptr<Matcher> Matcher::adopt_image(const packs::PackSet& packs, const
     return nullptr;
   }
   return m;
+}
+
+std::unique_ptr<Matcher> Matcher::adopt_embedded(const packs::PackSet& packs, std::string_view image,
+                                                 std::string& error) {
+#if defined(DBGUARD_HS_OWN_DISPATCH)
+  // Only where the guard answers Hyperscan's dbIsValid itself (match/hs_dispatch.c);
+  // elsewhere the image gets the full check, as any other.
+  if (!image.empty()) dbguard_hs_trust_database(image.data());
+#endif
+  return adopt_image(packs, image.data(), image.size(), error);
+}
+
+bool Matcher::image_intact(std::string_view image, std::string& error) {
+  // At the same address modulo 64 as the original (64-byte aligned): Hyperscan
+  // places the bytecode by it.
+  std::unique_ptr<void, decltype(&std::free)> copy(std::aligned_alloc(64, (image.size() + 63) / 64 * 64 + 64),
+                                                   &std::free);
+  if (!copy) {
+    error = "cannot allocate memory to check the pattern database";
+    return false;
+  }
+  if (!image.empty()) std::memcpy(copy.get(), image.data(), image.size());
+  hs_database* db = static_cast<hs_database*>(copy.get());
+  std::size_t expected = 0;
+  if (hs_database_size(db, &expected) != HS_SUCCESS || expected != image.size()) {
+    error = "embedded pattern database is unreadable";
+    return false;
+  }
+  hs_scratch_t* scratch = nullptr;
+  const hs_error_t rc = hs_alloc_scratch(db, &scratch);
+  if (scratch) hs_free_scratch(scratch);
+  if (rc != HS_SUCCESS) error = "the pattern database fails Hyperscan's checks (error " + std::to_string(rc) + ")";
+  return rc == HS_SUCCESS;
 }
 
 std::string Matcher::image() const {

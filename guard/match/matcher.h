@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <string_view>
 #include <vector>
 
 #include "packs/rule.h"
@@ -42,6 +43,17 @@ class Matcher {
   // image is an error, never a matcher.
   static std::unique_ptr<Matcher> adopt_image(const packs::PackSet& packs, const void* image, std::size_t size,
                                               std::string& error);
+  // As adopt_image, for an image that is part of this executable (read-only data
+  // the pack compiler wrote): its magic, version and size are checked, its CRC is
+  // not recomputed on every call. That CRC was 40% of a trivial call's
+  // instructions and faulted in every page of the database; what it guards, the
+  // image's bytes as built, is checked by the tests (a copy of each embedded image
+  // passes the full check) and by `dbguard patterns validate`.
+  static std::unique_ptr<Matcher> adopt_embedded(const packs::PackSet& packs, std::string_view image,
+                                                 std::string& error);
+  // Whether IMAGE passes Hyperscan's full check (magic, version, platform, CRC),
+  // read from a copy: an embedded image's own address is not checked in full.
+  static bool image_intact(std::string_view image, std::string& error);
   // The compiled database in Hyperscan's serialized form (custom-pack cache).
   std::string serialize() const;
   // The compiled database as Hyperscan lays it out in memory at a 64-byte

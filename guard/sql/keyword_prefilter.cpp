@@ -14,7 +14,7 @@ const Matcher* keyword_matcher() {
     // The database the pack compiler built, used where it lies in the binary.
     auto image = packs::embedded_sql_keyword_image();
     std::string error;
-    return Matcher::adopt_image(keyword_pack_set(), image.data(), image.size(), error);
+    return Matcher::adopt_embedded(keyword_pack_set(), image, error);
   }();
   return matcher.get();
 }

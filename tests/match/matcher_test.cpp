@@ -73,6 +73,27 @@ TEST(Matcher, TheEmbeddedImageIsThePatternsInTheTree) {
     EXPECT_EQ(rule_ids(set, compiled->scan(line)), rule_ids(packs::embedded_packs(), embedded->scan(line))) << line;
 }
 
+// The hook does not recompute the CRC of the images the binary carries (40% of a
+// trivial call): the tests check them in full instead, on copies, as `dbguard
+// patterns validate` does. Trust is by address: the same bytes elsewhere, damaged,
+// are still refused, after the embedded image was adopted.
+TEST(Matcher, TheEmbeddedImagesPassHyperscansFullCheck) {
+  std::string error;
+  EXPECT_TRUE(Matcher::image_intact(packs::embedded_database_image(), error)) << error;
+  EXPECT_TRUE(Matcher::image_intact(packs::embedded_sql_keyword_image(), error)) << error;
+
+  auto db = packs::embedded_database_image();
+  ASSERT_TRUE(Matcher::adopt_embedded(packs::embedded_packs(), db, error)) << error;
+  std::string flipped(db);
+  flipped[flipped.size() / 2] = static_cast<char>(flipped[flipped.size() / 2] ^ 0x10);  // in the bytecode
+  EXPECT_FALSE(Matcher::image_intact(flipped, error));
+  EXPECT_NE(error.find("fails Hyperscan's checks"), std::string::npos) << error;
+  Placed damaged(flipped, 0);
+  EXPECT_FALSE(Matcher::adopt_image(packs::embedded_packs(), damaged.at, flipped.size(), error));
+  std::string truncated(db.substr(0, db.size() - 64));
+  EXPECT_FALSE(Matcher::image_intact(truncated, error));
+}
+
 // The binary may run on another machine than the one that built it: a database
 // built for this CPU's features (AVX-512 here) is refused by Hyperscan on a CPU
 // without them, and the guard would deny every call there.
