@@ -140,8 +140,8 @@ std::unique_ptr<Matcher> Matcher::adopt_embedded(const packs::PackSet& packs, st
 bool Matcher::image_intact(std::string_view image, std::string& error) {
   // At the same address modulo 64 as the original (64-byte aligned): Hyperscan
   // places the bytecode by it.
-  std::unique_ptr<void, decltype(&std::free)> copy(std::aligned_alloc(64, (image.size() + 63) / 64 * 64 + 64),
-                                                   &std::free);
+  std::unique_ptr<void, decltype(&std::free)> copy(
+      std::aligned_alloc(64, std::max<std::size_t>(64, (image.size() + 63) / 64 * 64)), &std::free);
   if (!copy) {
     error = "cannot allocate memory to check the pattern database";
     return false;

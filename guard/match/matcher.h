@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <string_view>
 #include <vector>
 
 #include "packs/rule.h"

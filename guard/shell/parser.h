@@ -26,8 +26,6 @@ struct ParseLimits {
   // 8 MiB when a part was 56 bytes: what such a body costs is more than its tree
   // (its expansion, the SQL read from it), and 100,000 took 23 MiB.
   std::size_t max_item_tree_bytes = std::size_t{6} << 20;
-  // The tree's literal texts are views of the source where they can be (PartText):
-  // the caller keeps the source while it uses the tree.
   // Past this many commands (simple and compound, nested ones included), parsing
   // stops at the next top-level list item and the result is `truncated`: a caller
   // with a bound of its own on commands would not look at the rest. 0: no stop.
@@ -46,6 +44,8 @@ struct ParseResult {
   std::size_t error_pos = 0;
 };
 
+// The tree's literal texts are views of `source` where they are runs of it as written
+// (PartText): the caller keeps `source` while it uses the tree.
 ParseResult parse(std::string_view source, const ParseLimits& limits = {});
 
 // Takes each top-level list item of the program once it is whole (its
