@@ -1,6 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
+#include "cli/streams.h"
 #include <unistd.h>
 
 #include "cli/commands.h"

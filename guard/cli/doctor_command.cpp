@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
+#include "cli/streams.h"
 
 #include "cli/commands.h"
 #include "install/doctor.h"

@@ -1,4 +1,4 @@
-#include <iostream>
+#include "cli/streams.h"
 #include <unistd.h>
 
 #include "cli/commands.h"

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
+#include "cli/streams.h"
 
 #include "audit/record.h"
 #include "cli/commands.h"

@@ -1,7 +1,8 @@
 // dbguard: a fail-closed PreToolUse guard for databases.
+#include "cli/streams.h"  // before CLI11, which includes <iostream>: see there
+
 #include <CLI/CLI.hpp>
 
-#include <iostream>
 #include <string_view>
 
 #include "cli/commands.h"
@@ -16,6 +17,11 @@ int main(int argc, char** argv) {
   // whole command line interface (every subcommand's options) for it.
   if (argc == 2 && std::string_view(argv[1]) == "hook") dbguard::cli::run_hook_and_exit();
   if (argc == 2 && std::string_view(argv[1]) == "hook-timeout-record") dbguard::cli::record_timeout_and_exit();
+#if defined(DBGUARD_STREAMS_MADE_IN_MAIN)
+  // Every other subcommand prints: the standard streams are made here, not before
+  // main (cli/streams.h).
+  static const std::ios_base::Init streams;
+#endif
   CLI::App app{"dbguard: screens AI agents' tool calls and blocks what would destroy data"};
   app.set_version_flag("--version", std::string("dbguard ") + DBGUARD_VERSION + " (packs " +
                                         std::string(dbguard::packs::embedded_packs_digest().substr(0, 12)) + ")");

@@ -1,5 +1,5 @@
 #include <cstdlib>
-#include <iostream>
+#include "cli/streams.h"
 
 #include "cli/commands.h"
 #include "match/matcher.h"
