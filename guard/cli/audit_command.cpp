@@ -1,7 +1,7 @@
 // `dbguard audit verify|tail|stats`: the audit trail (guard/audit).
 #include <cstdlib>
 #include <filesystem>
-#include "cli/streams.h"
+#include <iostream>
 
 #include "audit/audit_log.h"
 #include "audit/report.h"

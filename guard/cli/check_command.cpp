@@ -1,6 +1,6 @@
 #include <cstdio>
 #include <cstdlib>
-#include "cli/streams.h"
+#include <iostream>
 #include <unistd.h>
 
 #include "cli/commands.h"

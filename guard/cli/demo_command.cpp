@@ -1,7 +1,7 @@
 // `dbguard demo`: screens a built-in sample of tool calls and prints a table.
 #include <filesystem>
 #include <fstream>
-#include "cli/streams.h"
+#include <iostream>
 
 #include "cli/commands.h"
 #include "decision/engine.h"

@@ -3,7 +3,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include "cli/streams.h"
+#include <iostream>
 
 #include "cli/commands.h"
 #include "install/doctor.h"

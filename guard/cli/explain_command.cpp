@@ -1,4 +1,4 @@
-#include "cli/streams.h"
+#include <iostream>
 #include <unistd.h>
 
 #include "cli/commands.h"

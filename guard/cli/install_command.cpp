@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include "cli/streams.h"
+#include <iostream>
 
 #include "audit/record.h"
 #include "cli/commands.h"

@@ -1,5 +1,5 @@
 #include <cstdlib>
-#include "cli/streams.h"
+#include <iostream>
 
 #include "cli/commands.h"
 #include "match/matcher.h"

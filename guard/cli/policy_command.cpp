@@ -1,7 +1,7 @@
 // `dbguard policy validate|show`: the layered policy (guard/policy).
 #include <cstdlib>
 #include <filesystem>
-#include "cli/streams.h"
+#include <iostream>
 
 #include "cli/commands.h"
 #include "policy/context.h"

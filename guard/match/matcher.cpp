@@ -147,17 +147,8 @@ bool Matcher::image_intact(std::string_view image, std::string& error) {
     return false;
   }
   if (!image.empty()) std::memcpy(copy.get(), image.data(), image.size());
-  hs_database* db = static_cast<hs_database*>(copy.get());
-  std::size_t expected = 0;
-  if (hs_database_size(db, &expected) != HS_SUCCESS || expected != image.size()) {
-    error = "embedded pattern database is unreadable";
-    return false;
-  }
-  hs_scratch_t* scratch = nullptr;
-  const hs_error_t rc = hs_alloc_scratch(db, &scratch);
-  if (scratch) hs_free_scratch(scratch);
-  if (rc != HS_SUCCESS) error = "the pattern database fails Hyperscan's checks (error " + std::to_string(rc) + ")";
-  return rc == HS_SUCCESS;
+  // adopt_image's checks, at an address nothing trusts: Hyperscan's, CRC included.
+  return adopt_image(packs::PackSet{}, copy.get(), image.size(), error) != nullptr;
 }
 
 std::string Matcher::image() const {

@@ -54,11 +54,9 @@ class PartText {
 
   std::string_view view() const { return {data_, size_}; }
   operator std::string_view() const { return view(); }
-  std::string str() const { return std::string(view()); }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::size_t find(char c, std::size_t from = 0) const { return view().find(c, from); }
-  std::size_t find(std::string_view s, std::size_t from = 0) const { return view().find(s, from); }
   friend bool operator==(const PartText& a, std::string_view b) { return a.view() == b; }
 
   // A view whose source goes on with S (S starts where it ends): it grows to cover S.
