@@ -119,8 +119,9 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
   // findings keep their order: the walk's issues, the analyses', self-protection's.
   Decision judged;
   std::vector<Finding> self_protection;
+  ContextMarks contexts(*matcher_, packs_);
   auto judge = [&](const Invocation& inv) {
-    InvocationJudge(*this, judged, opt, depth).judge(inv);
+    InvocationJudge(*this, judged, opt, depth, contexts).judge(inv);
     // The guard protects itself: no command may change its policy, hooks, binary or audit log.
     policy::judge_invocation(protected_files(opt), inv, self_protection);
   };
@@ -357,7 +358,8 @@ void Engine::judge_mcp_operation(const std::string& tool_name, const nlohmann::j
     call.argv = std::move(argv);
     call.segment = tool_name;
     std::size_t before = d.findings.size();
-    InvocationJudge(*this, d, opt, 0).judge(call);
+    ContextMarks none(*matcher_, packs_);  // a tool call has no wrapper
+    InvocationJudge(*this, d, opt, 0, none).judge(call);
     for (std::size_t i = before; i < d.findings.size(); ++i) d.findings[i].source = origin;
   };
   // The tool itself (patterns/mcp.toml), with ` filter={}` when a filter is missing or empty.

@@ -46,6 +46,9 @@ bool many_dynamic_values(const Invocation& inv) {
   });
 }
 
+// What a finding says marks production is cut to this (reason.cpp shows 200 bytes).
+constexpr std::size_t kShownProductionBytes = 240;
+
 std::string printable(std::string s) {
   for (auto& c : s) {
     if (c == '\x1f') c = ' ';
@@ -102,9 +105,16 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
 InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, InvocationTrace* trace) {
   Seen seen;
   const auto& rules = engine_.packs_.rules;
+  // The wrappers' lines first, each matched once for all the commands it runs: a
+  // line's canonical copy is not held beside the haystack (4 MiB each at the bound).
+  const std::string* via = nullptr;
+  for (std::size_t i = 0; i < inv.context.size(); ++i) {
+    const std::string& p = contexts_.production(inv.context[i], i + 1 < inv.context.size());
+    if (!p.empty() && !via) via = &p;
+  }
   Haystack hay = build_haystack(inv);
   auto hits = engine_.matcher_->scan(hay.text);
-  seen.production = production_marker(inv, hits, hay);
+  seen.production = production_marker(inv, hits, hay, via);
   if (seen.production.empty()) seen.production = terraform_production(inv);
   if (opt_.policy) {  // production as the policy names it: hosts, markers, databases, scripts
     if (seen.production.empty()) seen.production = policy::production_marker(opt_.policy->production, inv);
@@ -177,13 +187,14 @@ std::string InvocationJudge::terraform_production(const Invocation& inv) const {
 }
 
 std::string InvocationJudge::production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
-                                               const Haystack& hay) const {
+                                               const Haystack& hay, const std::string* via) const {
   const auto& rules = engine_.packs_.rules;
   bool any = false;
   for (const auto& h : hits)
     if (rules[h.rule].kind == packs::RuleKind::Marker) any = true;
-  if (!any) return "";
-  // Name the piece that marks production: rescan each piece on its own.
+  if (!any && !via) return "";
+  // Name the piece that marks production: rescan each piece on its own. Cut: each
+  // finding holds the name, and an argument may be megabytes.
   auto marks = [&](const std::string& piece) {
     for (const auto& h : engine_.matcher_->scan(piece))
       if (rules[h.rule].kind == packs::RuleKind::Marker) return true;
@@ -191,17 +202,16 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   };
   for (const auto& a : inv.argv) {
     std::string c = canonical_arg(a);
-    if (marks(c)) return printable(c);
+    if (marks(c)) return cut_text(printable(std::move(c)), kShownProductionBytes);
   }
   for (const auto& [name, value] : inv.env) {
     std::string c = name + "=" + canonical_arg(value);
-    if (marks(c)) return printable(c);
+    if (marks(c)) return cut_text(printable(std::move(c)), kShownProductionBytes);
   }
   for (const auto& ref : inv.var_refs)
-    if (marks("$" + ref)) return "$" + ref;
-  for (const auto& ctx : inv.context)
-    if (marks(ctx)) return "via `" + ctx.str() + "`";
-  return printable(hay.text.substr(0, hay.command_end));
+    if (marks("$" + ref)) return cut_text("$" + ref, kShownProductionBytes);
+  if (via) return *via;
+  return cut_text(printable(hay.text.substr(0, hay.command_end)), kShownProductionBytes);
 }
 
 const sql::SqlVerdict& InvocationJudge::classified(SharedText text, bool list_statements) {

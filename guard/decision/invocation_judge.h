@@ -6,6 +6,7 @@
 #include <forward_list>
 #include <string>
 
+#include "decision/context_marks.h"
 #include "decision/data_dirs.h"
 #include "decision/decision.h"
 #include "decision/engine.h"
@@ -17,8 +18,9 @@ namespace dbguard {
 
 class InvocationJudge {
  public:
-  InvocationJudge(const Engine& engine, Decision& decision, const EngineOptions& opt, int depth)
-      : engine_(engine), d_(decision), opt_(opt), depth_(depth) {}
+  // CONTEXTS is shared by the invocations of one walk: their wrappers' lines.
+  InvocationJudge(const Engine& engine, Decision& decision, const EngineOptions& opt, int depth, ContextMarks& contexts)
+      : engine_(engine), d_(decision), opt_(opt), depth_(depth), contexts_(contexts) {}
 
   void judge(const Invocation& inv);
 
@@ -33,8 +35,9 @@ class InvocationJudge {
   Seen analyse(const Invocation& inv, InvocationTrace* trace);
   // The first stage of analyse(): the packs' command patterns and production markers.
   Seen match_patterns(const Invocation& inv, InvocationTrace* trace);
-  std::string production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
-                                const Haystack& hay) const;
+  // VIA: what the first of the wrappers' lines that marks says (ContextMarks), or null.
+  std::string production_marker(const Invocation& inv, const std::vector<PatternHit>& hits, const Haystack& hay,
+                                const std::string* via) const;
   void judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace);
   void judge_dynamic_program(const Invocation& inv, Seen& seen);
   void judge_stdin_script(const Invocation& inv, Seen& seen);
@@ -51,6 +54,7 @@ class InvocationJudge {
   Decision& d_;
   const EngineOptions& opt_;
   int depth_;
+  ContextMarks& contexts_;
   // The SQL texts the invocation's analyses judged, with their verdicts: an analysis
   // per candidate value of a run-time argument reads the same -c text or file again
   // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,

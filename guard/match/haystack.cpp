@@ -55,16 +55,13 @@ void client_target_lines(const Invocation& inv, std::string& out) {
 
 }  // namespace
 
-// Sized once and written in place: a wrapper's context line can be as long as the
-// command (ssh HOST '<4 MiB>'), and a copy of it, then the haystack regrown for it,
-// held three more of its size.
+// Sized once and written in place: every argument of every command comes here.
 Haystack build_haystack(const Invocation& inv) {
   Haystack h;
   std::size_t size = 0;
   for (const auto& a : inv.argv) size += a.text.size() + 2;
   for (const auto& [name, value] : inv.env) size += name.size() + value.text.size() + 3;
   for (const auto& ref : inv.var_refs) size += ref.size() + 2;
-  for (const auto& ctx : inv.context) size += ctx.size() + 1;
   h.text.reserve(size + 64);  // client target lines are a few short ones
   for (std::size_t i = 0; i < inv.argv.size(); ++i) {
     if (i) h.text += ' ';
@@ -77,13 +74,9 @@ Haystack build_haystack(const Invocation& inv) {
     append_canonical(h.text, value);
   }
   for (const auto& ref : inv.var_refs) h.text.append("\n$").append(ref);
-  for (const auto& ctx : inv.context) {
-    h.text += '\n';
-    const std::size_t from = h.text.size();
-    h.text += ctx.str();
-    std::replace_if(h.text.begin() + static_cast<std::ptrdiff_t>(from), h.text.end(),
-                    [](char c) { return c == '\n' || c == '\r'; }, '\x1f');
-  }
+  // The wrappers' lines come next, matched on their own (ContextMarks): the last
+  // line here ends as it did before them.
+  if (!inv.context.empty()) h.text += '\n';
   return h;
 }
 

@@ -3,8 +3,11 @@
 // \x1f (so `git commit -m "docker compose down -v"` can never look like the
 // command), an argument only known at run time prefixed with \x1e. Further
 // lines carry what production markers are looked for in: NAME=value for each
-// environment assignment, $NAME for each variable referenced, and the command
-// lines of wrappers that carry a target (ssh HOST, kubectl --context ...).
+// environment assignment and $NAME for each variable referenced. The command
+// lines of wrappers that carry a target (ssh HOST, kubectl --context ...) are
+// not copied in: shared by every command the wrapper runs, each is matched once,
+// as the line that would follow these (decision/context_marks.h). A text with
+// such lines ends with the newline that came before them.
 #pragma once
 
 #include <string>

@@ -29,6 +29,10 @@ class SharedText {
   }
   operator const std::string&() const { return str(); }
   friend bool operator==(const SharedText& a, std::string_view b) { return a.str() == b; }
+  // The same text, not equal text: one string both hold.
+  bool same_as(const SharedText& other) const { return text_ && text_ == other.text_; }
+  // How many hold the text (a memo drops what only it still holds).
+  long holders() const { return text_.use_count(); }
 
  private:
   std::shared_ptr<const std::string> text_;

@@ -38,3 +38,17 @@ TEST(Engine, TheReasonQuotesTheStartOfALongSegmentOnOneLine) {
   std::replace(shown.begin(), shown.end(), '\n', ' ');
   EXPECT_EQ(blocked_line(d.reason), shown + "…");
 }
+
+// What marks production is held by every finding and shown cut: an argument that
+// marks can be megabytes.
+TEST(Engine, AProductionNameFromALongArgumentIsCut) {
+  const std::string url = "postgresql://app@prod-db.internal/app?application_name=" + std::string(100000, 'x');
+  Decision d = Engine::embedded().decide_command("psql '" + url + "' -c 'drop table a; drop table b'", "/tmp");
+  ASSERT_EQ(d.verdict, Verdict::Deny) << d.reason;
+  ASSERT_TRUE(d.hard);
+  for (const auto& f : d.findings) {
+    EXPECT_LE(f.production.size(), 243u);
+    EXPECT_EQ(f.production.rfind("postgresql://app@prod-db.internal/app?application_name=xxx", 0), 0u);
+    EXPECT_TRUE(f.production.ends_with("…"));
+  }
+}

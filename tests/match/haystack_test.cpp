@@ -18,13 +18,24 @@ TEST(Haystack, DynamicArgumentsAreMarked) {
   EXPECT_EQ(build_haystack(inv).text, "docker \x1e$ACTION");
 }
 
-TEST(Haystack, EnvVariablesAndContextFollowTheCommandLine) {
+TEST(Haystack, EnvVariablesFollowTheCommandLine) {
   Invocation inv;
   inv.argv = {{"psql", false}};
   inv.env = {{"PGHOST", {"prod-db", false}}};
   inv.var_refs = {"PROD_DATABASE_URL"};
-  inv.context = {"ssh prod-host"};
   auto h = build_haystack(inv);
-  EXPECT_EQ(h.text, "psql\nPGHOST=prod-db\n$PROD_DATABASE_URL\nssh prod-host");
+  EXPECT_EQ(h.text, "psql\nPGHOST=prod-db\n$PROD_DATABASE_URL");
+  EXPECT_EQ(h.command_end, 4u);
+}
+
+// A wrapper's line is matched on its own, once (ContextMarks): the haystack ends
+// where it would have begun, with the newline before it.
+TEST(Haystack, AWrappersLineIsNotCopiedIn) {
+  Invocation inv;
+  inv.argv = {{"psql", false}};
+  inv.var_refs = {"PGHOST"};
+  inv.context = {"ssh prod-host psql"};
+  auto h = build_haystack(inv);
+  EXPECT_EQ(h.text, "psql\n$PGHOST\n");
   EXPECT_EQ(h.command_end, 4u);
 }

@@ -1,0 +1,73 @@
+#include "decision/context_marks.h"
+
+#include <algorithm>
+
+namespace dbguard {
+
+namespace {
+
+// Shown whole up to this size; a longer line is cut, and names its marking word.
+constexpr std::size_t kShownLineBytes = 160;
+constexpr std::size_t kShownWordBytes = 80;
+
+}  // namespace
+
+std::string cut_text(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a UTF-8 character
+  return std::string(text.substr(0, end)) + "…";
+}
+
+bool ContextMarks::marks(std::string_view piece) const {
+  for (const auto& h : matcher_.scan(piece))
+    if (packs_.rules[h.rule].kind == packs::RuleKind::Marker) return true;
+  return false;
+}
+
+// The first word of the line that marks on its own, as an argument does; the line
+// itself when none does (the marker spans words: `--context prod`).
+std::string ContextMarks::name(const std::string& canonical) const {
+  std::size_t start = 1;  // after the leading newline
+  const std::size_t end = canonical.size() - (canonical.back() == '\n' ? 1 : 0);
+  while (start < end) {
+    std::size_t stop = std::min(canonical.find(' ', start), end);
+    if (stop > start && marks(std::string_view(canonical).substr(start, stop - start))) {
+      std::string word = canonical.substr(start, stop - start);
+      std::replace(word.begin(), word.end(), '\x1f', ' ');
+      return word;
+    }
+    start = stop + 1;
+  }
+  return "";
+}
+
+const std::string& ContextMarks::production(const SharedText& line, bool followed) {
+  for (const auto& s : seen_)
+    if (s.line.same_as(line) && s.followed == followed) return s.production;
+  // Lines whose commands are all judged are held by nothing else: let them go.
+  std::erase_if(seen_, [](const Seen& s) { return s.line.holders() == 1; });
+
+  const std::string& text = line.str();
+  std::string canonical;
+  canonical.reserve(text.size() + 2);
+  canonical += '\n';
+  canonical += text;
+  std::replace_if(canonical.begin() + 1, canonical.end(), [](char c) { return c == '\n' || c == '\r'; }, '\x1f');
+  if (followed) canonical += '\n';
+  ++scans_;
+  std::string production;
+  if (marks(canonical)) {
+    std::string shown = text.size() <= kShownLineBytes ? text : cut_text(text, kShownLineBytes);
+    std::replace_if(shown.begin(), shown.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    production = "via `" + shown + "`";
+    if (text.size() > kShownLineBytes) {
+      std::string word = name(canonical);
+      if (!word.empty() && shown.find(word) == std::string::npos) production += ": " + cut_text(word, kShownWordBytes);
+    }
+  }
+  seen_.push_back({line, followed, std::move(production)});
+  return seen_.back().production;
+}
+
+}  // namespace dbguard
