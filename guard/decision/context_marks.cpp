@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policy/production_extras.h"
+
 namespace dbguard {
 
 namespace {
@@ -42,7 +44,7 @@ std::string ContextMarks::name(const std::string& canonical) const {
   return "";
 }
 
-const std::string& ContextMarks::production(const SharedText& line, bool followed) {
+std::string ContextMarks::production(const SharedText& line, bool followed) {
   for (const auto& s : seen_)
     if (s.line.same_as(line) && s.followed == followed) return s.production;
   // Lines whose commands are all judged are held by nothing else: let them go.
@@ -68,6 +70,15 @@ const std::string& ContextMarks::production(const SharedText& line, bool followe
   }
   seen_.push_back({line, followed, std::move(production)});
   return seen_.back().production;
+}
+
+std::string ContextMarks::policy_production(const SharedText& line, const policy::ProductionExtras& extras) {
+  for (const auto& s : policy_seen_)
+    if (s.line.same_as(line) && s.extras == &extras) return s.production;
+  std::erase_if(policy_seen_, [](const PolicySeen& s) { return s.line.holders() == 1; });
+  ++scans_;
+  policy_seen_.push_back({line, &extras, policy::first_marker(extras, line.str())});
+  return policy_seen_.back().production;
 }
 
 }  // namespace dbguard

@@ -11,6 +11,7 @@
 
 #include "match/matcher.h"
 #include "packs/rule.h"
+#include "policy/policy.h"
 #include "support/shared_text.h"
 
 namespace dbguard {
@@ -24,12 +25,17 @@ class ContextMarks {
   // The line is matched as it stood in a haystack (haystack.h): its newlines as
   // \x1f, after a newline, and followed by one when FOLLOWED (another line comes
   // after it), so a marker sees the same characters around it either way.
-  const std::string& production(const SharedText& line, bool followed);
+  std::string production(const SharedText& line, bool followed);
 
-  // Lines matched so far (each at most twice: followed or not).
+  // What LINE says of production as the policy names it (policy::first_marker),
+  // also worked out once per line.
+  std::string policy_production(const SharedText& line, const policy::ProductionExtras& extras);
+
+  // Lines looked at so far: matched (at most twice each: followed or not) or read
+  // for the policy (once each).
   std::size_t scans() const { return scans_; }
   // Lines remembered now.
-  std::size_t held() const { return seen_.size(); }
+  std::size_t held() const { return seen_.size() + policy_seen_.size(); }
 
  private:
   bool marks(std::string_view piece) const;
@@ -43,6 +49,12 @@ class ContextMarks {
   const Matcher& matcher_;
   const packs::PackSet& packs_;
   std::vector<Seen> seen_;
+  struct PolicySeen {
+    SharedText line;
+    const policy::ProductionExtras* extras;
+    std::string production;
+  };
+  std::vector<PolicySeen> policy_seen_;
   std::size_t scans_ = 0;
 };
 

@@ -105,19 +105,26 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
 InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, InvocationTrace* trace) {
   Seen seen;
   const auto& rules = engine_.packs_.rules;
-  // The wrappers' lines first, each matched once for all the commands it runs: a
-  // line's canonical copy is not held beside the haystack (4 MiB each at the bound).
-  const std::string* via = nullptr;
+  // The wrappers' lines first, each matched once for all the commands it runs, and
+  // the policy's production: what they copy is not held beside the haystack (4 MiB
+  // each at the bound).
+  std::string via;  // what the first line that marks says
   for (std::size_t i = 0; i < inv.context.size(); ++i) {
-    const std::string& p = contexts_.production(inv.context[i], i + 1 < inv.context.size());
-    if (!p.empty() && !via) via = &p;
+    std::string p = contexts_.production(inv.context[i], i + 1 < inv.context.size());
+    if (via.empty()) via = std::move(p);
+  }
+  std::string by_policy;  // used where the packs' markers find nothing
+  if (opt_.policy) {
+    const auto& extras = opt_.policy->production;
+    by_policy = policy::production_marker(
+        extras, inv, [&](const SharedText& line) { return contexts_.policy_production(line, extras); });
   }
   Haystack hay = build_haystack(inv);
   auto hits = engine_.matcher_->scan(hay.text);
   seen.production = production_marker(inv, hits, hay, via);
   if (seen.production.empty()) seen.production = terraform_production(inv);
   if (opt_.policy) {  // production as the policy names it: hosts, markers, databases, scripts
-    if (seen.production.empty()) seen.production = policy::production_marker(opt_.policy->production, inv);
+    if (seen.production.empty()) seen.production = cut_text(by_policy, kShownProductionBytes);
     if (auto script = policy::production_script(opt_.policy->production, inv); !script.empty())
       seen.findings.push_back({"production.script", true, inv.segment, script, "policy [production] scripts", ""});
   }
@@ -187,12 +194,12 @@ std::string InvocationJudge::terraform_production(const Invocation& inv) const {
 }
 
 std::string InvocationJudge::production_marker(const Invocation& inv, const std::vector<PatternHit>& hits,
-                                               const Haystack& hay, const std::string* via) const {
+                                               const Haystack& hay, const std::string& via) const {
   const auto& rules = engine_.packs_.rules;
   bool any = false;
   for (const auto& h : hits)
     if (rules[h.rule].kind == packs::RuleKind::Marker) any = true;
-  if (!any && !via) return "";
+  if (!any && via.empty()) return "";
   // Name the piece that marks production: rescan each piece on its own. Cut: each
   // finding holds the name, and an argument may be megabytes.
   auto marks = [&](const std::string& piece) {
@@ -210,7 +217,7 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   }
   for (const auto& ref : inv.var_refs)
     if (marks("$" + ref)) return cut_text("$" + ref, kShownProductionBytes);
-  if (via) return *via;
+  if (!via.empty()) return via;
   return cut_text(printable(hay.text.substr(0, hay.command_end)), kShownProductionBytes);
 }
 

@@ -35,9 +35,9 @@ class InvocationJudge {
   Seen analyse(const Invocation& inv, InvocationTrace* trace);
   // The first stage of analyse(): the packs' command patterns and production markers.
   Seen match_patterns(const Invocation& inv, InvocationTrace* trace);
-  // VIA: what the first of the wrappers' lines that marks says (ContextMarks), or null.
+  // VIA: what the first of the wrappers' lines that marks says (ContextMarks), or "".
   std::string production_marker(const Invocation& inv, const std::vector<PatternHit>& hits, const Haystack& hay,
-                                const std::string* via) const;
+                                const std::string& via) const;
   void judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace);
   void judge_dynamic_program(const Invocation& inv, Seen& seen);
   void judge_stdin_script(const Invocation& inv, Seen& seen);

@@ -102,6 +102,10 @@ std::vector<Case> make_cases(const std::string& dir) {
   cases.push_back({"1 MiB command (~42k commands, over the bound)", bash_event(shell_script(1u << 20), dir), 2,
                    "guard.too-complex", true});
   cases.push_back({"1 MiB command (~6.5k commands)", bash_event(long_line_script(1u << 20), dir), 0, "", true});
+  // The same script on another host: every command carries ssh's line, which was
+  // matched (and copied) once per command, quadratic (9,000 commands: 5 s).
+  cases.push_back({"1 MiB ssh HOST script (~6.5k commands)", bash_event("ssh db1 \"" + long_line_script(1u << 20) + "\"", dir),
+                   0, "", true});
   // At the event's bound (4 MiB), an unquoted here-document (its body could expand):
   // the memory target holds for every input the bound admits, not only the 1 MiB ones.
   std::string bound_sql = sql_inserts((4u << 20) - (128u << 10));  // its JSON (newlines escaped) under the bound

@@ -126,3 +126,16 @@ TEST(ContextMarks, AScriptOverSshToProductionIsJudgedWithShortProductionTexts) {
     EXPECT_EQ(f.production.rfind("via `ssh prod-db psql -c 'drop table t0';", 0), 0u) << f.production;
   }
 }
+
+TEST(ContextMarks, ThePolicysAnswerForALineIsWorkedOutOnce) {
+  const Loaded& p = source_packs();
+  ContextMarks marks(*p.matcher, p.set);
+  policy::ProductionExtras extras;
+  extras.hosts.push_back({"*.corp.example.com", {}});
+  SharedText line(std::string("ssh db1.corp.example.com psql -c 'drop table a'; psql -c 'drop table b'"));
+  SharedText other(std::string("ssh db1.example.com psql"));
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(marks.policy_production(line, extras).rfind("host db1.corp.example.com (production host", 0), 0u);
+  EXPECT_EQ(marks.policy_production(other, extras), "");
+  EXPECT_EQ(marks.scans(), 2u);
+}
