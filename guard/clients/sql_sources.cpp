@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <iterator>
 #include <set>
 #include <stdexcept>
@@ -381,24 +382,45 @@ void read_script_lines(const std::string& text, const std::string& origin, const
 
 bool is_sql_client(const Invocation& inv) { return spec_for(inv) != nullptr; }
 
+namespace {
+
+// No line can be a meta-command (psql's start with a backslash; ClickHouse's client
+// and plain SQL have none): the SQL is the text, its last line ended by a newline.
+bool no_meta_commands(std::string_view text, MetaSyntax meta) {
+  return meta == MetaSyntax::None || meta == MetaSyntax::Clickhouse ||
+         (meta == MetaSyntax::Psql && text.find('\\') == std::string_view::npos);
+}
+
+// MySQL's and ClickHouse's backslash escapes and backticks, sqlite's backticks:
+// rewritten for PostgreSQL's parser.
+bool quotes_need_rewriting(std::string_view sql, MetaSyntax meta) {
+  const bool backslashes = meta == MetaSyntax::Mysql || meta == MetaSyntax::Clickhouse;
+  return (backslashes && sql.find('\\') != std::string_view::npos) ||
+         ((backslashes || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string_view::npos);
+}
+
+bool blank_sql(std::string_view sql) { return sql.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+// Text that is its own SQL as it stands: no meta-command, nothing to rewrite.
+bool is_plain_sql(std::string_view text, MetaSyntax meta) {
+  return no_meta_commands(text, meta) && !quotes_need_rewriting(text, meta) &&
+         !(meta == MetaSyntax::Mysql && text.find("/*") != std::string_view::npos);
+}
+
+}  // namespace
+
 void split_script(const SharedText& text, const std::string& origin, const std::string& cwd, MetaSyntax meta,
                   const SourceLimits& limits, int depth, std::vector<SqlSource>& out, const std::string& file_dir) {
   const std::string& here = file_dir.empty() ? cwd : file_dir;
-  // No line can be a meta-command (psql's start with a backslash; ClickHouse's client
-  // and plain SQL have none): the SQL is the text, its last line ended by a newline.
-  const bool plain = meta == MetaSyntax::None || meta == MetaSyntax::Clickhouse ||
-                     (meta == MetaSyntax::Psql && text.str().find('\\') == std::string::npos);
+  const bool plain = no_meta_commands(text.str(), meta);
   const bool backslashes = meta == MetaSyntax::Mysql || meta == MetaSyntax::Clickhouse;
   // What PostgreSQL's parser would misread: MySQL's /*! */ comments, backtick names
   // and backslash escapes.
   auto comments_rewritten = [&](const std::string& sql) {
     return meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos;
   };
-  auto quotes_rewritten = [&](const std::string& sql) {
-    return (backslashes && sql.find('\\') != std::string::npos) ||
-           ((backslashes || meta == MetaSyntax::Sqlite) && sql.find('`') != std::string::npos);
-  };
-  auto blank = [](const std::string& sql) { return sql.find_first_not_of(" \t\r\n") == std::string::npos; };
+  auto quotes_rewritten = [&](std::string_view sql) { return quotes_need_rewriting(sql, meta); };
+  auto blank = [](std::string_view sql) { return blank_sql(sql); };
   // Plain text whose last line ends is its own SQL: shared with where it came from
   // (a heredoc's body, a file's contents), not copied (4 MiB at the event's bound).
   if (plain && !text.empty() && text.str().back() == '\n' && !quotes_rewritten(text.str())) {
@@ -431,10 +453,17 @@ std::vector<SqlSource> sql_sources(const Invocation& inv, const SourceLimits& gi
   std::string prog = spec->program;
   for (const auto& word : spec->subcommand) prog += " " + word;
   bool explicit_source = false;
+  // One of the invocation's words, not a value cut from one (--command=SQL, -cSQL).
+  auto is_word = [&](const Arg& a) {
+    return std::less_equal<const Arg*>()(argv.data(), &a) && std::less<const Arg*>()(&a, argv.data() + argv.size());
+  };
   auto take_sql = [&](const Arg& a, const std::string& flag) {
     explicit_source = true;
     if (a.dynamic) out.push_back({SqlSource::Kind::Opaque, "SQL only known at run time: " + a.text, prog + " " + flag});
-    else {
+    else if (limits.lend_arguments && is_word(a) && is_plain_sql(a.text, spec->meta)) {
+      // Judged the same without the newline a file's last line has (classify_script).
+      if (!blank_sql(a.text)) out.push_back({SqlSource::Kind::Sql, {}, prog + " " + flag, "", a.text});
+    } else {
       // Its last line ended: one copy of its size, which the SQL shares (`text + '\n'`
       // copied it, then grew the copy to twice its size for the one byte).
       std::string text;

@@ -24,6 +24,10 @@ struct SqlSource {
   SharedText text;     // SQL (Sql), shell command (Shell), error (Unreadable/Opaque), detail (Destructive)
   std::string origin;  // "psql -c", "file migrations/x.sql", "heredoc", "\\i other.sql"
   std::string sql_kind = "";  // Destructive only
+  // Sql only: the SQL read where it stands (an argument of the invocation, which its
+  // judge holds: SourceLimits::lend_arguments), when `text` is empty.
+  std::string_view lent;
+  std::string_view sql() const { return text.empty() ? lent : std::string_view(text.str()); }
 };
 
 struct SourceLimits {
@@ -32,6 +36,10 @@ struct SourceLimits {
   // The command whose files these are: a file an earlier command in the same call
   // writes holds, when this client runs, what is unknown now; reading one is opaque.
   const Invocation* reader = nullptr;
+  // SQL given as an argument (-c, -e, --command) is lent, not copied, where no
+  // rewriting changes it: the sources then view the invocation's words and must
+  // not outlive it (a 4 MiB `psql -c` was copied once more for the judge).
+  bool lend_arguments = false;
 };
 
 // Clickhouse: no meta-commands, but MySQL's string quoting (backslash escapes, backticks).

@@ -46,6 +46,9 @@ bool many_dynamic_values(const Invocation& inv) {
   });
 }
 
+// A lent SQL text this long is remembered by a view of it, shorter ones by a copy.
+constexpr std::size_t kViewedLentSqlBytes = 4096;
+
 // What a finding says marks production is cut to this (reason.cpp shows 200 bytes).
 constexpr std::size_t kShownProductionBytes = 240;
 
@@ -221,25 +224,34 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   return cut_text(printable(hay.text.substr(0, hay.command_end)), kShownProductionBytes);
 }
 
-const sql::SqlVerdict& InvocationJudge::classified(SharedText text, bool list_statements) {
+const sql::SqlVerdict& InvocationJudge::classified(clients::SqlSource&& src, bool list_statements) {
+  const std::string_view sql = src.sql();
   for (const auto& j : judged_sql_)
-    if (j.listed == list_statements && j.text.str() == text.str()) return j.verdict;
-  sql::SqlVerdict verdict = sql::classify_script(text.str(), list_statements);
-  judged_sql_.push_front({std::move(text), list_statements, std::move(verdict)});
-  return judged_sql_.front().verdict;
+    if (j.listed == list_statements && j.sql == sql) return j.verdict;
+  sql::SqlVerdict verdict = sql::classify_script(sql, list_statements);
+  // A short lent text is kept: it may be a run-time argument's candidate value, which
+  // the next candidate overwrites where it stands. A long one is a word the judge
+  // never changes (candidates replace run-time words, and those are never lent).
+  if (src.text.empty() && sql.size() < kViewedLentSqlBytes) src.text = std::string(sql);
+  judged_sql_.push_front({std::move(src.text), {}, list_statements, std::move(verdict)});
+  JudgedSql& j = judged_sql_.front();
+  j.sql = j.text.empty() ? sql : std::string_view(j.text.str());
+  return j.verdict;
 }
 
 void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace) {
   std::vector<clients::SqlSource> sources;
   for (const auto& [origin, text] : inv.embedded_sql) sources.push_back({clients::SqlSource::Kind::Sql, text, origin});
   if (clients::is_sql_client(inv)) {
-    auto more = clients::sql_sources(inv);
+    clients::SourceLimits limits;
+    limits.lend_arguments = true;  // the judge holds inv, and the memo below, no longer than inv lives
+    auto more = clients::sql_sources(inv, limits);
     sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }
   for (auto& src : sources) {
     switch (src.kind) {
       case clients::SqlSource::Kind::Sql: {
-        const sql::SqlVerdict& verdict = classified(std::move(src.text), trace != nullptr);
+        const sql::SqlVerdict& verdict = classified(std::move(src), trace != nullptr);
         if (trace) trace->sql.push_back({src.origin, verdict.statements, verdict.parsed, verdict.parse_error});
         for (const auto& f : verdict.findings) {
           const packs::Rule* rule = engine_.packs_.find_sql(f.kind);

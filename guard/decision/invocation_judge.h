@@ -6,6 +6,7 @@
 #include <forward_list>
 #include <string>
 
+#include "clients/sql_sources.h"
 #include "decision/context_marks.h"
 #include "decision/data_dirs.h"
 #include "decision/decision.h"
@@ -61,13 +62,17 @@ class InvocationJudge {
   // half a second). A forward_list: a verdict's address holds while more are added,
   // and nothing is allocated for the many invocations with no SQL (a deque allocated
   // twice for each).
+  // A text lent by an invocation (a -c argument) is viewed where it stands: the
+  // analyses that ask again (of the invocation, or of its one copy with a run-time
+  // argument set, judge_dynamic_arguments) all end before either is gone.
   struct JudgedSql {
     SharedText text;  // shared with its source (a heredoc's body, a file's contents)
+    std::string_view sql;  // text, or the lent text
     bool listed;  // its statements listed (a trace)
     sql::SqlVerdict verdict;
   };
   std::forward_list<JudgedSql> judged_sql_;
-  const sql::SqlVerdict& classified(SharedText text, bool list_statements);
+  const sql::SqlVerdict& classified(clients::SqlSource&& src, bool list_statements);
 
   // Shared by the analyses of the invocation (one per candidate value of a run-time
   // argument): each searched the same directories again.

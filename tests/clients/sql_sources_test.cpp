@@ -150,3 +150,41 @@ TEST(SplitScript, PlainTextEndingItsLastLineIsSharedNotCopied) {
 }
 
 }  // namespace
+
+// Asked to (the judge, which holds the invocation while its sources live), SQL given
+// as an argument is read where it stands; text a meta-command or a rewrite would
+// change is still the copy it was.
+TEST(SqlSources, AnArgumentsSqlIsLentWhereItStandsWhenAsked) {
+  clients::SourceLimits lend;
+  lend.lend_arguments = true;
+  const Invocation psql = call({"psql", "-d", "app", "-c", "DROP TABLE t; SELECT 1"}, "/tmp");
+  auto lent = clients::sql_sources(psql, lend);
+  ASSERT_EQ(lent.size(), 1u);
+  EXPECT_EQ(lent[0].kind, SqlSource::Kind::Sql);
+  EXPECT_TRUE(lent[0].text.empty());
+  EXPECT_EQ(lent[0].sql().data(), psql.argv[4].text.data());
+  EXPECT_EQ(lent[0].sql(), "DROP TABLE t; SELECT 1");
+  EXPECT_EQ(lent[0].origin, "psql -c");
+  // Not asked: a copy, its last line ended.
+  auto copied = clients::sql_sources(psql);
+  ASSERT_EQ(copied.size(), 1u);
+  EXPECT_EQ(copied[0].sql(), "DROP TABLE t; SELECT 1\n");
+  // A meta-command, MySQL's quoting: read as before.
+  const Invocation meta = call({"psql", "-c", "SELECT 1;\n\\! rm -rf /data"}, "/tmp");
+  auto with_meta = clients::sql_sources(meta, lend);
+  ASSERT_EQ(with_meta.size(), 2u);
+  EXPECT_EQ(with_meta[0].kind, SqlSource::Kind::Shell);
+  EXPECT_EQ(with_meta[1].sql(), "SELECT 1;\n");
+  const Invocation mysql = call({"mysql", "-e", "DROP TABLE `t`"}, "/tmp");
+  auto rewritten = clients::sql_sources(mysql, lend);
+  ASSERT_EQ(rewritten.size(), 1u);
+  EXPECT_EQ(rewritten[0].sql(), "DROP TABLE \"t\"\n");
+  // A value attached to its option is a piece cut from the word: copied.
+  const Invocation attached = call({"psql", "--command=DROP TABLE t", "-cDROP TABLE u"}, "/tmp");
+  auto pieces = clients::sql_sources(attached, lend);
+  ASSERT_EQ(pieces.size(), 2u);
+  EXPECT_EQ(pieces[0].sql(), "DROP TABLE t\n");
+  EXPECT_EQ(pieces[1].sql(), "DROP TABLE u\n");
+  // Blank text is no SQL either way.
+  EXPECT_TRUE(clients::sql_sources(call({"psql", "-c", " \n "}, "/tmp"), lend).empty());
+}

@@ -52,3 +52,16 @@ TEST(Engine, AProductionNameFromALongArgumentIsCut) {
     EXPECT_TRUE(f.production.ends_with("…"));
   }
 }
+
+// A long -c text is judged where it stands and remembered by a view: the analyses
+// of each value a run-time argument could have read it again and find the verdict.
+TEST(Engine, ALongSqlArgumentIsJudgedOnceForEveryValueOfARunTimeArgument) {
+  std::string sql;
+  for (int i = 0; sql.size() < (256u << 10); ++i) sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
+  Decision allowed = Engine::embedded().decide_command("psql \"$DATABASE_URL\" -c \"" + sql + "\"", "/tmp");
+  EXPECT_EQ(allowed.verdict, Verdict::Allow) << allowed.reason;
+  Decision denied = Engine::embedded().decide_command("psql \"$DATABASE_URL\" -c \"" + sql + "DROP TABLE t;\"", "/tmp");
+  ASSERT_EQ(denied.verdict, Verdict::Deny);
+  EXPECT_EQ(denied.findings.front().rule, "sql.drop");
+  EXPECT_EQ(denied.findings.front().source, "psql -c");
+}

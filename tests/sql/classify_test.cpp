@@ -359,3 +359,41 @@ TEST(SqlClassify, StatementsNestedPastTheParsersBound) {
   // A syntax error is not a bound: the scanner's reading stands (a WHERE is there).
   EXPECT_EQ(kinds("DELETE FROM t WHERE id = 1 garbage garbage"), V{});
 }
+
+// A client's -c argument is judged where it stands, without the newline a file's
+// last line has: the findings are those of the text with it, short or long, however
+// the text ends (a comment, an open quote or comment, a dollar quote, no semicolon).
+TEST(SqlClassify, ATextIsJudgedTheSameWithOrWithoutAFinalNewline) {
+  const std::vector<std::string> endings = {
+      "DROP TABLE users",
+      "DROP TABLE users;",
+      "DROP TABLE users; -- gone",
+      "DROP TABLE users -- gone",
+      "select 1; -- DROP TABLE users",
+      "DELETE FROM users /* all of them */",
+      "DELETE FROM users /* unterminated",
+      "select 'x'; DELETE FROM users WHERE note = 'open",
+      "DO $$ BEGIN EXECUTE 'DROP TABLE users'; END $$",
+      "DO $$ BEGIN EXECUTE 'DROP TABLE users'; END",
+      "TRUNCATE users\r",
+      "UPDATE users SET active = false;\n\n",
+      "select 1",
+      "",
+      "-- only a comment",
+      "DROP TABLE \"users\"\\",
+      "COPY users FROM PROGRAM 'rm -rf /srv'",
+  };
+  std::string seed;  // past kScriptPrefilterBytes: the scanner splits it first
+  for (int i = 0; seed.size() < dbguard::sql::kScriptPrefilterBytes; ++i)
+    seed += "INSERT INTO t VALUES (" + std::to_string(i) + ", 'name');\n";
+  auto shown = [](const dbguard::sql::SqlVerdict& v) {
+    std::vector<std::string> s{v.parsed ? "parsed" : "not parsed"};
+    for (const auto& f : v.findings) s.push_back(f.kind + " | " + f.detail + " | " + f.statement);
+    return s;
+  };
+  for (const auto& end : endings)
+    for (const std::string& text : {end, seed + end}) {
+      EXPECT_EQ(shown(dbguard::sql::classify_script(text, false)), shown(dbguard::sql::classify_script(text + "\n", false)))
+          << text.substr(text.size() > 200 ? text.size() - 200 : 0);
+    }
+}
