@@ -46,9 +46,6 @@ bool many_dynamic_values(const Invocation& inv) {
   });
 }
 
-// A lent SQL text this long is remembered by a view of it, shorter ones by a copy.
-constexpr std::size_t kViewedLentSqlBytes = 4096;
-
 // What a finding says marks production is cut to this (reason.cpp shows 200 bytes).
 constexpr std::size_t kShownProductionBytes = 240;
 
@@ -63,6 +60,7 @@ std::string printable(std::string s) {
 }  // namespace
 
 void InvocationJudge::judge(const Invocation& inv) {
+  judged_ = &inv;
   InvocationTrace* trace = nullptr;
   if (opt_.trace) {
     d_.trace.push_back(InvocationTrace{inv, {}, {}, {}, {}});
@@ -229,10 +227,6 @@ const sql::SqlVerdict& InvocationJudge::classified(clients::SqlSource&& src, boo
   for (const auto& j : judged_sql_)
     if (j.listed == list_statements && j.sql == sql) return j.verdict;
   sql::SqlVerdict verdict = sql::classify_script(sql, list_statements);
-  // A short lent text is kept: it may be a run-time argument's candidate value, which
-  // the next candidate overwrites where it stands. A long one is a word the judge
-  // never changes (candidates replace run-time words, and those are never lent).
-  if (src.text.empty() && sql.size() < kViewedLentSqlBytes) src.text = std::string(sql);
   judged_sql_.push_front({std::move(src.text), {}, list_statements, std::move(verdict)});
   JudgedSql& j = judged_sql_.front();
   j.sql = j.text.empty() ? sql : std::string_view(j.text.str());
@@ -243,8 +237,10 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
   std::vector<clients::SqlSource> sources;
   for (const auto& [origin, text] : inv.embedded_sql) sources.push_back({clients::SqlSource::Kind::Sql, text, origin});
   if (clients::is_sql_client(inv)) {
+    // Lent by the invocation judged, which outlives this judge and is never changed:
+    // not by the copies analysed for a run-time word's values, each gone after its turn.
     clients::SourceLimits limits;
-    limits.lend_arguments = true;  // the judge holds inv, and the memo below, no longer than inv lives
+    limits.lend_arguments = &inv == judged_;
     auto more = clients::sql_sources(inv, limits);
     sources.insert(sources.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
   }

@@ -56,15 +56,15 @@ class InvocationJudge {
   const EngineOptions& opt_;
   int depth_;
   ContextMarks& contexts_;
+  const Invocation* judged_ = nullptr;  // what judge() was given (its copies lend nothing)
   // The SQL texts the invocation's analyses judged, with their verdicts: an analysis
   // per candidate value of a run-time argument reads the same -c text or file again
   // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,
   // half a second). A forward_list: a verdict's address holds while more are added,
   // and nothing is allocated for the many invocations with no SQL (a deque allocated
   // twice for each).
-  // A text lent by an invocation (a -c argument) is viewed where it stands: the
-  // analyses that ask again (of the invocation, or of its one copy with a run-time
-  // argument set, judge_dynamic_arguments) all end before either is gone.
+  // A text lent by the invocation judged (a -c argument) is viewed where it stands:
+  // the invocation outlives the judge, and is never changed.
   struct JudgedSql {
     SharedText text;  // shared with its source (a heredoc's body, a file's contents)
     std::string_view sql;  // text, or the lent text

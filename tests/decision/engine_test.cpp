@@ -65,3 +65,15 @@ TEST(Engine, ALongSqlArgumentIsJudgedOnceForEveryValueOfARunTimeArgument) {
   EXPECT_EQ(denied.findings.front().rule, "sql.drop");
   EXPECT_EQ(denied.findings.front().source, "psql -c");
 }
+
+// A run-time program is analysed as each program it could be, each time on a copy
+// of the command, gone after its turn: a long SQL argument is judged in each copy
+// (nothing of one copy is remembered past it).
+TEST(Engine, ALongSqlArgumentOfARunTimeProgramIsJudgedInEachCandidate) {
+  std::string sql;
+  for (int i = 0; sql.size() < (64u << 10); ++i) sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
+  Decision d = Engine::embedded().decide_command("\"$DB_CLIENT\" -c \"" + sql + "DROP TABLE t;\"", "/tmp");
+  ASSERT_EQ(d.verdict, Verdict::Deny) << d.reason;
+  EXPECT_EQ(d.findings.front().rule, "guard.dynamic-program");
+  EXPECT_NE(d.findings.front().detail.find("sql.drop"), std::string::npos) << d.findings.front().detail;
+}
