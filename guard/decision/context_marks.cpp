@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "policy/production_extras.h"
+#include "support/text.h"
 
 namespace dbguard {
 
@@ -13,13 +14,6 @@ constexpr std::size_t kShownLineBytes = 160;
 constexpr std::size_t kShownWordBytes = 80;
 
 }  // namespace
-
-std::string cut_text(std::string_view text, std::size_t max) {
-  if (text.size() <= max) return std::string(text);
-  std::size_t end = max;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a UTF-8 character
-  return std::string(text.substr(0, end)) + "…";
-}
 
 bool ContextMarks::marks(std::string_view piece) const {
   for (const auto& h : matcher_.scan(piece))

@@ -58,7 +58,4 @@ class ContextMarks {
   std::size_t scans_ = 0;
 };
 
-// TEXT cut to about MAX bytes at a character boundary, "…" marking the cut.
-std::string cut_text(std::string_view text, std::size_t max);
-
 }  // namespace dbguard

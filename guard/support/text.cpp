@@ -32,4 +32,11 @@ bool only_placeholders(const std::string& text) {
   return true;
 }
 
+std::string cut_text(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return std::string(text);
+  std::size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // not inside a character
+  return std::string(text.substr(0, end)) + "…";
+}
+
 }  // namespace dbguard

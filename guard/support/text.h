@@ -11,6 +11,10 @@ namespace dbguard {
 // punctuation: the guard cannot know what it will say.
 bool only_placeholders(const std::string& text);
 
+// TEXT cut to at most MAX bytes at a UTF-8 character's start, "…" marking the cut:
+// for text a finding holds and shows (a name may be a megabyte argument).
+std::string cut_text(std::string_view text, std::size_t max);
+
 // True when a word has a glob character (* ? [): the shell would match it against
 // files. Three memchr scans (vectorized) rather than one loop comparing each
 // character three times: most words have none, and every path of a long command

@@ -30,3 +30,12 @@ TEST(OnlyPlaceholders, MarkersAreSteppedOverAsIfErased) {
   EXPECT_TRUE(only_placeholders(many));
   EXPECT_FALSE(only_placeholders(many + "DROP"));
 }
+
+TEST(CutText, ShortTextIsWholeALongOneEndsAtACharacterWithAMark) {
+  EXPECT_EQ(cut_text("prod-db", 7), "prod-db");
+  EXPECT_EQ(cut_text("prod-db.internal", 7), "prod-db…");
+  // "é" is two bytes: a cut inside it moves back to its start.
+  EXPECT_EQ(cut_text("abcé-prod", 4), "abc…");
+  EXPECT_EQ(cut_text("abcé-prod", 5), "abcé…");
+  EXPECT_EQ(cut_text("", 0), "");
+}
