@@ -68,7 +68,7 @@ TEST(Engine, ALongSqlArgumentIsJudgedOnceForEveryValueOfARunTimeArgument) {
 
 // A run-time program is analysed as each program it could be, each time on a copy
 // of the command, gone after its turn: a long SQL argument is judged in each copy
-// (nothing of one copy is remembered past it).
+// that reads it as SQL.
 TEST(Engine, ALongSqlArgumentOfARunTimeProgramIsJudgedInEachCandidate) {
   std::string sql;
   for (int i = 0; sql.size() < (64u << 10); ++i) sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
@@ -76,4 +76,7 @@ TEST(Engine, ALongSqlArgumentOfARunTimeProgramIsJudgedInEachCandidate) {
   ASSERT_EQ(d.verdict, Verdict::Deny) << d.reason;
   EXPECT_EQ(d.findings.front().rule, "guard.dynamic-program");
   EXPECT_NE(d.findings.front().detail.find("sql.drop"), std::string::npos) << d.findings.front().detail;
+  // Read as SQL by two candidates in turn (mysql -e, then mariadb -e), each on its copy.
+  Decision both = Engine::embedded().decide_command("\"$DB_CLIENT\" -e \"" + sql + "\"", "/tmp");
+  EXPECT_EQ(both.verdict, Verdict::Allow) << both.reason;
 }
