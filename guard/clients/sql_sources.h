@@ -26,7 +26,7 @@ struct SqlSource {
   std::string sql_kind = "";  // Destructive only
   // Sql only: the SQL read where it stands (an argument of the invocation, which its
   // judge holds: SourceLimits::lend_arguments), when `text` is empty.
-  std::string_view lent;
+  std::string_view lent = {};
   std::string_view sql() const { return text.empty() ? lent : std::string_view(text.str()); }
 };
 
