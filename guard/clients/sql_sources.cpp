@@ -401,10 +401,10 @@ bool quotes_need_rewriting(std::string_view sql, MetaSyntax meta) {
 
 bool blank_sql(std::string_view sql) { return sql.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-// Text that is its own SQL as it stands: no meta-command, nothing to rewrite.
+// Text that is its own SQL as it stands: no meta-command, nothing to rewrite
+// (MySQL's /*! */ comments are rewritten too, but MySQL's text is never plain).
 bool is_plain_sql(std::string_view text, MetaSyntax meta) {
-  return no_meta_commands(text, meta) && !quotes_need_rewriting(text, meta) &&
-         !(meta == MetaSyntax::Mysql && text.find("/*") != std::string_view::npos);
+  return no_meta_commands(text, meta) && !quotes_need_rewriting(text, meta);
 }
 
 }  // namespace
@@ -419,12 +419,10 @@ void split_script(const SharedText& text, const std::string& origin, const std::
   auto comments_rewritten = [&](const std::string& sql) {
     return meta == MetaSyntax::Mysql && sql.find("/*") != std::string::npos;
   };
-  auto quotes_rewritten = [&](std::string_view sql) { return quotes_need_rewriting(sql, meta); };
-  auto blank = [](std::string_view sql) { return blank_sql(sql); };
   // Plain text whose last line ends is its own SQL: shared with where it came from
   // (a heredoc's body, a file's contents), not copied (4 MiB at the event's bound).
-  if (plain && !text.empty() && text.str().back() == '\n' && !quotes_rewritten(text.str())) {
-    if (!blank(text.str())) out.push_back({SqlSource::Kind::Sql, text, origin});
+  if (!text.empty() && text.str().back() == '\n' && is_plain_sql(text.str(), meta)) {
+    if (!blank_sql(text.str())) out.push_back({SqlSource::Kind::Sql, text, origin});
     return;
   }
   std::string sql;
@@ -437,9 +435,9 @@ void split_script(const SharedText& text, const std::string& origin, const std::
   } else {
     read_script_lines(text, origin, cwd, here, meta, limits, depth, out, sql);
   }
-  if (blank(sql)) return;
+  if (blank_sql(sql)) return;
   if (comments_rewritten(sql)) sql = mysql_executable_comments(sql);
-  if (quotes_rewritten(sql)) sql = backticks_to_double_quotes(sql, backslashes);
+  if (quotes_need_rewriting(sql, meta)) sql = backticks_to_double_quotes(sql, backslashes);
   out.push_back({SqlSource::Kind::Sql, std::move(sql), origin});
 }
 

@@ -15,9 +15,9 @@ constexpr std::size_t kShownWordBytes = 80;
 
 }  // namespace
 
-bool ContextMarks::marks(std::string_view piece) const {
-  for (const auto& h : matcher_.scan(piece))
-    if (packs_.rules[h.rule].kind == packs::RuleKind::Marker) return true;
+bool marks_production(const Matcher& matcher, const packs::PackSet& packs, std::string_view piece) {
+  for (const auto& h : matcher.scan(piece))
+    if (packs.rules[h.rule].kind == packs::RuleKind::Marker) return true;
   return false;
 }
 
@@ -28,7 +28,7 @@ std::string ContextMarks::name(const std::string& canonical) const {
   const std::size_t end = canonical.size() - (canonical.back() == '\n' ? 1 : 0);
   while (start < end) {
     std::size_t stop = std::min(canonical.find(' ', start), end);
-    if (stop > start && marks(std::string_view(canonical).substr(start, stop - start))) {
+    if (stop > start && marks_production(matcher_, packs_, std::string_view(canonical).substr(start, stop - start))) {
       std::string word = canonical.substr(start, stop - start);
       std::replace(word.begin(), word.end(), '\x1f', ' ');
       return word;
@@ -53,7 +53,7 @@ std::string ContextMarks::production(const SharedText& line, bool followed) {
   if (followed) canonical += '\n';
   ++scans_;
   std::string production;
-  if (marks(canonical)) {
+  if (marks_production(matcher_, packs_, canonical)) {
     std::string shown = text.size() <= kShownLineBytes ? text : cut_text(text, kShownLineBytes);
     std::replace_if(shown.begin(), shown.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
     production = "via `" + shown + "`";

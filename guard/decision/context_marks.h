@@ -16,6 +16,9 @@
 
 namespace dbguard {
 
+// Whether a production marker of PACKS matches PIECE.
+bool marks_production(const Matcher& matcher, const packs::PackSet& packs, std::string_view piece);
+
 class ContextMarks {
  public:
   ContextMarks(const Matcher& matcher, const packs::PackSet& packs) : matcher_(matcher), packs_(packs) {}
@@ -38,7 +41,6 @@ class ContextMarks {
   std::size_t held() const { return seen_.size() + policy_seen_.size(); }
 
  private:
-  bool marks(std::string_view piece) const;
   std::string name(const std::string& canonical) const;
 
   struct Seen {

@@ -110,10 +110,8 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
   // the policy's production: what they copy is not held beside the haystack (4 MiB
   // each at the bound).
   std::string via;  // what the first line that marks says
-  for (std::size_t i = 0; i < inv.context.size(); ++i) {
-    std::string p = contexts_.production(inv.context[i], i + 1 < inv.context.size());
-    if (via.empty()) via = std::move(p);
-  }
+  for (std::size_t i = 0; i < inv.context.size() && via.empty(); ++i)
+    via = contexts_.production(inv.context[i], i + 1 < inv.context.size());
   std::string by_policy;  // used where the packs' markers find nothing
   if (opt_.policy) {
     const auto& extras = opt_.policy->production;
@@ -168,10 +166,8 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
   return seen;
 }
 
-bool InvocationJudge::marks_production(const std::string& piece) const {
-  for (const auto& h : engine_.matcher_->scan(piece))
-    if (engine_.packs_.rules[h.rule].kind == packs::RuleKind::Marker) return true;
-  return false;
+bool InvocationJudge::marks_production(std::string_view piece) const {
+  return dbguard::marks_production(*engine_.matcher_, engine_.packs_, piece);
 }
 
 std::string InvocationJudge::terraform_production(const Invocation& inv) const {
@@ -203,23 +199,15 @@ std::string InvocationJudge::production_marker(const Invocation& inv, const std:
   if (!any && via.empty()) return "";
   // Name the piece that marks production: rescan each piece on its own. Cut: each
   // finding holds the name, and an argument may be megabytes.
-  auto marks = [&](const std::string& piece) {
-    for (const auto& h : engine_.matcher_->scan(piece))
-      if (rules[h.rule].kind == packs::RuleKind::Marker) return true;
-    return false;
-  };
-  for (const auto& a : inv.argv) {
-    std::string c = canonical_arg(a);
-    if (marks(c)) return cut_text(printable(std::move(c)), kShownProductionBytes);
-  }
-  for (const auto& [name, value] : inv.env) {
-    std::string c = name + "=" + canonical_arg(value);
-    if (marks(c)) return cut_text(printable(std::move(c)), kShownProductionBytes);
-  }
+  auto named = [](std::string piece) { return cut_text(printable(std::move(piece)), kShownProductionBytes); };
+  for (const auto& a : inv.argv)
+    if (std::string c = canonical_arg(a); marks_production(c)) return named(std::move(c));
+  for (const auto& [name, value] : inv.env)
+    if (std::string c = name + "=" + canonical_arg(value); marks_production(c)) return named(std::move(c));
   for (const auto& ref : inv.var_refs)
-    if (marks("$" + ref)) return cut_text("$" + ref, kShownProductionBytes);
+    if (marks_production("$" + ref)) return named("$" + ref);
   if (!via.empty()) return via;
-  return cut_text(printable(hay.text.substr(0, hay.command_end)), kShownProductionBytes);
+  return named(hay.text.substr(0, hay.command_end));
 }
 
 const sql::SqlVerdict& InvocationJudge::classified(clients::SqlSource&& src, bool list_statements) {

@@ -43,7 +43,7 @@ class InvocationJudge {
   void judge_dynamic_program(const Invocation& inv, Seen& seen);
   void judge_stdin_script(const Invocation& inv, Seen& seen);
   void judge_human_gate(const Invocation& inv, Seen& seen);
-  bool marks_production(const std::string& piece) const;
+  bool marks_production(std::string_view piece) const;
   std::string terraform_production(const Invocation& inv) const;
   void judge_dynamic_arguments(const Invocation& inv, Seen& seen);
   void judge_destroyed_databases(const Invocation& inv, Seen& seen);
