@@ -47,6 +47,8 @@ void print_trace(const Decision& d) {
       std::cout << " (depth " << inv.depth << ")\n";
     }
     for (const auto& [k, v] : inv.env) std::cout << "    env: " << k << "=" << show_arg(v) << "\n";
+    for (const auto& shared : inv.exported)
+      for (const auto& [k, v] : *shared) std::cout << "    exported: " << k << "=" << show_arg(v) << "\n";
     if (inv.stdin_source.kind != Input::Kind::None)
       std::cout << "    stdin: " << input_kind(inv.stdin_source.kind) << " from " << inv.stdin_source.origin << "\n";
     for (const auto& w : inv.writes) std::cout << "    writes: " << w << "\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "match/haystack.h"
 #include "policy/production_extras.h"
 #include "support/text.h"
 
@@ -38,12 +39,24 @@ std::string ContextMarks::name(const std::string& canonical) const {
   return "";
 }
 
-std::string ContextMarks::production(const SharedText& line, bool followed) {
-  for (const auto& s : seen_)
-    if (s.line.same_as(line) && s.followed == followed) return s.production;
+ContextMarks::LineAnswers& ContextMarks::answers(const SharedText& line) {
+  for (auto& [held, a] : lines_)
+    if (held.same_as(line)) return a;
   // Lines whose commands are all judged are held by nothing else: let them go.
-  std::erase_if(seen_, [](const Seen& s) { return s.line.holders() == 1; });
+  std::erase_if(lines_, [](const auto& entry) { return entry.first.holders() == 1; });
+  return lines_.emplace_back(line, LineAnswers{}).second;
+}
 
+ContextMarks::EnvAnswers& ContextMarks::answers(const SharedEnv& env) {
+  for (auto& [held, a] : envs_)
+    if (held == env) return a;
+  std::erase_if(envs_, [](const auto& entry) { return entry.first.use_count() == 1; });
+  return envs_.emplace_back(env, EnvAnswers{}).second;
+}
+
+std::string ContextMarks::production(const SharedText& line, bool followed) {
+  std::optional<std::string>& known = answers(line).production[followed ? 1 : 0];
+  if (known) return *known;
   const std::string& text = line.str();
   std::string canonical;
   canonical.reserve(text.size() + 2);
@@ -62,17 +75,40 @@ std::string ContextMarks::production(const SharedText& line, bool followed) {
       if (!word.empty() && shown.find(word) == std::string::npos) production += ": " + cut_text(word, kShownWordBytes);
     }
   }
-  seen_.push_back({line, followed, std::move(production)});
-  return seen_.back().production;
+  return *(known = std::move(production));
 }
 
 std::string ContextMarks::policy_production(const SharedText& line, const policy::ProductionExtras& extras) {
-  for (const auto& s : policy_seen_)
-    if (s.line.same_as(line) && s.extras == &extras) return s.production;
-  std::erase_if(policy_seen_, [](const PolicySeen& s) { return s.line.holders() == 1; });
+  LineAnswers& a = answers(line);
+  if (a.policy && a.extras == &extras) return *a.policy;
   ++scans_;
-  policy_seen_.push_back({line, &extras, policy::first_marker(extras, line.str())});
-  return policy_seen_.back().production;
+  a.extras = &extras;
+  return *(a.policy = policy::first_marker(extras, line.str()));
+}
+
+std::string ContextMarks::env_production(const SharedEnv& env) {
+  std::optional<std::string>& known = answers(env).production;
+  if (known) return *known;
+  ++scans_;
+  // Entry by entry, each as a haystack's line (no marker spans two), in one buffer:
+  // a value may be megabytes.
+  std::string production, line;
+  for (const auto& [name, value] : *env) {
+    line.assign("\n").append(name).append("=").append(canonical_arg(value)).append("\n");
+    if (marks_production(matcher_, packs_, line)) {
+      production = cut_text(printable(line.substr(1, line.size() - 2)), kShownProductionBytes);
+      break;
+    }
+  }
+  return *(known = std::move(production));
+}
+
+policy::EnvMarks ContextMarks::policy_env(const SharedEnv& env, const policy::ProductionExtras& extras) {
+  EnvAnswers& a = answers(env);
+  if (a.policy && a.extras == &extras) return *a.policy;
+  ++scans_;
+  a.extras = &extras;
+  return *(a.policy = policy::env_marks(extras, *env));
 }
 
 }  // namespace dbguard

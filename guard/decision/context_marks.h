@@ -3,8 +3,11 @@
 // the wrapper runs carries its line; each line is looked at once per walk, not
 // once per command: a 3,000-command script over ssh scanned its whole line (and
 // copied it into a haystack) 3,000 times, quadratic, past the time budget at 40 KB.
+// The variables a shell exported are shared the same way (Invocation::exported),
+// and looked at once per list of them.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,12 +15,16 @@
 #include "match/matcher.h"
 #include "packs/rule.h"
 #include "policy/policy.h"
+#include "policy/production_extras.h"
 #include "support/shared_text.h"
 
 namespace dbguard {
 
 // Whether a production marker of PACKS matches PIECE.
 bool marks_production(const Matcher& matcher, const packs::PackSet& packs, std::string_view piece);
+
+// What a finding says marks production is cut to this (reason.cpp shows 200 bytes).
+constexpr std::size_t kShownProductionBytes = 240;
 
 class ContextMarks {
  public:
@@ -34,29 +41,43 @@ class ContextMarks {
   // also worked out once per line.
   std::string policy_production(const SharedText& line, const policy::ProductionExtras& extras);
 
-  // Lines looked at so far: matched (at most twice each: followed or not) or read
-  // for the policy (once each).
+  // What ENV (one shell's exported variables) says of production: its first entry a
+  // marker matches, as NAME=value (cut), or "". An entry is matched as it stood in
+  // a haystack: after a newline and before one.
+  std::string env_production(const SharedEnv& env);
+
+  // What ENV says of production as the policy names it (policy::env_marks).
+  policy::EnvMarks policy_env(const SharedEnv& env, const policy::ProductionExtras& extras);
+
+  // Lines and lists looked at so far: matched (a line at most twice: followed or
+  // not) or read for the policy (once each).
   std::size_t scans() const { return scans_; }
-  // Lines remembered now.
-  std::size_t held() const { return seen_.size() + policy_seen_.size(); }
+  // Lines and lists remembered now.
+  std::size_t held() const { return lines_.size() + envs_.size(); }
 
  private:
   std::string name(const std::string& canonical) const;
 
-  struct Seen {
-    SharedText line;  // held: its address names it, and no other line can take it while held
-    bool followed;
-    std::string production;
+  // Every answer worked out for one line or list, in one entry that holds it (its
+  // address names it, and nothing else can take that address while it is held):
+  // one holder here, so an entry nothing else holds any more is let go.
+  struct LineAnswers {
+    std::optional<std::string> production[2];  // not followed, followed
+    const policy::ProductionExtras* extras = nullptr;
+    std::optional<std::string> policy;
   };
+  struct EnvAnswers {
+    std::optional<std::string> production;
+    const policy::ProductionExtras* extras = nullptr;
+    std::optional<policy::EnvMarks> policy;
+  };
+  LineAnswers& answers(const SharedText& line);
+  EnvAnswers& answers(const SharedEnv& env);
+
   const Matcher& matcher_;
   const packs::PackSet& packs_;
-  std::vector<Seen> seen_;
-  struct PolicySeen {
-    SharedText line;
-    const policy::ProductionExtras* extras;
-    std::string production;
-  };
-  std::vector<PolicySeen> policy_seen_;
+  std::vector<std::pair<SharedText, LineAnswers>> lines_;
+  std::vector<std::pair<SharedEnv, EnvAnswers>> envs_;
   std::size_t scans_ = 0;
 };
 

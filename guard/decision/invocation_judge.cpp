@@ -46,17 +46,6 @@ bool many_dynamic_values(const Invocation& inv) {
   });
 }
 
-// What a finding says marks production is cut to this (reason.cpp shows 200 bytes).
-constexpr std::size_t kShownProductionBytes = 240;
-
-std::string printable(std::string s) {
-  for (auto& c : s) {
-    if (c == '\x1f') c = ' ';
-    if (c == '\x1e') c = '~';
-  }
-  return s;
-}
-
 }  // namespace
 
 void InvocationJudge::judge(const Invocation& inv) {
@@ -106,17 +95,20 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
 InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, InvocationTrace* trace) {
   Seen seen;
   const auto& rules = engine_.packs_.rules;
-  // The wrappers' lines first, each matched once for all the commands it runs, and
-  // the policy's production: what they copy is not held beside the haystack (4 MiB
-  // each at the bound).
-  std::string via;  // what the first line that marks says
+  // What many commands share first, each looked at once for all of them: the
+  // exported variables and the wrappers' lines. Then the policy's production: what
+  // they copy is not held beside the haystack (4 MiB each at the bound).
+  std::string via;  // what the first that marks says
+  for (std::size_t i = 0; i < inv.exported.size() && via.empty(); ++i) via = contexts_.env_production(inv.exported[i]);
   for (std::size_t i = 0; i < inv.context.size() && via.empty(); ++i)
     via = contexts_.production(inv.context[i], i + 1 < inv.context.size());
   std::string by_policy;  // used where the packs' markers find nothing
   if (opt_.policy) {
     const auto& extras = opt_.policy->production;
     by_policy = policy::production_marker(
-        extras, inv, [&](const SharedText& line) { return contexts_.policy_production(line, extras); });
+        extras, inv,
+        {[&](const SharedText& line) { return contexts_.policy_production(line, extras); },
+         [&](const SharedEnv& env) { return contexts_.policy_env(env, extras); }});
   }
   Haystack hay = build_haystack(inv);
   auto hits = engine_.matcher_->scan(hay.text);
@@ -349,9 +341,9 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
     }
     return;
   }
-  for (const auto& [name, value] : inv.env)
-    if (name == "CLAUDECODE" && value.text != "1")
-      return add("CLAUDECODE is cleared (`" + name + "=" + value.text + "`): the wrapper would take the agent for a person");
+  if (auto* e = find_env(inv, [](const auto& kv) { return kv.first == "CLAUDECODE" && kv.second.text != "1"; }))
+    return add("CLAUDECODE is cleared (`" + e->first + "=" + e->second.text +
+               "`): the wrapper would take the agent for a person");
   static const std::vector<std::string_view> drivers = {"script -c", "unbuffer", "expect", "socat", "empty", "zpty"};
   for (const auto& v : inv.via)
     for (auto d : drivers)

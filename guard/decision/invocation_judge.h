@@ -36,7 +36,8 @@ class InvocationJudge {
   Seen analyse(const Invocation& inv, InvocationTrace* trace);
   // The first stage of analyse(): the packs' command patterns and production markers.
   Seen match_patterns(const Invocation& inv, InvocationTrace* trace);
-  // VIA: what the first of the wrappers' lines that marks says (ContextMarks), or "".
+  // VIA: what the first of the shared parts that marks says (ContextMarks: exported
+  // variables, wrappers' lines), or "".
   std::string production_marker(const Invocation& inv, const std::vector<PatternHit>& hits, const Haystack& hay,
                                 const std::string& via) const;
   void judge_sql(const Invocation& inv, Seen& seen, InvocationTrace* trace);

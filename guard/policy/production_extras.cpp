@@ -147,22 +147,53 @@ std::string first_marker(const ProductionExtras& x, std::string_view text) {
   return first_marker(x, text, glob);
 }
 
+namespace {
+
+std::string env_marker(const ProductionExtras& x, const Env& env, Globber& glob) {
+  for (const auto& [name, value] : env) {
+    if (auto m = word_marker(x, name, glob); !m.empty()) return m;
+    if (auto m = first_marker(x, value.text, glob); !m.empty()) return m;
+  }
+  return "";
+}
+
+std::string env_database(const ProductionExtras& x, const Env& env, Globber& glob) {
+  for (const auto& [name, value] : env) {
+    if (name != "PGDATABASE" && value.text.find("://") == std::string::npos) continue;
+    const std::string assignment = name + "=" + value.text;  // the candidates are views of it
+    for (const auto& cand : database_candidates(assignment))
+      for (const auto& d : x.databases)
+        if (glob(d.value, cand))
+          return "database " + std::string(cand) + " (production database " + d.value + ", " + d.origin.describe() + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
+EnvMarks env_marks(const ProductionExtras& x, const Env& env) {
+  Globber glob;
+  EnvMarks marks{env_marker(x, env, glob), ""};
+  if (!x.databases.empty()) marks.database = env_database(x, env, glob);
+  return marks;
+}
+
 // The words of an invocation a marker can sit in, in order: argv (spaces inside
-// one argument split it: conninfo strings), environment names and values,
-// variables referenced, and the wrappers' target lines (ssh HOST, --context).
-std::string production_marker(const ProductionExtras& x, const Invocation& inv, const LineMarker& line_marker) {
+// one argument split it: conninfo strings), environment names and values (the
+// command's own, then the exported), variables referenced, and the wrappers'
+// target lines (ssh HOST, --context).
+std::string production_marker(const ProductionExtras& x, const Invocation& inv, const SharedMarks& shared) {
   if (x.empty()) return "";
   Globber glob;
   for (const auto& a : inv.argv)
     if (auto m = first_marker(x, a.text, glob); !m.empty()) return m;
-  for (const auto& [name, value] : inv.env) {
-    if (auto m = word_marker(x, name, glob); !m.empty()) return m;
-    if (auto m = first_marker(x, value.text, glob); !m.empty()) return m;
-  }
+  if (auto m = env_marker(x, inv.env, glob); !m.empty()) return m;
+  for (const auto& e : inv.exported)
+    if (auto m = shared.env(e).marker; !m.empty()) return m;
   for (const auto& r : inv.var_refs)
     if (auto m = word_marker(x, "$" + r, glob); !m.empty()) return m;
   for (const auto& c : inv.context)
-    if (std::string m = line_marker(c); !m.empty()) return m;
+    if (std::string m = shared.line(c); !m.empty()) return m;
   if (!x.databases.empty()) {
     bool db_prog = !inv.argv.empty() && !inv.argv[0].dynamic && is_db_program(inv.argv[0].text);
     for (std::size_t i = 0; i < inv.argv.size(); ++i) {
@@ -176,13 +207,9 @@ std::string production_marker(const ProductionExtras& x, const Invocation& inv, 
           if (!cand.empty() && glob(d.value, cand))
             return "database " + std::string(cand) + " (production database " + d.value + ", " + d.origin.describe() + ")";
     }
-    for (const auto& [name, value] : inv.env) {
-      const std::string assignment = name + "=" + value.text;  // the candidates are views of it
-      for (const auto& cand : database_candidates(assignment))
-        for (const auto& d : x.databases)
-          if ((name == "PGDATABASE" || value.text.find("://") != std::string::npos) && glob(d.value, cand))
-            return "database " + std::string(cand) + " (production database " + d.value + ", " + d.origin.describe() + ")";
-    }
+    if (auto m = env_database(x, inv.env, glob); !m.empty()) return m;
+    for (const auto& e : inv.exported)
+      if (auto m = shared.env(e).database; !m.empty()) return m;
   }
   if (auto s = production_script(x, inv); !s.empty()) return s;
   return "";

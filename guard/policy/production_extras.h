@@ -15,13 +15,27 @@
 
 namespace dbguard::policy {
 
+// What environment entries say of production: the first that marks by a host or
+// marker (name or value), and the first that names a production database
+// (PGDATABASE=x, a URL's path); "" for none.
+struct EnvMarks {
+  std::string marker;
+  std::string database;
+};
+EnvMarks env_marks(const ProductionExtras& extras, const Env& env);
+
+// Answers for what many commands share, which the caller remembers: first_marker
+// of one of the wrappers' lines (inv.context: every command a wrapper runs carries
+// it), and env_marks of one shell's exported variables (inv.exported).
+struct SharedMarks {
+  std::function<std::string(const SharedText& line)> line;
+  std::function<EnvMarks(const SharedEnv& env)> env;
+};
+
 // A description of what marks `inv` as production ("host db1.corp.example.com
 // (production host *.corp.example.com, managed /etc/dbguard/policy.toml:3)"),
 // or "" when nothing does.
-// LINE_MARKER answers first_marker for one of the wrappers' lines (inv.context):
-// every command a wrapper runs carries its line, so the caller remembers the answer.
-using LineMarker = std::function<std::string(const SharedText& line)>;
-std::string production_marker(const ProductionExtras& extras, const Invocation& inv, const LineMarker& line_marker);
+std::string production_marker(const ProductionExtras& extras, const Invocation& inv, const SharedMarks& shared);
 
 // What the first word of TEXT that marks production says, or "" (words end at
 // blanks, newlines and \x1f).

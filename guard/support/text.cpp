@@ -39,4 +39,12 @@ std::string cut_text(std::string_view text, std::size_t max) {
   return std::string(text.substr(0, end)) + "…";
 }
 
+std::string printable(std::string s) {
+  for (auto& c : s) {
+    if (c == '\x1f') c = ' ';
+    if (c == '\x1e') c = '~';
+  }
+  return s;
+}
+
 }  // namespace dbguard

@@ -15,6 +15,10 @@ bool only_placeholders(const std::string& text);
 // for text a finding holds and shows (a name may be a megabyte argument).
 std::string cut_text(std::string_view text, std::size_t max);
 
+// A piece of a haystack (match/haystack.h) as a message shows it: \x1f (whitespace
+// inside an argument) as a space, \x1e (a run-time part) as ~.
+std::string printable(std::string s);
+
 // True when a word has a glob character (* ? [): the shell would match it against
 // files. Three memchr scans (vectorized) rather than one loop comparing each
 // character three times: most words have none, and every path of a long command

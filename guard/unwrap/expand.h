@@ -22,6 +22,9 @@ struct Scope {
   // values, but what they refer to still marks production.
   std::map<std::string, std::string> dynamic;
   std::string cwd;
+  // The exported variables' values, built when a command first needs them after a
+  // change (the walker resets it when it sets, unsets or exports a name).
+  SharedEnv exported_env;
 };
 
 struct Expansion {

@@ -68,10 +68,20 @@ class WrittenFiles {
   std::size_t count_ = 0;                     // writes noted (a path written twice counts once)
 };
 
+// Environment entries, NAME and value, in the order they were set.
+using Env = std::vector<std::pair<std::string, Arg>>;
+// The variables one shell exported, shared by every command it runs until one of
+// them changes: 1,000 exports were copied into each of 1,000 commands after them
+// (and matched there again), quadratic, past the time budget at 30 KB.
+using SharedEnv = std::shared_ptr<const Env>;
+
 struct Invocation {
   std::vector<Arg> argv;                           // argv[0] normalized (basename, docker-compose split)
   std::string program_path;                        // argv[0] as written (./ops/x.sh), when known
-  std::vector<std::pair<std::string, Arg>> env;    // assignments in effect for this command
+  Env env;                                         // assignments for this command: its own, its
+                                                   // wrappers' (env X=1) and its enclosing commands'
+  std::vector<SharedEnv> exported;                 // the exported variables of each enclosing shell,
+                                                   // outermost first (none empty, none twice)
   std::vector<std::string> var_refs;               // variables referenced by name ($PROD_DATABASE_URL)
   Input stdin_source;
   LentText segment;                                // the exact source text of the command
@@ -93,6 +103,18 @@ struct Invocation {
   bool repeated = false;                           // runs once per item: a loop or function body, xargs,
                                                    // find -exec (its run-time words take many values)
 };
+
+// The first environment entry of INV that PRED holds for, its own before the
+// exported; null when none does.
+template <class Pred>
+const std::pair<std::string, Arg>* find_env(const Invocation& inv, Pred&& pred) {
+  for (const auto& entry : inv.env)
+    if (pred(entry)) return &entry;
+  for (const auto& shared : inv.exported)
+    for (const auto& entry : *shared)
+      if (pred(entry)) return &entry;
+  return nullptr;
+}
 
 // Something the unwrap stage itself found: a construct it could not see through.
 struct UnwrapIssue {

@@ -33,8 +33,6 @@ using shell::Command;
 using shell::List;
 using shell::SimpleCommand;
 
-using Env = std::vector<std::pair<std::string, Arg>>;
-
 // How much of a text past a parse bound its issue quotes.
 constexpr std::size_t kBoundQuoteBytes = 4096;
 
@@ -43,6 +41,7 @@ struct Ctx {
   std::vector<std::string> via;
   std::string_view source;
   Env env;
+  std::vector<SharedEnv> exported;  // as Invocation::exported: shared, not copied
   std::vector<SharedText> context;  // copied with the Ctx at each level: shared, not copied
   SharedText pipeline;  // source text of the enclosing pipeline (for stdin-fed findings)
   std::size_t stage = 0, stages = 1;
@@ -277,7 +276,7 @@ class Walker {
     Expansion ex;
     for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
     walk_substitutions(ex, scope, ctx);
-    if (cmd.kind == Command::Kind::For && !cmd.name.empty()) scope.vars.erase(cmd.name);
+    if (cmd.kind == Command::Kind::For && !cmd.name.empty()) erase_var(scope, cmd.name);
     Ctx body_ctx = ctx;
     // a function may be called from a loop: its body counts as repeated too
     if (cmd.kind == Command::Kind::Loop || cmd.kind == Command::Kind::For || cmd.kind == Command::Kind::Function)
@@ -296,11 +295,11 @@ class Walker {
         for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"})
           if (auto it = scope.vars.find(n); it != scope.vars.end()) {
             script_args.insert(*it);
-            scope.vars.erase(it);
+            erase_var(scope, n);
           }
         walk_list(*body, scope, body_in, body_ctx);
-        for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) scope.vars.erase(n);
-        for (const auto& [name, value] : script_args) scope.vars[name] = value;
+        for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) erase_var(scope, n);
+        for (const auto& [name, value] : script_args) set_var(scope, name, Arg{value, false});
       } else {
         walk_list(*body, scope, body_in, body_ctx);
       }
@@ -345,13 +344,13 @@ class Walker {
   // moves them (shift, set, getopts): then they stay unknown.
   static void bind_positional(Scope& scope, const std::vector<Arg>& args, const std::string& text) {
     static const RE2 moves(R"re(\b(?:shift|getopts|set)\b)re");
-    for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) scope.vars.erase(n);
+    for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) erase_var(scope, n);
     if (RE2::PartialMatch(text, moves) || args.size() > 9) return;
     for (std::size_t i = 0; i < args.size(); ++i)
-      if (!args[i].dynamic) scope.vars[std::to_string(i + 1)] = args[i].text;
-    for (std::size_t i = args.size(); i < 9; ++i) scope.vars[std::to_string(i + 1)] = "";
+      if (!args[i].dynamic) set_var(scope, std::to_string(i + 1), args[i]);
+    for (std::size_t i = args.size(); i < 9; ++i) set_var(scope, std::to_string(i + 1), Arg{});
     if (std::none_of(args.begin(), args.end(), [](const Arg& a) { return a.dynamic; }))
-      scope.vars["#"] = std::to_string(args.size());
+      set_var(scope, "#", Arg{std::to_string(args.size()), false});
   }
 
   // Files written so far in this call (redirections, tee, cp, sed -i, curl -o, ...):
@@ -471,16 +470,19 @@ class Walker {
       return;
     }
     for (auto& kv : own) env.push_back(kv);
-    for (const auto& name : scope.exported) {
-      auto it = scope.vars.find(name);
-      if (it != scope.vars.end()) env.emplace_back(name, Arg{it->second, false});
-      else if (auto d = scope.dynamic.find(name); d != scope.dynamic.end()) env.emplace_back(name, Arg{d->second, true});
+    Ctx here = ctx;
+    // A builtin that only changes the shell's own state runs in the shell: the
+    // exported variables are a child process's environment, not its (and a run of
+    // exports would build the list once per export).
+    if (!shell_state_builtin(argv[0])) {
+      const SharedEnv& exported = exported_env(scope);
+      if (!exported->empty() && std::find(here.exported.begin(), here.exported.end(), exported) == here.exported.end())
+        here.exported.push_back(exported);
     }
     update_scope_from_builtin(argv, scope);
     bool unresolved_refs = std::any_of(ex.var_refs.begin(), ex.var_refs.end(),
                                        [&](const std::string& v) { return !scope.vars.count(v); });
     bool trusted_subs = substitutions_trusted(ex);
-    Ctx here = ctx;
     if (!ctx.script.empty()) here.via.push_back(script_line(ctx, sc.begin));
     run(std::move(argv), std::move(env), std::move(stdin_source), std::move(here), scope, ex.var_refs, segment, writes,
         !unresolved_refs && trusted_subs);
@@ -508,6 +510,8 @@ class Walker {
     return true;
   }
 
+  // Every change to the shell's variables comes through these three: a change to an
+  // exported one lets go of the shared list of them (exported_env builds it again).
   static void set_var(Scope& scope, const std::string& name, const Arg& value) {
     if (value.dynamic) {
       scope.vars.erase(name);
@@ -516,6 +520,37 @@ class Walker {
       scope.vars[name] = value.text;
       scope.dynamic.erase(name);
     }
+    if (scope.exported.count(name)) scope.exported_env.reset();
+  }
+
+  static void erase_var(Scope& scope, const std::string& name) {
+    bool known = scope.vars.erase(name) + scope.dynamic.erase(name) > 0;
+    if (known && scope.exported.count(name)) scope.exported_env.reset();
+  }
+
+  static void export_name(Scope& scope, const std::string& name) {
+    if (scope.exported.insert(name).second) scope.exported_env.reset();
+  }
+
+  // The exported variables that have a value, by name; shared until one changes.
+  static const SharedEnv& exported_env(Scope& scope) {
+    if (!scope.exported_env) {
+      auto env = std::make_shared<Env>();
+      for (const auto& name : scope.exported) {
+        if (auto it = scope.vars.find(name); it != scope.vars.end()) env->emplace_back(name, Arg{it->second, false});
+        else if (auto d = scope.dynamic.find(name); d != scope.dynamic.end()) env->emplace_back(name, Arg{d->second, true});
+      }
+      scope.exported_env = std::move(env);
+    }
+    return scope.exported_env;
+  }
+
+  // Builtins that only change the shell's own state (update_scope_from_builtin).
+  static bool shell_state_builtin(const Arg& program) {
+    if (program.dynamic) return false;
+    static constexpr std::string_view kNames[] = {"export", "declare", "typeset",   "local",   "readonly", "unset",
+                                                  "read",   "mapfile", "readarray", "getopts", "cd",       "pushd"};
+    return std::find(std::begin(kNames), std::end(kNames), std::string_view(program.text)) != std::end(kNames);
   }
 
   void update_scope_from_builtin(const std::vector<Arg>& argv, Scope& scope) {
@@ -532,29 +567,28 @@ class Walker {
         auto eq = a.find('=');
         std::string name = a.substr(0, eq);
         if (eq != std::string::npos) set_var(scope, name, Arg{a.substr(eq + 1), argv[i].dynamic});
-        if (exporting) scope.exported.insert(name);
+        if (exporting) export_name(scope, name);
       }
     } else if (prog == "unset") {
       for (std::size_t i = 1; i < argv.size(); ++i) {
-        scope.vars.erase(argv[i].text);
-        scope.dynamic.erase(argv[i].text);
+        erase_var(scope, argv[i].text);
         if (argv[i].text == "CLAUDECODE") {  // gone for later commands: the safe wrappers check it
-          scope.vars["CLAUDECODE"] = "";
-          scope.exported.insert("CLAUDECODE");
+          set_var(scope, "CLAUDECODE", Arg{});
+          export_name(scope, "CLAUDECODE");
         }
       }
     } else if (prog == "read" || prog == "mapfile" || prog == "readarray" || prog == "getopts") {
       // the variables they set hold run-time text (`read c < f; $c`)
-      for (std::size_t i = 1; i < argv.size(); ++i) scope.vars.erase(argv[i].text);
-      if (prog == "read" && argv.size() == 1) scope.vars.erase("REPLY");
-      if (prog != "read" && prog != "getopts") scope.vars.erase("MAPFILE");
+      for (std::size_t i = 1; i < argv.size(); ++i) erase_var(scope, argv[i].text);
+      if (prog == "read" && argv.size() == 1) erase_var(scope, "REPLY");
+      if (prog != "read" && prog != "getopts") erase_var(scope, "MAPFILE");
     } else if (prog == "cd" || prog == "pushd") {
       if (argv.size() >= 2 && !argv[1].dynamic && argv[1].text != "-") scope.cwd = resolve_path(scope.cwd, argv[1].text);
     } else if ((prog == "terraform" || prog == "tofu" || prog == "terragrunt") && argv.size() >= 4 &&
                argv[1].text == "workspace" && (argv[2].text == "select" || argv[2].text == "new")) {
       // later terraform commands in this line act on that workspace
-      scope.vars["TF_WORKSPACE"] = argv.back().text;
-      scope.exported.insert("TF_WORKSPACE");
+      set_var(scope, "TF_WORKSPACE", Arg{argv.back().text, false});
+      export_name(scope, "TF_WORKSPACE");
     }
   }
 
@@ -734,9 +768,11 @@ class Walker {
     std::string dir;
     if (name == "make" || name == "gmake") {
       // MAKEFLAGS=e (or any MAKEFLAGS: its flags are not read) lets the environment override the file
-      bool env_overrides = std::any_of(env.begin(), env.end(), [](const auto& kv) {
-        return kv.first == "MAKEFLAGS" || kv.first == "GNUMAKEFLAGS";
-      });
+      auto sets_flags = [](const auto& kv) { return kv.first == "MAKEFLAGS" || kv.first == "GNUMAKEFLAGS"; };
+      bool env_overrides = std::any_of(env.begin(), env.end(), sets_flags) ||
+                           std::any_of(ctx.exported.begin(), ctx.exported.end(), [&](const SharedEnv& e) {
+                             return std::any_of(e->begin(), e->end(), sets_flags);
+                           });
       MakePlan plan = plan_make(argv, scope.cwd, limits_.max_script_bytes, env_overrides);
       if (!plan.runs_recipes) return;
       if (!plan.oversize.empty()) {
@@ -960,6 +996,7 @@ class Walker {
     inv.embedded_sql = std::move(embedded_sql);
     inv.program_path = program_path;
     inv.env = env;
+    inv.exported = ctx.exported;
     inv.var_refs = refs;
     inv.stdin_source = in;
     // Lent to the sink, whose call ends before the text walked does; kept in a result.

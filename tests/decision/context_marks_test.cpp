@@ -69,6 +69,25 @@ TEST(ContextMarks, ALineNoCommandHoldsAnyMoreIsLetGo) {
   EXPECT_EQ(kept.holders(), 2);
 }
 
+// Both answers for a line live in one entry: a line asked for both was held twice
+// by the memo, so each holder saw another and neither let it go.
+TEST(ContextMarks, ALineAskedForBothAnswersIsStillLetGo) {
+  const Loaded& p = source_packs();
+  ContextMarks marks(*p.matcher, p.set);
+  policy::ProductionExtras extras;
+  extras.markers.push_back({"live", {}});
+  {
+    SharedText gone(std::string("ssh live-db ls"));
+    EXPECT_FALSE(marks.policy_production(gone, extras).empty());
+    EXPECT_EQ(marks.production(gone, false), "");
+    EXPECT_EQ(marks.held(), 1u);
+    EXPECT_EQ(gone.holders(), 2);
+  }
+  SharedText next(std::string("ssh db3 ls"));
+  marks.production(next, false);
+  EXPECT_EQ(marks.held(), 1u);
+}
+
 // Every finding of the wrapper's commands holds what marks production: a long line
 // is shown cut, with the word that marks it when that is past the cut.
 TEST(ContextMarks, ALongLineIsCutAndNamesTheWordThatMarksIt) {
@@ -138,4 +157,58 @@ TEST(ContextMarks, ThePolicysAnswerForALineIsWorkedOutOnce) {
     EXPECT_EQ(marks.policy_production(line, extras).rfind("host db1.corp.example.com (production host", 0), 0u);
   EXPECT_EQ(marks.policy_production(other, extras), "");
   EXPECT_EQ(marks.scans(), 2u);
+}
+
+// One shell's exported variables: matched once for every command they reach, each
+// entry as a haystack's line; the first that marks is named.
+TEST(ContextMarks, ExportedVariablesAreMatchedOnceAndTheFirstThatMarksIsNamed) {
+  const Loaded& p = source_packs();
+  ContextMarks marks(*p.matcher, p.set);
+  auto prod = std::make_shared<const Env>(
+      Env{{"EDITOR", {"vi", false}}, {"PGHOST", {"prod-db", false}}, {"PGUSER", {"prd_admin", false}}});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(marks.env_production(prod), "PGHOST=prod-db");
+  EXPECT_EQ(marks.scans(), 1u);
+  auto dev = std::make_shared<const Env>(Env{{"PGHOST", {"dev-db", false}}, {"NOTE", {"prod only", false}}});
+  EXPECT_EQ(marks.env_production(dev), "");  // a value holding a space never marks, as an argument's
+  EXPECT_EQ(marks.scans(), 2u);
+  auto run_time = std::make_shared<const Env>(Env{{"DATABASE_URL", {"$PROD_DATABASE_URL", true}}});
+  EXPECT_EQ(marks.env_production(run_time), "DATABASE_URL=~$PROD_DATABASE_URL");
+}
+
+TEST(ContextMarks, AnExportedListNoCommandHoldsIsLetGo) {
+  const Loaded& p = source_packs();
+  ContextMarks marks(*p.matcher, p.set);
+  policy::ProductionExtras extras;
+  extras.databases.push_back({"clinic_*", {}});
+  auto kept = std::make_shared<const Env>(Env{{"PGDATABASE", {"clinic_main", false}}});
+  {
+    auto gone = std::make_shared<const Env>(Env{{"A", {"1", false}}});
+    marks.env_production(gone);
+    marks.policy_env(gone, extras);
+    EXPECT_EQ(marks.policy_env(kept, extras).database.rfind("database clinic_main", 0), 0u);
+    EXPECT_EQ(marks.held(), 2u);
+  }
+  EXPECT_EQ(marks.policy_env(kept, extras).database.rfind("database clinic_main", 0), 0u);
+  EXPECT_EQ(marks.scans(), 3u);  // remembered
+  auto next = std::make_shared<const Env>(Env{{"B", {"2", false}}});
+  marks.env_production(next);
+  marks.policy_env(next, extras);
+  EXPECT_EQ(marks.held(), 2u);  // kept and next: gone was held by the memo alone
+  EXPECT_EQ(kept.use_count(), 2);
+}
+
+// The engine: a thousand exports and a thousand commands after them are judged in
+// one pass over the exports (each command copied and matched all of them: past the
+// time budget, denied), and an exported production host still marks what follows.
+TEST(ContextMarks, ManyExportsBeforeManyCommandsAreJudgedAsOneList) {
+  std::string command;
+  for (int i = 0; i < 1000; ++i) command += "export V" + std::to_string(i) + "=value" + std::to_string(i) + "; ";
+  for (int i = 0; i < 1000; ++i) command += "echo " + std::to_string(i) + "; ";
+  Decision d = Engine::embedded().decide_command(command + "ls", "/tmp");
+  EXPECT_EQ(d.verdict, Verdict::Allow) << d.reason;
+  d = Engine::embedded().decide_command(command + "export PGHOST=prod-db; echo; psql -c 'drop table users'", "/tmp");
+  ASSERT_EQ(d.verdict, Verdict::Deny) << d.reason;
+  EXPECT_TRUE(d.hard);
+  ASSERT_FALSE(d.findings.empty());
+  EXPECT_EQ(d.findings.back().production, "PGHOST=prod-db");
 }

@@ -25,7 +25,9 @@ Invocation call(std::vector<std::string> words) {
   return inv;
 }
 
-std::string no_lines(const SharedText&) { return ""; }
+// Nothing shared is asked of in these calls (no wrapper lines, no exports).
+const SharedMarks no_lines{[](const SharedText&) { return std::string(); },
+                           [](const SharedEnv&) { return EnvMarks{}; }};
 
 }  // namespace
 
@@ -69,10 +71,11 @@ TEST(ProductionExtras, WrapperLinesAreAskedLastAndInOrder) {
   inv.context = {SharedText(std::string("ssh bastion")), SharedText(std::string("ssh live-db")),
                  SharedText(std::string("ssh other"))};
   std::vector<std::string> asked;
-  auto lines = [&](const SharedText& line) {
-    asked.push_back(line.str());
-    return first_marker(x, line.str());
-  };
+  SharedMarks lines{[&](const SharedText& line) {
+                      asked.push_back(line.str());
+                      return first_marker(x, line.str());
+                    },
+                    no_lines.env};
   EXPECT_EQ(production_marker(x, inv, lines).rfind("live-db (production marker live", 0), 0u);
   EXPECT_EQ(asked, (std::vector<std::string>{"ssh bastion", "ssh live-db"}));
   asked.clear();
@@ -89,4 +92,36 @@ TEST(ProductionExtras, DatabasesAreNamedByFlagURIOrEnvironment) {
   env.env = {{"PGDATABASE", {"clinic_main", false}}};
   EXPECT_EQ(production_marker(x, env, no_lines).rfind("database clinic_main", 0), 0u);
   EXPECT_EQ(production_marker(x, call({"psql", "-d", "billing"}), no_lines), "");
+}
+
+// A shell's exported variables are asked of the caller (which remembers the answer
+// for every command they reach): their markers after the command's own environment
+// and before the variables it names, their databases after its own.
+TEST(ProductionExtras, ExportedVariablesAreAskedAfterTheCommandsOwn) {
+  const auto x = extras({}, {"live"}, {"clinic_*"});
+  Invocation inv = call({"psql", "-c", "select 1"});
+  inv.var_refs = {"LIVE_URL"};
+  auto exported = std::make_shared<const Env>(Env{{"PGHOST", {"live-db", false}}, {"PGDATABASE", {"clinic_main", false}}});
+  inv.exported = {exported};
+  int asked = 0;
+  SharedMarks shared{no_lines.line, [&](const SharedEnv& env) {
+                       ++asked;
+                       EXPECT_EQ(env, exported);
+                       return env_marks(x, *env);
+                     }};
+  EXPECT_EQ(production_marker(x, inv, shared).rfind("live-db (production marker live", 0), 0u);
+  EXPECT_EQ(asked, 1);
+  inv.env = {{"PGUSER", {"live_admin", false}}};  // the command's own comes first
+  EXPECT_EQ(production_marker(x, inv, shared).rfind("live_admin", 0), 0u);
+  EXPECT_EQ(asked, 1);
+
+  const auto databases = extras({}, {}, {"clinic_*"});
+  Invocation db = call({"psql", "-c", "select 1"});
+  db.exported = {exported};
+  EXPECT_EQ(env_marks(databases, *exported).marker, "");
+  EXPECT_EQ(env_marks(databases, *exported).database.rfind("database clinic_main", 0), 0u);
+  SharedMarks by_db{no_lines.line, [&](const SharedEnv& env) { return env_marks(databases, *env); }};
+  EXPECT_EQ(production_marker(databases, db, by_db).rfind("database clinic_main", 0), 0u);
+  db.env = {{"PGDATABASE", {"clinic_other", false}}};
+  EXPECT_EQ(production_marker(databases, db, by_db).rfind("database clinic_other", 0), 0u);
 }

@@ -154,9 +154,43 @@ TEST(Unwrap, ExportedVariablesBecomeEnvironment) {
   auto r = unwrap_command("export PGHOST=prod-db && psql -l", "/tmp");
   const auto* psql = find(r, "psql");
   ASSERT_TRUE(psql);
-  bool found = false;
-  for (const auto& [k, v] : psql->env) found = found || (k == "PGHOST" && v.text == "prod-db");
-  EXPECT_TRUE(found);
+  EXPECT_TRUE(find_env(*psql, [](const auto& kv) { return kv.first == "PGHOST" && kv.second.text == "prod-db"; }));
+}
+
+// The exported variables are one list shared by the commands after them, until one
+// changes; builtins that only change the shell get none.
+TEST(Unwrap, ExportedVariablesAreSharedUntilOneChanges) {
+  auto r = unwrap_command("export A=1 B=2; ls; cat x; export C=3; echo; A=4; echo; unset B; echo; X=5; echo", "/tmp");
+  std::vector<const Invocation*> echo, shown;
+  for (const auto& inv : r.invocations) {
+    if (inv.argv[0].text == "export" || inv.argv[0].text == "unset") EXPECT_TRUE(inv.exported.empty());
+    else shown.push_back(&inv);
+  }
+  ASSERT_EQ(shown.size(), 6u);
+  auto listed = [](const Invocation* inv) {
+    std::string s;
+    for (const auto& e : inv->exported)
+      for (const auto& [k, v] : *e) s += k + "=" + v.text + " ";
+    return s;
+  };
+  EXPECT_EQ(listed(shown[0]), "A=1 B=2 ");
+  EXPECT_EQ(shown[0]->exported.at(0), shown[1]->exported.at(0));  // ls and cat: one list
+  EXPECT_EQ(listed(shown[2]), "A=1 B=2 C=3 ");
+  EXPECT_EQ(listed(shown[3]), "A=4 B=2 C=3 ");
+  EXPECT_EQ(listed(shown[4]), "A=4 C=3 ");
+  EXPECT_EQ(shown[4]->exported.at(0), shown[5]->exported.at(0));  // X is not exported
+}
+
+// A nested shell sees its parent's exports once, and its own after them.
+TEST(Unwrap, ANestedShellAddsItsOwnExports) {
+  auto r = unwrap_command("export A=1; bash -c 'ls; export B=2; cat x'", "/tmp");
+  const auto* ls = find(r, "ls");
+  const auto* cat = find(r, "cat");
+  ASSERT_TRUE(ls && cat);
+  ASSERT_EQ(ls->exported.size(), 1u);
+  ASSERT_EQ(cat->exported.size(), 2u);
+  EXPECT_EQ(cat->exported[0], ls->exported[0]);
+  EXPECT_TRUE(find_env(*cat, [](const auto& kv) { return kv.first == "B" && kv.second.text == "2"; }));
 }
 
 TEST(Unwrap, SubstitutionsAndCompoundBodiesAreWalked) {
