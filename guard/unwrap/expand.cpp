@@ -185,22 +185,22 @@ void expand_plain(const shell::Word& word, const Scope& scope, bool split, Expan
         break;
       case WordPart::Kind::Param: {
         if (out.collect_refs) out.var_refs.emplace_back(t);
-        auto it = scope.vars.find(std::string(t));
-        if (it == scope.vars.end()) {
+        const std::string* value = scope.value(t);
+        if (!value) {
           out.args.back().text += '$';
           out.args.back().text += t;
           out.args.back().dynamic = true;
           out.args.back().splits = out.args.back().splits || (split && !p.quoted);
           produced = true;
         } else if (split && !p.quoted) {
-          auto parts = split_fields(it->second);
+          auto parts = split_fields(*value);
           for (std::size_t i = 0; i < parts.size(); ++i) {
             if (i > 0) out.args.emplace_back();
             out.args.back().text += parts[i];
             produced = true;
           }
         } else {
-          out.args.back().text += it->second;
+          out.args.back().text += *value;
           produced = true;
         }
         break;

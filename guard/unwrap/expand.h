@@ -11,21 +11,9 @@
 
 #include "shell/ast.h"
 #include "unwrap/invocation.h"
+#include "unwrap/scope.h"
 
 namespace dbguard {
-
-// Variables the guard knows at a point of the command (from `X=1;` / `export X=1`).
-struct Scope {
-  std::map<std::string, std::string> vars;
-  std::set<std::string> exported;  // variables child processes see
-  // Variables set to run-time text (DATABASE_URL=$PROD_DATABASE_URL): unknown
-  // values, but what they refer to still marks production.
-  std::map<std::string, std::string> dynamic;
-  std::string cwd;
-  // The exported variables' values, built when a command first needs them after a
-  // change (the walker resets it when it sets, unsets or exports a name).
-  SharedEnv exported_env;
-};
 
 struct Expansion {
   std::vector<Arg> args;                     // one word may yield several (field splitting)

@@ -276,7 +276,7 @@ class Walker {
     Expansion ex;
     for (const auto& w : cmd.words) expand_word(w, scope, true, ex);
     walk_substitutions(ex, scope, ctx);
-    if (cmd.kind == Command::Kind::For && !cmd.name.empty()) erase_var(scope, cmd.name);
+    if (cmd.kind == Command::Kind::For && !cmd.name.empty()) scope.erase(cmd.name);
     Ctx body_ctx = ctx;
     // a function may be called from a loop: its body counts as repeated too
     if (cmd.kind == Command::Kind::Loop || cmd.kind == Command::Kind::For || cmd.kind == Command::Kind::Function)
@@ -293,13 +293,13 @@ class Walker {
         // script's come back after it (its other assignments are global, as the shell's are)
         std::map<std::string, std::string> script_args;
         for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"})
-          if (auto it = scope.vars.find(n); it != scope.vars.end()) {
-            script_args.insert(*it);
-            erase_var(scope, n);
+          if (const std::string* value = scope.value(n)) {
+            script_args.emplace(n, *value);
+            scope.erase(n);
           }
         walk_list(*body, scope, body_in, body_ctx);
-        for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) erase_var(scope, n);
-        for (const auto& [name, value] : script_args) set_var(scope, name, Arg{value, false});
+        for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) scope.erase(n);
+        for (const auto& [name, value] : script_args) scope.set(name, Arg{value, false});
       } else {
         walk_list(*body, scope, body_in, body_ctx);
       }
@@ -344,13 +344,13 @@ class Walker {
   // moves them (shift, set, getopts): then they stay unknown.
   static void bind_positional(Scope& scope, const std::vector<Arg>& args, const std::string& text) {
     static const RE2 moves(R"re(\b(?:shift|getopts|set)\b)re");
-    for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) erase_var(scope, n);
+    for (const char* n : {"1", "2", "3", "4", "5", "6", "7", "8", "9", "#"}) scope.erase(n);
     if (RE2::PartialMatch(text, moves) || args.size() > 9) return;
     for (std::size_t i = 0; i < args.size(); ++i)
-      if (!args[i].dynamic) set_var(scope, std::to_string(i + 1), args[i]);
-    for (std::size_t i = args.size(); i < 9; ++i) set_var(scope, std::to_string(i + 1), Arg{});
+      if (!args[i].dynamic) scope.set(std::to_string(i + 1), args[i]);
+    for (std::size_t i = args.size(); i < 9; ++i) scope.set(std::to_string(i + 1), Arg{});
     if (std::none_of(args.begin(), args.end(), [](const Arg& a) { return a.dynamic; }))
-      set_var(scope, "#", Arg{std::to_string(args.size()), false});
+      scope.set("#", Arg{std::to_string(args.size()), false});
   }
 
   // Files written so far in this call (redirections, tee, cp, sed -i, curl -o, ...):
@@ -466,7 +466,7 @@ class Walker {
     Input stdin_source = apply_input_redirects(sc.redirects, scope, in, &ctx, &writes, &dynamic_writes);
 
     if (argv.empty()) {  // assignments only: they change the shell's variables
-      for (auto& [name, value] : own) set_var(scope, name, value);
+      for (auto& [name, value] : own) scope.set(name, value);
       return;
     }
     for (auto& kv : own) env.push_back(kv);
@@ -475,13 +475,13 @@ class Walker {
     // exported variables are a child process's environment, not its (and a run of
     // exports would build the list once per export).
     if (!shell_state_builtin(argv[0])) {
-      const SharedEnv& exported = exported_env(scope);
+      const SharedEnv& exported = scope.exported_env();
       if (!exported->empty() && std::find(here.exported.begin(), here.exported.end(), exported) == here.exported.end())
         here.exported.push_back(exported);
     }
     update_scope_from_builtin(argv, scope);
     bool unresolved_refs = std::any_of(ex.var_refs.begin(), ex.var_refs.end(),
-                                       [&](const std::string& v) { return !scope.vars.count(v); });
+                                       [&](const std::string& v) { return !scope.value(v); });
     bool trusted_subs = substitutions_trusted(ex);
     if (!ctx.script.empty()) here.via.push_back(script_line(ctx, sc.begin));
     run(std::move(argv), std::move(env), std::move(stdin_source), std::move(here), scope, ex.var_refs, segment, writes,
@@ -510,41 +510,6 @@ class Walker {
     return true;
   }
 
-  // Every change to the shell's variables comes through these three: a change to an
-  // exported one lets go of the shared list of them (exported_env builds it again).
-  static void set_var(Scope& scope, const std::string& name, const Arg& value) {
-    if (value.dynamic) {
-      scope.vars.erase(name);
-      scope.dynamic[name] = value.text;
-    } else {
-      scope.vars[name] = value.text;
-      scope.dynamic.erase(name);
-    }
-    if (scope.exported.count(name)) scope.exported_env.reset();
-  }
-
-  static void erase_var(Scope& scope, const std::string& name) {
-    bool known = scope.vars.erase(name) + scope.dynamic.erase(name) > 0;
-    if (known && scope.exported.count(name)) scope.exported_env.reset();
-  }
-
-  static void export_name(Scope& scope, const std::string& name) {
-    if (scope.exported.insert(name).second) scope.exported_env.reset();
-  }
-
-  // The exported variables that have a value, by name; shared until one changes.
-  static const SharedEnv& exported_env(Scope& scope) {
-    if (!scope.exported_env) {
-      auto env = std::make_shared<Env>();
-      for (const auto& name : scope.exported) {
-        if (auto it = scope.vars.find(name); it != scope.vars.end()) env->emplace_back(name, Arg{it->second, false});
-        else if (auto d = scope.dynamic.find(name); d != scope.dynamic.end()) env->emplace_back(name, Arg{d->second, true});
-      }
-      scope.exported_env = std::move(env);
-    }
-    return scope.exported_env;
-  }
-
   // Builtins that only change the shell's own state (update_scope_from_builtin).
   static bool shell_state_builtin(const Arg& program) {
     if (program.dynamic) return false;
@@ -566,29 +531,29 @@ class Walker {
         }
         auto eq = a.find('=');
         std::string name = a.substr(0, eq);
-        if (eq != std::string::npos) set_var(scope, name, Arg{a.substr(eq + 1), argv[i].dynamic});
-        if (exporting) export_name(scope, name);
+        if (eq != std::string::npos) scope.set(name, Arg{a.substr(eq + 1), argv[i].dynamic});
+        if (exporting) scope.export_name(name);
       }
     } else if (prog == "unset") {
       for (std::size_t i = 1; i < argv.size(); ++i) {
-        erase_var(scope, argv[i].text);
+        scope.erase(argv[i].text);
         if (argv[i].text == "CLAUDECODE") {  // gone for later commands: the safe wrappers check it
-          set_var(scope, "CLAUDECODE", Arg{});
-          export_name(scope, "CLAUDECODE");
+          scope.set("CLAUDECODE", Arg{});
+          scope.export_name("CLAUDECODE");
         }
       }
     } else if (prog == "read" || prog == "mapfile" || prog == "readarray" || prog == "getopts") {
       // the variables they set hold run-time text (`read c < f; $c`)
-      for (std::size_t i = 1; i < argv.size(); ++i) erase_var(scope, argv[i].text);
-      if (prog == "read" && argv.size() == 1) erase_var(scope, "REPLY");
-      if (prog != "read" && prog != "getopts") erase_var(scope, "MAPFILE");
+      for (std::size_t i = 1; i < argv.size(); ++i) scope.erase(argv[i].text);
+      if (prog == "read" && argv.size() == 1) scope.erase("REPLY");
+      if (prog != "read" && prog != "getopts") scope.erase("MAPFILE");
     } else if (prog == "cd" || prog == "pushd") {
       if (argv.size() >= 2 && !argv[1].dynamic && argv[1].text != "-") scope.cwd = resolve_path(scope.cwd, argv[1].text);
     } else if ((prog == "terraform" || prog == "tofu" || prog == "terragrunt") && argv.size() >= 4 &&
                argv[1].text == "workspace" && (argv[2].text == "select" || argv[2].text == "new")) {
       // later terraform commands in this line act on that workspace
-      set_var(scope, "TF_WORKSPACE", Arg{argv.back().text, false});
-      export_name(scope, "TF_WORKSPACE");
+      scope.set("TF_WORKSPACE", Arg{argv.back().text, false});
+      scope.export_name("TF_WORKSPACE");
     }
   }
 

@@ -55,6 +55,14 @@ std::string long_line_script(std::size_t bytes) {
   return s;
 }
 
+// A script's settings: COUNT exported variables, one a line.
+std::string exports(int count) {
+  std::string s;
+  for (int i = 0; i < count; ++i)
+    s += "export APP_SETTING_" + std::to_string(i) + "=https://config.internal/app/" + std::to_string(i) + "\n";
+  return s;
+}
+
 std::string bash_event(const std::string& command, const std::string& cwd) {
   return event("Bash", {{"command", command}, {"description", "Run a command"}}, cwd);
 }
@@ -106,6 +114,11 @@ std::vector<Case> make_cases(const std::string& dir) {
   // matched (and copied) once per command, quadratic (9,000 commands: 5 s).
   cases.push_back({"1 MiB ssh HOST script (~6.5k commands)", bash_event("ssh db1 \"" + long_line_script(1u << 20) + "\"", dir),
                    0, "", true});
+  // The same script after its settings: every command carried every exported value,
+  // copied and matched again, quadratic (1,000 exports and 1,000 commands: past the budget).
+  const std::string settings = exports(3000);
+  cases.push_back({"1 MiB script after 3,000 exports (~6k commands)",
+                   bash_event(settings + long_line_script((1u << 20) - settings.size()), dir), 0, "", true});
   // At the event's bound (4 MiB), an unquoted here-document (its body could expand):
   // the memory target holds for every input the bound admits, not only the 1 MiB ones.
   std::string bound_sql = sql_inserts((4u << 20) - (128u << 10));  // its JSON (newlines escaped) under the bound

@@ -56,7 +56,7 @@ TEST(Expansion, NamesAreListedOnlyWhenAsked) {
   auto r = shell::parse("psql <<EOF\nDELETE FROM $T WHERE id = ${ID:-1} AND x = $(date);\nEOF\n");
   ASSERT_TRUE(r.ok) << r.error;
   Scope scope;
-  scope.vars["T"] = "users";
+  scope.set("T", Arg{"users", false});
   Expansion quiet;
   quiet.collect_refs = false;
   Arg body = expand_single(heredoc_word(r), scope, quiet);

@@ -372,3 +372,20 @@ TEST(Unwrap, SegmentIsTheCommandAsWritten) {
             (V{"docker volume rm  pg", "ls"}));
   EXPECT_EQ(segments("for v in a b; do docker volume rm \"$v\"; done"), (V{"docker volume rm \"$v\""}));
 }
+
+// A subshell, a pipeline stage and a substitution change only their own copy of the
+// variables (shared with the shell's until they do).
+TEST(Unwrap, VariablesSetInASubshellStayThere) {
+  auto r = unwrap_command(
+      "T=users; (T=sessions; export PGHOST=prod-db; psql -c \"drop table $T\"); T=logs | cat; "
+      "echo $(T=x; echo) >/dev/null; psql -c \"drop table $T\"",
+      "/tmp");
+  std::vector<const Invocation*> psql;
+  for (const auto& inv : r.invocations)
+    if (inv.argv[0].text == "psql") psql.push_back(&inv);
+  ASSERT_EQ(psql.size(), 2u);
+  EXPECT_EQ(psql[0]->argv.back().text, "drop table sessions");
+  EXPECT_TRUE(find_env(*psql[0], [](const auto& kv) { return kv.first == "PGHOST"; }));
+  EXPECT_EQ(psql[1]->argv.back().text, "drop table users");
+  EXPECT_FALSE(find_env(*psql[1], [](const auto& kv) { return kv.first == "PGHOST"; }));
+}
