@@ -147,14 +147,20 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
 
 void Engine::finish(Decision& d) const {
   // one finding per rule, segment and detail, hard ones first; compared in place (a
-  // segment may be a whole 4 MiB command: a key made of it was two more copies)
+  // segment may be a whole 4 MiB command: a key made of it was two more copies), the
+  // segment last and one the findings share without reading it (a thousand findings
+  // on one 4 MiB command read it ten thousand times: 0.6 s)
+  struct Before {
+    bool operator()(const Finding* a, const Finding* b) const {
+      if (int c = a->rule.compare(b->rule)) return c < 0;
+      if (int c = a->detail.compare(b->detail)) return c < 0;
+      return !a->segment.same_as(b->segment) && a->segment.str() < b->segment.str();
+    }
+  };
   std::vector<Finding> unique;
-  std::set<std::tuple<std::string_view, std::string_view, std::string_view>> seen;
+  std::set<const Finding*, Before> seen;
   std::vector<bool> first(d.findings.size());
-  for (std::size_t i = 0; i < d.findings.size(); ++i) {
-    const Finding& f = d.findings[i];
-    first[i] = seen.insert({f.rule, f.segment, f.detail}).second;
-  }
+  for (std::size_t i = 0; i < d.findings.size(); ++i) first[i] = seen.insert(&d.findings[i]).second;
   for (std::size_t i = 0; i < d.findings.size(); ++i)
     if (first[i]) unique.push_back(std::move(d.findings[i]));
   std::stable_sort(unique.begin(), unique.end(), [](const Finding& a, const Finding& b) { return a.hard > b.hard; });

@@ -50,6 +50,8 @@ bool many_dynamic_values(const Invocation& inv) {
 
 void InvocationJudge::judge(const Invocation& inv) {
   judged_ = &inv;
+  segment_.clear();
+  segment_from_ = nullptr;
   InvocationTrace* trace = nullptr;
   if (opt_.trace) {
     d_.trace.push_back(InvocationTrace{inv, {}, {}, {}, {}});
@@ -84,7 +86,7 @@ InvocationJudge::Seen InvocationJudge::analyse(const Invocation& inv, Invocation
       (inv.stdin_source.kind == Input::Kind::Opaque ||
        (inv.stdin_source.kind == Input::Kind::Text && inv.stdin_source.partial)) &&
       std::find(clients.begin(), clients.end(), inv.argv[0].text) != clients.end()) {
-    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? inv.segment : inv.pipeline.str(),
+    seen.findings.push_back({"guard.opaque-input", false, inv.pipeline.empty() ? segment(inv) : inv.pipeline,
                              inv.argv[0].text + " reads statements from " + inv.stdin_source.origin +
                                  (inv.stdin_source.kind == Input::Kind::Text ? " with parts only known at run time" : ""),
                              "stdin", ""});
@@ -117,7 +119,7 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
   if (opt_.policy) {  // production as the policy names it: hosts, markers, databases, scripts
     if (seen.production.empty()) seen.production = cut_text(by_policy, kShownProductionBytes);
     if (auto script = policy::production_script(opt_.policy->production, inv); !script.empty())
-      seen.findings.push_back({"production.script", true, inv.segment, script, "policy [production] scripts", ""});
+      seen.findings.push_back({"production.script", true, segment(inv), script, "policy [production] scripts", ""});
   }
   // A view: a 4 MiB `psql -c` argument is not copied for the second looks.
   const std::string_view line = std::string_view(hay.text).substr(0, hay.command_end);
@@ -150,12 +152,25 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
     Finding f;
     f.rule = rule.id;
     f.hard = rule.severity == packs::Severity::Hard;
-    f.segment = inv.segment;
+    f.segment = segment(inv);
     f.detail = printable(std::string(line));
     f.source = inv.via.empty() ? "command line" : "command run through " + inv.via.back();
     seen.findings.push_back(std::move(f));
   }
   return seen;
+}
+
+SharedText InvocationJudge::segment(const Invocation& inv) {
+  // Read from where it was copied: the same text, unless that storage could have been
+  // given to other text. Within one judge() call (which forgets it first) the segments
+  // asked for are INV's and its copies': one text. Compared in full otherwise: each
+  // compare of a 4 MiB segment costs what its copy did.
+  const std::string_view text = inv.segment;
+  const bool same = !segment_.empty() && segment_.size() == text.size() &&
+                    (segment_from_ == text.data() || segment_.str() == text);
+  if (!same) segment_ = std::string(text);
+  segment_from_ = text.data();
+  return segment_;
 }
 
 bool InvocationJudge::marks_production(std::string_view piece) const {
@@ -232,7 +247,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
         for (const auto& f : verdict.findings) {
           const packs::Rule* rule = engine_.packs_.find_sql(f.kind);
           if (!rule) continue;
-          seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment,
+          seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, segment(inv),
                                    f.detail + " — in: " + f.statement, src.origin, ""});
         }
         break;
@@ -240,19 +255,19 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
       case clients::SqlSource::Kind::Destructive: {
         const packs::Rule* rule = engine_.packs_.find_sql(src.sql_kind);
         if (rule)
-          seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, src.text, src.origin, ""});
+          seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, segment(inv), src.text, src.origin, ""});
         break;
       }
       case clients::SqlSource::Kind::Shell:
         engine_.judge_command(src.text.str(), inv.cwd, depth_ + 1, d_, opt_);
         break;
       case clients::SqlSource::Kind::Unreadable:
-        seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, src.text, src.origin, ""});
+        seen.findings.push_back({"guard.sql-file-unreadable", false, segment(inv), src.text, src.origin, ""});
         break;
       case clients::SqlSource::Kind::Opaque:
         seen.findings.push_back({"guard.opaque-input", false,
-                                 inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
-                                                                                                    : inv.pipeline.str(),
+                                 inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? segment(inv)
+                                                                                                    : inv.pipeline,
                                  src.text, src.origin, ""});
         break;
     }
@@ -270,14 +285,14 @@ void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
   for (const auto& v : inv.via)
     for (auto prefix : in_container)
       if (v.rfind(prefix, 0) == 0) {
-        seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
+        seen.findings.push_back({"guard.dynamic-program", false, segment(inv),
                                  "the program `" + inv.argv[0].text + "` run through " + v +
                                      " is only known at run time: inside the container it can be any command",
                                  "command line", ""});
         return;
       }
   if (inv.program_splits) {
-    seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
+    seen.findings.push_back({"guard.dynamic-program", false, segment(inv),
                              "program word `" + inv.argv[0].text +
                                  "` is split into words at run time: like eval of unknown text, it can be any "
                                  "command line (quote it, \"$VAR\", or name the program literally)",
@@ -292,7 +307,7 @@ void InvocationJudge::judge_dynamic_program(const Invocation& inv, Seen& seen) {
     as.program_dynamic = false;
     Seen s = analyse(as, nullptr);
     if (s.findings.empty()) continue;
-    seen.findings.push_back({"guard.dynamic-program", false, inv.segment,
+    seen.findings.push_back({"guard.dynamic-program", false, segment(inv),
                              "program name `" + inv.argv[0].text + "` is only known at run time; as `" + std::string(candidate) +
                                  "` this is " + s.findings.front().rule,
                              "command line", ""});
@@ -310,7 +325,7 @@ void InvocationJudge::judge_stdin_script(const Invocation& inv, Seen& seen) {
   as.embedded_sql.clear();
   for (auto& f : analyse(as, nullptr).findings)
     if (f.rule == "production.script") {
-      f.segment = inv.pipeline.empty() ? inv.segment : inv.pipeline.str();
+      f.segment = inv.pipeline.empty() ? segment(inv) : inv.pipeline;
       f.source = inv.stdin_source.origin;
       seen.findings.push_back(std::move(f));
     }
@@ -328,7 +343,7 @@ void InvocationJudge::judge_human_gate(const Invocation& inv, Seen& seen) {
   const packs::Rule* rule = engine_.packs_.find("containers.confirmation-driven");
   if (!rule) return;
   auto add = [&](const std::string& detail) {
-    seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, detail, "command line", ""});
+    seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, segment(inv), detail, "command line", ""});
   };
   if (expect) {  // expect FILE: the dialogue it drives
     for (std::size_t i = 1; i < inv.argv.size(); ++i) {
@@ -366,7 +381,7 @@ void InvocationJudge::judge_dynamic_arguments(const Invocation& inv, Seen& seen)
       as->argv[i] = Arg{std::string(w), false};
       Seen s = analyse(*as, nullptr);
       if (s.findings.empty()) continue;
-      seen.findings.push_back({"guard.dynamic-argument", false, inv.segment,
+      seen.findings.push_back({"guard.dynamic-argument", false, segment(inv),
                                "argument `" + a.text + "` is only known at run time; as `" + std::string(w) + "` this is " +
                                    s.findings.front().rule,
                                "command line", ""});
@@ -392,7 +407,7 @@ void InvocationJudge::judge_destroyed_databases(const Invocation& inv, Seen& see
   if (db.empty()) return;
   const packs::Rule* rule = packs.find("terraform.destroy-database");
   if (!rule) return;
-  seen.findings.push_back({std::string(rule->id), true, inv.segment, via_rule + " of a configuration that declares " + db,
+  seen.findings.push_back({std::string(rule->id), true, segment(inv), via_rule + " of a configuration that declares " + db,
                            "*.tf in " + clients::terraform_dir(inv), ""});
 }
 
@@ -433,7 +448,7 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
     as.stdin_source = Input{};
     Seen s = analyse(as, nullptr);
     for (auto& f : s.findings) {
-      f.segment = inv.segment;
+      f.segment = segment(inv);
       f.source = origin;
       seen.findings.push_back(std::move(f));
     }
@@ -441,12 +456,12 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
   auto read = [&](const std::string& path, std::string& text) {
     std::string error;
     if (std::string why; written_earlier(inv, path, &why)) {
-      seen.findings.push_back({"guard.opaque-input", false, inv.segment,
+      seen.findings.push_back({"guard.opaque-input", false, segment(inv),
                                path + " is " + why + ": what it holds is only known at run time", prog, ""});
       return false;
     }
     if (read_file_bounded(resolve_path(inv.cwd, path), 8u << 20, text, error)) return true;
-    seen.findings.push_back({"guard.sql-file-unreadable", false, inv.segment, "cannot read " + path + ": " + error, prog, ""});
+    seen.findings.push_back({"guard.sql-file-unreadable", false, segment(inv), "cannot read " + path + ": " + error, prog, ""});
     return false;
   };
   if (listed(engine_.lists_.mongo_shells)) {
@@ -461,7 +476,7 @@ void InvocationJudge::judge_script_input(const Invocation& inv, Seen& seen) {
         file = !eval;
         value = inv.argv[++i].text;
         if (inv.argv[i].dynamic) {
-          seen.findings.push_back({"guard.opaque-input", false, inv.segment, prog + " runs code only known at run time", a.text, ""});
+          seen.findings.push_back({"guard.opaque-input", false, segment(inv), prog + " runs code only known at run time", a.text, ""});
           return;
         }
       } else if (a.text.rfind("--eval=", 0) == 0) {
@@ -518,8 +533,8 @@ void InvocationJudge::judge_kube_manifests(const Invocation& inv, Seen& seen) {
   auto add = [&](const char* id, const std::string& detail) {
     if (const packs::Rule* rule = packs.find(id))
       seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard,
-                               inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? inv.segment
-                                                                                                  : inv.pipeline.str(),
+                               inv.pipeline.empty() || inv.stdin_source.kind == Input::Kind::None ? segment(inv)
+                                                                                                  : inv.pipeline,
                                detail, "manifests", ""});
   };
   for (const auto& s : found.storage) add("kubernetes.delete-storage", "deletes a " + s);
@@ -534,7 +549,7 @@ void InvocationJudge::judge_removed_data_dirs(const Invocation& inv, Seen& seen)
   for (const auto& hit : datadirs::judge(inv, engine_.data_dirs_, dir_searches_)) {
     const packs::Rule* rule = packs.find(hit.removes_dir ? "datadirs.rm-database-dir" : "datadirs.empty-database-file");
     if (!rule) continue;
-    seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, inv.segment, hit.detail, "filesystem", ""});
+    seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, segment(inv), hit.detail, "filesystem", ""});
   }
 }
 

@@ -45,6 +45,8 @@ class InvocationJudge {
   void judge_stdin_script(const Invocation& inv, Seen& seen);
   void judge_human_gate(const Invocation& inv, Seen& seen);
   bool marks_production(std::string_view piece) const;
+  // INV's text for its findings: one copy, which they all share.
+  SharedText segment(const Invocation& inv);
   std::string terraform_production(const Invocation& inv) const;
   void judge_dynamic_arguments(const Invocation& inv, Seen& seen);
   void judge_destroyed_databases(const Invocation& inv, Seen& seen);
@@ -58,6 +60,8 @@ class InvocationJudge {
   int depth_;
   ContextMarks& contexts_;
   const Invocation* judged_ = nullptr;  // what judge() was given (its copies lend nothing)
+  SharedText segment_;                  // the findings' text of the invocation judged
+  const char* segment_from_ = nullptr;  // the text it was last asked for
   // The SQL texts the invocation's analyses judged, with their verdicts: an analysis
   // per candidate value of a run-time argument reads the same -c text or file again
   // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,

@@ -26,7 +26,7 @@ std::string render_reason(const Decision& d, const packs::PackSet& packs) {
   } else {
     out += "dbguard blocked this command (rule " + f.rule + ").\n";
   }
-  out += (d.verdict == Verdict::Ask ? "Command: " : "Blocked: ") + one_line(f.segment) + "\n";
+  out += (d.verdict == Verdict::Ask ? "Command: " : "Blocked: ") + one_line(f.segment.str()) + "\n";
   if (!f.detail.empty()) out += "Seen: " + one_line(f.detail) + (f.source.empty() ? "" : " [" + f.source + "]") + "\n";
   if (!f.production.empty()) out += "Production target: " + one_line(f.production, 200) + "\n";
   if (rule) {

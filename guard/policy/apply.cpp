@@ -43,9 +43,9 @@ namespace {
 // bash -c), never the whole command line: `docker compose down -v.*` would
 // otherwise swallow `docker compose down -v && dropdb app`.
 const AllowEntry* allow_for(const Finding& f, const Policy& policy, bool is_bash) {
-  if (!is_bash || trim(f.segment).empty()) return nullptr;
+  if (!is_bash || trim(f.segment.str()).empty()) return nullptr;
   for (const auto& a : policy.allow)
-    if (allow_matches(a, f.segment)) return &a;
+    if (allow_matches(a, f.segment.str())) return &a;
   return nullptr;
 }
 
@@ -66,7 +66,7 @@ void apply(Decision& d, const Policy& policy, const packs::PackSet& packs, std::
       if (allowed && action != Action::Allow) {
         action = Action::Allow;
         d.policy.push_back(f.rule + ": allowed by [[allow]] (" + allowed->origin.describe() + ") for `" +
-                           std::string(trim(f.segment)) + "`: " + allowed->reason);
+                           std::string(trim(f.segment.str())) + "`: " + allowed->reason);
       }
     } else if (allowed || policy.action_for(f.rule) != Action::Deny) {
       d.policy.push_back(f.rule + ": stays " + (f.hard ? "hard" : "deny") + " (no policy softens it)");

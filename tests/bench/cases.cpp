@@ -114,6 +114,13 @@ std::vector<Case> make_cases(const std::string& dir) {
   // matched (and copied) once per command, quadratic (9,000 commands: 5 s).
   cases.push_back({"1 MiB ssh HOST script (~6.5k commands)", bash_event("ssh db1 \"" + long_line_script(1u << 20) + "\"", dir),
                    0, "", true});
+  // A migration's worth of destructive statements in one `psql -c`: each finding held
+  // a copy of the whole command (1,000 of them: 100 MiB, past the budget).
+  std::string drops;
+  for (int i = 0; i < 1000; ++i) drops += "DROP TABLE legacy_" + std::to_string(i) + ";\n";
+  cases.push_back({"psql -c, 1 MiB of SQL with 1,000 DROPs",
+                   bash_event("psql -d app -c \"" + sql_inserts((1u << 20) - drops.size()) + drops + "\"", dir), 2,
+                   "sql.drop", true});
   // The same script after its settings: every command carried every exported value,
   // copied and matched again, quadratic (1,000 exports and 1,000 commands: past the budget).
   const std::string settings = exports(3000);

@@ -80,3 +80,21 @@ TEST(Engine, ALongSqlArgumentOfARunTimeProgramIsJudgedInEachCandidate) {
   Decision both = Engine::embedded().decide_command("\"$DB_CLIENT\" -e \"" + sql + "\"", "/tmp");
   EXPECT_EQ(both.verdict, Verdict::Allow) << both.reason;
 }
+
+// The findings of one command share its text: ten destructive statements in a
+// 3.6 MB `psql -c` held ten copies of it (48 MiB, past the time budget).
+TEST(Engine, TheFindingsOfOneCommandShareItsText) {
+  std::string sql;
+  for (int i = 0; i < 2000; ++i) sql += "insert into t values (" + std::to_string(i) + ");\n";
+  for (int i = 0; i < 10; ++i) sql += "drop table t" + std::to_string(i) + ";\n";
+  for (const std::string prefix : {"", "docker exec db ", "echo start | "}) {
+    const std::string command = prefix + "psql -c \"" + sql + "\"";
+    Decision d = Engine::embedded().decide_command(command, "/tmp");
+    ASSERT_EQ(d.verdict, Verdict::Deny) << prefix;
+    ASSERT_GE(d.findings.size(), 10u) << prefix;
+    for (const auto& f : d.findings) {
+      EXPECT_TRUE(f.segment.same_as(d.findings.front().segment)) << prefix << f.rule << ": " << f.detail;
+      EXPECT_NE(f.segment.str().find("drop table t9"), std::string::npos);
+    }
+  }
+}
