@@ -12,6 +12,11 @@ namespace dbguard {
 
 enum class Verdict { Allow, Ask, Deny };
 
+// What a finding's detail quotes of a command line or statement is cut to this
+// (the reason shows 400 bytes): three rules matching one 4 MiB command line held
+// three copies of it.
+constexpr std::size_t kShownDetailBytes = 1024;
+
 struct Finding {
   std::string rule;        // rule id
   bool hard = false;       // production hard block: nothing may soften it

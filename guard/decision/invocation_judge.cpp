@@ -119,7 +119,7 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
   if (opt_.policy) {  // production as the policy names it: hosts, markers, databases, scripts
     if (seen.production.empty()) seen.production = cut_text(by_policy, kShownProductionBytes);
     if (auto script = policy::production_script(opt_.policy->production, inv); !script.empty())
-      seen.findings.push_back({"production.script", true, segment(inv), script, "policy [production] scripts", ""});
+      seen.findings.push_back({"production.script", true, {}, script, "policy [production] scripts", ""});
   }
   // A view: a 4 MiB `psql -c` argument is not copied for the second looks.
   const std::string_view line = std::string_view(hay.text).substr(0, hay.command_end);
@@ -152,11 +152,14 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
     Finding f;
     f.rule = rule.id;
     f.hard = rule.severity == packs::Severity::Hard;
-    f.segment = segment(inv);
-    f.detail = printable(std::string(line));
+    f.detail = printable(cut_text(line, kShownDetailBytes));
     f.source = inv.via.empty() ? "command line" : "command run through " + inv.via.back();
     seen.findings.push_back(std::move(f));
   }
+  // The findings' copy of the command's text is made once the haystack (as long) is
+  // let go: both were held at once.
+  std::string().swap(hay.text);
+  for (auto& f : seen.findings) f.segment = segment(inv);
   return seen;
 }
 
@@ -248,7 +251,7 @@ void InvocationJudge::judge_sql(const Invocation& inv, Seen& seen, InvocationTra
           const packs::Rule* rule = engine_.packs_.find_sql(f.kind);
           if (!rule) continue;
           seen.findings.push_back({std::string(rule->id), rule->severity == packs::Severity::Hard, segment(inv),
-                                   f.detail + " — in: " + f.statement, src.origin, ""});
+                                   f.detail + " — in: " + cut_text(f.statement, kShownDetailBytes), src.origin, ""});
         }
         break;
       }

@@ -98,3 +98,20 @@ TEST(Engine, TheFindingsOfOneCommandShareItsText) {
     }
   }
 }
+
+// A finding quotes a long command line cut: three rules matching one 3.6 MB line
+// held three copies of it besides the command's own (35 MiB at the bound).
+TEST(Engine, FindingsQuoteALongCommandLineCut) {
+  std::string vars;
+  for (int i = 0; i < 4000; ++i) vars += " -var=k" + std::to_string(i) + "=" + std::string(40, 'v');
+  Decision d = Engine::embedded().decide_command(
+      "terraform apply -destroy -auto-approve -target=module.main_postgres" + vars, "/tmp");
+  ASSERT_EQ(d.verdict, Verdict::Deny);
+  ASSERT_GE(d.findings.size(), 3u);
+  for (const auto& f : d.findings) {
+    EXPECT_LE(f.detail.size(), kShownDetailBytes + 3) << f.rule;  // and "…"
+    EXPECT_EQ(f.detail.rfind("terraform apply -destroy -auto-approve", 0), 0u) << f.detail.substr(0, 80);
+    EXPECT_TRUE(f.segment.same_as(d.findings.front().segment)) << f.rule;
+    EXPECT_GT(f.segment.size(), 100000u);
+  }
+}
