@@ -59,6 +59,7 @@ std::size_t statement_end(std::string_view s, std::size_t from) {
 
 std::string unescape(std::string_view s) {
   std::string out;
+  out.reserve(s.size());  // at most as long: not a doubling past it (4 MiB held 8)
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\\' && i + 1 < s.size()) {
       char n = s[++i];
@@ -270,7 +271,10 @@ bool CodeScope::literal(std::string_view& in, std::size_t at, int depth, CodeVal
   else if (language_ == "ruby" && (q == '"' || q == '`')) style = '#';
   else if ((language_ == "perl" || language_ == "php") && q == '"') style = 'v';
   bool known = true;
-  out.text += style ? interpolate(body, style, at, depth, known) : raw ? std::string(body) : unescape(body);
+  std::string piece = style ? interpolate(body, style, at, depth, known) : raw ? std::string(body) : unescape(body);
+  // The first piece is moved in, not appended: a 4 MiB literal was held twice here.
+  if (out.text.empty()) out.text = std::move(piece);
+  else out.text += piece;
   out.known = out.known && known;
   out.has_text = true;
   in.remove_prefix(end);

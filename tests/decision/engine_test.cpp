@@ -115,3 +115,19 @@ TEST(Engine, FindingsQuoteALongCommandLineCut) {
     EXPECT_GT(f.segment.size(), 100000u);
   }
 }
+
+// A nested shell's text is held besides the call's: the tree of its largest command
+// gets that much less room. 30,000 words of 2.2 MB are judged alone and denied as
+// too complex inside `bash -c` (the text held twice beside the tree).
+TEST(Engine, ANestedShellsTreeHasLessRoomByItsText) {
+  std::string words;
+  for (int i = 0; i < 30000; ++i) words += " file_" + std::string(60, 'x') + std::to_string(100000 + i);
+  Decision alone = Engine::embedded().decide_command("echo" + words, "/tmp");
+  EXPECT_EQ(alone.verdict, Verdict::Allow) << alone.reason.substr(0, 200);
+  Decision nested = Engine::embedded().decide_command("bash -c 'echo" + words + "'", "/tmp");
+  ASSERT_EQ(nested.verdict, Verdict::Deny);
+  EXPECT_EQ(nested.findings.front().rule, "guard.too-complex");
+  // A short nested text keeps nearly all the room.
+  Decision short_nested = Engine::embedded().decide_command("bash -c 'echo" + words.substr(0, 300000) + "'", "/tmp");
+  EXPECT_EQ(short_nested.verdict, Verdict::Allow);
+}
