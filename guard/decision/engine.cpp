@@ -120,13 +120,26 @@ void Engine::judge_command(std::string_view command, const std::string& cwd, int
   Decision judged;
   std::vector<Finding> self_protection;
   ContextMarks contexts(*matcher_, packs_);
+  // The findings' long texts from COMMAND, lent until the walk is done: a copy made
+  // during it was held beside the walk's own (a 4 MiB `docker exec … psql -c` with
+  // a DROP held four copies of the command at once).
+  std::vector<LentSegment> lent;
   auto judge = [&](const Invocation& inv) {
-    InvocationJudge(*this, judged, opt, depth, contexts).judge(inv);
+    InvocationJudge(*this, judged, opt, depth, contexts, &lent, command).judge(inv);
     // The guard protects itself: no command may change its policy, hooks, binary or audit log.
     policy::judge_invocation(protected_files(opt), inv, self_protection);
   };
   // By reference: the lambda's captures would be a heap block in the std::function.
   auto result = unwrap_command(command, cwd, depth > 0 ? deeper : unwrap_limits_, std::ref(judge));
+  SharedText kept;  // the findings of one command share its copy
+  std::string_view kept_from;
+  for (const auto& [i, text] : lent) {
+    if (text.data() != kept_from.data() || text.size() != kept_from.size()) {
+      kept = std::string(text);
+      kept_from = text;
+    }
+    judged.findings[i].segment = kept;
+  }
   if (opt.trace && !result.parsed) d.notes.push_back("shell parse error: " + result.parse_error);
   for (auto& issue : result.issues) {
     if (issue.only_if_reach && !could_reach(issue.segment) && !could_reach(issue.reach_text)) {

@@ -46,12 +46,16 @@ bool many_dynamic_values(const Invocation& inv) {
   });
 }
 
+// Shorter texts are copied at once: cheaper than remembering where they are.
+constexpr std::size_t kLentSegmentBytes = 4096;
+
 }  // namespace
 
 void InvocationJudge::judge(const Invocation& inv) {
   judged_ = &inv;
   segment_.clear();
   segment_from_ = nullptr;
+  segment_lent_ = false;
   InvocationTrace* trace = nullptr;
   if (opt_.trace) {
     d_.trace.push_back(InvocationTrace{inv, {}, {}, {}, {}});
@@ -68,6 +72,7 @@ void InvocationJudge::judge(const Invocation& inv) {
       f.hard = true;  // anything destructive aimed at production is a hard block
       f.production = seen.production;
     }
+    if (segment_lent_ && f.segment.empty()) lent_->push_back({d_.findings.size(), inv.segment});
     d_.findings.push_back(std::move(f));
   }
 }
@@ -164,6 +169,16 @@ InvocationJudge::Seen InvocationJudge::match_patterns(const Invocation& inv, Inv
 }
 
 SharedText InvocationJudge::segment(const Invocation& inv) {
+  // A long text of the call's command is lent, not copied while the walk holds the
+  // command's words, its wrapper's line and its tree: copied when the walk is done.
+  // Only INV's own (the copies analysed for run-time values hold theirs).
+  if (const std::string_view text = inv.segment; lent_ && &inv == judged_ && text.size() >= kLentSegmentBytes &&
+                                                 std::less_equal<const char*>()(command_.data(), text.data()) &&
+                                                 std::less_equal<const char*>()(text.data() + text.size(),
+                                                                                command_.data() + command_.size())) {
+    segment_lent_ = true;
+    return {};
+  }
   // Read from where it was copied: the same text, unless that storage could have been
   // given to other text. Within one judge() call (which forgets it first) the segments
   // asked for are INV's and its copies': one text. Compared in full otherwise: each

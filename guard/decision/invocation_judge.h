@@ -17,11 +17,21 @@
 
 namespace dbguard {
 
+// A finding's text lent from the command a call judges: the finding's index among the
+// decision's findings, and its text. The caller copies it once the walk is done.
+struct LentSegment {
+  std::size_t finding;
+  std::string_view text;
+};
+
 class InvocationJudge {
  public:
   // CONTEXTS is shared by the invocations of one walk: their wrappers' lines.
-  InvocationJudge(const Engine& engine, Decision& decision, const EngineOptions& opt, int depth, ContextMarks& contexts)
-      : engine_(engine), d_(decision), opt_(opt), depth_(depth), contexts_(contexts) {}
+  // With LENT, a finding whose text lies in COMMAND (alive until the caller copies
+  // it) is lent that text: its segment stays empty, and LENT says where it is.
+  InvocationJudge(const Engine& engine, Decision& decision, const EngineOptions& opt, int depth, ContextMarks& contexts,
+                  std::vector<LentSegment>* lent = nullptr, std::string_view command = {})
+      : engine_(engine), d_(decision), opt_(opt), depth_(depth), contexts_(contexts), lent_(lent), command_(command) {}
 
   void judge(const Invocation& inv);
 
@@ -45,7 +55,8 @@ class InvocationJudge {
   void judge_stdin_script(const Invocation& inv, Seen& seen);
   void judge_human_gate(const Invocation& inv, Seen& seen);
   bool marks_production(std::string_view piece) const;
-  // INV's text for its findings: one copy, which they all share.
+  // INV's text for its findings: one copy, which they all share; none while it is lent
+  // (an empty text, which judge() hands over as lent).
   SharedText segment(const Invocation& inv);
   std::string terraform_production(const Invocation& inv) const;
   void judge_dynamic_arguments(const Invocation& inv, Seen& seen);
@@ -62,6 +73,9 @@ class InvocationJudge {
   const Invocation* judged_ = nullptr;  // what judge() was given (its copies lend nothing)
   SharedText segment_;                  // the findings' text of the invocation judged
   const char* segment_from_ = nullptr;  // the text it was last asked for
+  std::vector<LentSegment>* lent_;
+  std::string_view command_;
+  bool segment_lent_ = false;           // the invocation judged has its text lent
   // The SQL texts the invocation's analyses judged, with their verdicts: an analysis
   // per candidate value of a run-time argument reads the same -c text or file again
   // (`psql "$DATABASE_URL" -f migrate.sql`: a 1 MiB script split seventeen times,

@@ -131,3 +131,27 @@ TEST(Engine, ANestedShellsTreeHasLessRoomByItsText) {
   Decision short_nested = Engine::embedded().decide_command("bash -c 'echo" + words.substr(0, 300000) + "'", "/tmp");
   EXPECT_EQ(short_nested.verdict, Verdict::Allow);
 }
+
+// A long finding's text is lent from the command while the walk runs and copied when
+// it is done: the decision holds its own copy, whatever becomes of the command after.
+TEST(Engine, AFindingsLentTextIsCopiedBeforeTheDecisionIsReturned) {
+  std::string sql;
+  for (int i = 0; i < 2000; ++i) sql += "insert into t values (" + std::to_string(i) + ");\n";
+  for (const std::string prefix : {"", "docker exec db ", "sudo -u postgres "}) {
+    std::string command = prefix + "psql -c \"" + sql + "drop table a; drop table b;\"; echo ok";
+    Decision d = Engine::embedded().decide_command(command, "/tmp");
+    std::fill(command.begin(), command.end(), 'z');
+    command.clear();
+    command.shrink_to_fit();
+    ASSERT_EQ(d.verdict, Verdict::Deny) << prefix;
+    std::size_t drops = 0;
+    for (const auto& f : d.findings) {
+      if (f.rule != "sql.drop") continue;
+      ++drops;
+      EXPECT_EQ(f.segment.str().rfind(prefix + "psql -c \"insert into t values (0);", 0), 0u) << prefix;
+      EXPECT_TRUE(f.segment.same_as(d.findings.front().segment));
+    }
+    EXPECT_EQ(drops, 2u) << prefix;
+    EXPECT_NE(d.reason.find("Blocked: " + prefix + "psql -c"), std::string::npos) << d.reason.substr(0, 300);
+  }
+}
